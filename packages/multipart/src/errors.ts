@@ -1,0 +1,148 @@
+/**
+ * Every error uploadkit throws is an UploadkitError. Messages never carry a token, an API
+ * key or a presigned URL's query string (see redact.ts); `cause` chains are scrubbed too.
+ */
+export class UploadkitError extends Error {
+  override name = "UploadkitError";
+  /** A stable machine-readable code, e.g. `INPUT_FILE_NOT_FOUND`. */
+  readonly code: string;
+  constructor(message: string, options: { code: string; cause?: unknown }) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = options.code;
+  }
+}
+
+/** Bad input, caught before any network call where possible. The message says what to change. */
+export class InputError extends UploadkitError {
+  override name = "InputError";
+}
+
+/** The source changed between planning and upload, or a checkpoint belongs to another source. */
+export class SourceChangedError extends UploadkitError {
+  override name = "SourceChangedError";
+}
+
+export type ApiErrorKind =
+  | "bad_request"
+  | "auth"
+  | "permission"
+  | "not_found"
+  | "conflict"
+  | "gone"
+  | "too_large"
+  | "validation"
+  | "rate_limit"
+  | "server"
+  | "unexpected";
+
+export function apiErrorKind(status: number): ApiErrorKind {
+  if (status === 400) return "bad_request";
+  if (status === 401) return "auth";
+  if (status === 403) return "permission";
+  if (status === 404) return "not_found";
+  if (status === 409) return "conflict";
+  if (status === 410) return "gone";
+  if (status === 413) return "too_large";
+  if (status === 422) return "validation";
+  if (status === 429) return "rate_limit";
+  if (status >= 500) return "server";
+  return "unexpected";
+}
+
+export interface ApiErrorDetails {
+  status: number;
+  method: string;
+  /** The request path (no query string). */
+  path: string;
+  /** The provider's error code or type, when its body carries one. */
+  providerCode?: string | undefined;
+  /** The provider's message (title/detail/error/message from the body). */
+  providerMessage?: string | undefined;
+  requestId?: string | undefined;
+  /** Parsed JSON body, or the (bounded) text of a non-JSON body. */
+  body?: unknown;
+  /** Seconds the server asked to wait (Retry-After / X-RateLimit-Reset), when sent. */
+  retryAfterSeconds?: number | undefined;
+}
+
+/** A provider API call answered with a non-2xx status. */
+export class ApiError extends UploadkitError {
+  override name = "ApiError";
+  readonly status: number;
+  readonly kind: ApiErrorKind;
+  readonly method: string;
+  readonly path: string;
+  readonly providerCode: string | undefined;
+  readonly providerMessage: string | undefined;
+  readonly requestId: string | undefined;
+  readonly body: unknown;
+  readonly retryAfterSeconds: number | undefined;
+  constructor(details: ApiErrorDetails, options: { message?: string; cause?: unknown } = {}) {
+    const kind = apiErrorKind(details.status);
+    const what = details.providerMessage ?? "no message in the response body";
+    const id = details.requestId ? ` (request id ${details.requestId})` : "";
+    super(options.message ?? `${details.method} ${details.path} failed with ${details.status}: ${what}${id}`, {
+      code: details.providerCode ?? `HTTP_${details.status}`,
+      cause: options.cause,
+    });
+    this.status = details.status;
+    this.kind = kind;
+    this.method = details.method;
+    this.path = details.path;
+    this.providerCode = details.providerCode;
+    this.providerMessage = details.providerMessage;
+    this.requestId = details.requestId;
+    this.body = details.body;
+    this.retryAfterSeconds = details.retryAfterSeconds;
+  }
+}
+
+/** A part could not be uploaded within its attempts. */
+export class PartUploadError extends UploadkitError {
+  override name = "PartUploadError";
+  readonly partNumber: number;
+  readonly attempts: number;
+  readonly status: number | undefined;
+  constructor(
+    message: string,
+    options: { code: string; partNumber: number; attempts: number; status?: number | undefined; cause?: unknown },
+  ) {
+    super(message, options);
+    this.partNumber = options.partNumber;
+    this.attempts = options.attempts;
+    this.status = options.status;
+  }
+}
+
+/** Bytes stored differ from bytes sent (ETag/MD5 or SHA-256 mismatch). */
+export class IntegrityError extends UploadkitError {
+  override name = "IntegrityError";
+  readonly expected: string;
+  readonly actual: string;
+  constructor(message: string, options: { code: string; expected: string; actual: string; cause?: unknown }) {
+    super(message, options);
+    this.expected = options.expected;
+    this.actual = options.actual;
+  }
+}
+
+/** A checkpoint could not be read, written or used. */
+export class CheckpointError extends UploadkitError {
+  override name = "CheckpointError";
+}
+
+/** The upload was aborted through its `signal`. `name` is "AbortError", as for fetch. */
+export class AbortError extends UploadkitError {
+  override name = "AbortError";
+  constructor(message = "The upload was aborted", options: { cause?: unknown } = {}) {
+    super(message, { code: "ABORTED", cause: options.cause });
+  }
+}
+
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new AbortError(undefined, { cause: signal.reason });
+}
+
+export function isAbortError(error: unknown): boolean {
+  return error instanceof Error && error.name === "AbortError";
+}
