@@ -15,6 +15,8 @@ export interface RecordedRequest {
   bodyText: string | undefined;
   /** True when the client closed the connection before the body ended. */
   aborted: boolean;
+  /** The whole body, when the server was started with `keepBodies`. */
+  body: Buffer | undefined;
 }
 
 export type Handler = (request: RecordedRequest, response: ServerResponse) => void | Promise<void>;
@@ -35,7 +37,12 @@ const TEXT_LIMIT = 64 * 1024;
  */
 export async function startRecordingServer(
   handler: Handler,
-  options: { onRequest?: (request: IncomingMessage, response: ServerResponse) => boolean } = {},
+  options: {
+    /** Called before the body is read; return true when it took over the request (to reset or stall it). */
+    onRequest?: (request: IncomingMessage, response: ServerResponse) => boolean;
+    /** Keep every body whole in `RecordedRequest.body` (tests of small uploads). */
+    keepBodies?: boolean;
+  } = {},
 ): Promise<RecordingServer> {
   const requests: RecordedRequest[] = [];
   const server: Server = createServer((request, response) => {
@@ -43,6 +50,7 @@ export async function startRecordingServer(
     const sha256 = createHash("sha256");
     const md5 = createHash("md5");
     const textChunks: Buffer[] = [];
+    const bodyChunks: Buffer[] = [];
     let bodyLength = 0;
     const record = (aborted: boolean): RecordedRequest => ({
       method: request.method ?? "",
@@ -53,12 +61,14 @@ export async function startRecordingServer(
       bodyMd5: md5.digest("hex"),
       bodyText: bodyLength <= TEXT_LIMIT ? Buffer.concat(textChunks).toString("utf8") : undefined,
       aborted,
+      body: options.keepBodies ? Buffer.concat(bodyChunks) : undefined,
     });
     request.on("data", (chunk: Buffer) => {
       bodyLength += chunk.length;
       sha256.update(chunk);
       md5.update(chunk);
       if (bodyLength <= TEXT_LIMIT) textChunks.push(chunk);
+      if (options.keepBodies) bodyChunks.push(chunk);
     });
     request.on("end", () => {
       const recorded = record(false);

@@ -1,0 +1,73 @@
+import { ApiError } from "../errors.js";
+import { summarizeErrorBody } from "../http/read-bounded.js";
+import { serverRequestedDelay } from "../retry-policy.js";
+
+const REQUEST_ID_HEADERS = ["x-request-id", "request-id", "x-amzn-requestid", "x-amz-request-id", "x-correlation-id"];
+
+/**
+ * Builds an ApiError from a non-2xx response and its body (parsed JSON, or text). Understands
+ * `{ message }`, `{ error }`, `{ errors }`, `{ error, type, requestId }`, `{ error, code, details }`,
+ * problem+json / JSON-LD (`title`, `detail`, `violations`), and HTML or text pages.
+ */
+export function apiErrorFromResponse(response: Response, body: unknown, method: string): ApiError {
+  const fields = typeof body === "object" && body !== null ? (body as Record<string, unknown>) : undefined;
+  const requestId =
+    REQUEST_ID_HEADERS.map((name) => response.headers.get(name)).find((value): value is string => Boolean(value)) ??
+    stringField(fields, "requestId") ??
+    stringField(fields, "request_id");
+  const retryAfterMs = serverRequestedDelay(response.headers);
+  let path = "";
+  try {
+    path = new URL(response.url).pathname;
+  } catch {}
+  return new ApiError({
+    status: response.status,
+    method: method.toUpperCase(),
+    path,
+    providerCode: providerCode(fields),
+    providerMessage: fields ? providerMessage(fields) : typeof body === "string" ? summarizeErrorBody(body) : undefined,
+    requestId,
+    body,
+    retryAfterSeconds: retryAfterMs === undefined ? undefined : Math.ceil(retryAfterMs / 1000),
+  });
+}
+
+function providerMessage(fields: Record<string, unknown>): string | undefined {
+  const title = stringField(fields, "title");
+  const detail = stringField(fields, "detail") ?? stringField(fields, "hydra:description");
+  const violations = Array.isArray(fields.violations)
+    ? fields.violations
+        .map((v) => (v && typeof v === "object" ? (v as Record<string, unknown>) : {}))
+        .map((v) => [v.propertyPath, v.message].filter((s) => typeof s === "string" && s).join(": "))
+        .filter(Boolean)
+    : [];
+  const missing = Array.isArray(fields.missingPermissions) ? fields.missingPermissions.filter((p) => typeof p === "string") : [];
+  const errors = Array.isArray(fields.errors)
+    ? fields.errors.filter((e) => typeof e === "string").join("; ")
+    : stringField(fields, "errors");
+  const base =
+    stringField(fields, "message") ??
+    (typeof fields.error === "string" ? fields.error : undefined) ??
+    errors ??
+    (title && detail && detail !== title ? `${title}: ${detail}` : (detail ?? title));
+  const extras = [
+    violations.length > 0 && !base?.includes(violations[0] as string) ? `violations: ${violations.join("; ")}` : undefined,
+    missing.length > 0 ? `missing permissions: ${missing.join(", ")}` : undefined,
+  ].filter(Boolean);
+  const text = [base, ...extras].filter(Boolean).join(" — ");
+  return text || undefined;
+}
+
+function providerCode(fields: Record<string, unknown> | undefined): string | undefined {
+  if (!fields) return undefined;
+  const code = stringField(fields, "code") ?? stringField(fields, "type");
+  if (code && !code.includes("/")) return code;
+  // { error: "SunsetVersion", message: "…" }: the error field is the code when a message is also present.
+  if (typeof fields.error === "string" && typeof fields.message === "string") return fields.error;
+  return undefined;
+}
+
+function stringField(fields: Record<string, unknown> | undefined, name: string): string | undefined {
+  const value = fields?.[name];
+  return typeof value === "string" && value.length > 0 ? value : undefined;
+}

@@ -1,0 +1,32 @@
+import { UploadkitError } from "../errors.js";
+import { methodOf } from "./create-api-client.js";
+import { apiErrorFromResponse } from "./parse-api-error.js";
+
+interface ClientResult<Data> {
+  data?: Data;
+  error?: unknown;
+  response: Response;
+}
+
+/**
+ * Awaits an openapi-fetch call and returns its data, or throws: ApiError for a non-2xx status
+ * (message, code and request id parsed from the body), UploadkitError for a malformed success body.
+ */
+export async function unwrap<Data>(call: Promise<ClientResult<Data>>): Promise<Data> {
+  let result: ClientResult<Data>;
+  try {
+    result = await call;
+  } catch (error) {
+    if (error instanceof UploadkitError) throw error;
+    if (error instanceof SyntaxError) {
+      throw new UploadkitError(`The API answered with a malformed JSON body: ${error.message}`, {
+        code: "API_MALFORMED_BODY",
+        cause: error,
+      });
+    }
+    throw new UploadkitError(`The API call failed: ${(error as Error).message}`, { code: "API_CALL_FAILED", cause: error });
+  }
+  const { response } = result;
+  if (!response.ok || result.error !== undefined) throw apiErrorFromResponse(response, result.error, methodOf(response));
+  return result.data as Data;
+}

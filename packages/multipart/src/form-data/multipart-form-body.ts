@@ -1,0 +1,54 @@
+import { randomBytes } from "node:crypto";
+import { Readable } from "node:stream";
+import type { UploadSource } from "../sources/upload-source.js";
+
+export interface MultipartFormBody {
+  /** `multipart/form-data; boundary=…` */
+  contentType: string;
+  /** Exact body length, known because the source's size is. */
+  contentLength: number;
+  /** The body, streamed: the file's bytes are read as they are sent, never held whole. */
+  stream(): Readable;
+}
+
+export interface MultipartFormOptions {
+  /** The form field that carries the file (e.g. "file"). */
+  field: string;
+  source: UploadSource;
+  /** Default: the source's filename and content type. */
+  filename?: string | undefined;
+  contentType?: string | undefined;
+  /** Other text fields, sent before the file. */
+  fields?: Record<string, string> | undefined;
+}
+
+/** A streaming `multipart/form-data` body with one file part (RFC 7578). */
+export function createMultipartFormBody(options: MultipartFormOptions): MultipartFormBody {
+  const boundary = `----uploadkit${randomBytes(16).toString("hex")}`;
+  const filename = options.filename ?? options.source.filename;
+  const fileType = options.contentType ?? options.source.contentType;
+  const textParts = Object.entries(options.fields ?? {})
+    .map(([name, value]) => `--${boundary}\r\nContent-Disposition: form-data; name="${escapeQuoted(name)}"\r\n\r\n${value}\r\n`)
+    .join("");
+  const head = Buffer.from(
+    `${textParts}--${boundary}\r\nContent-Disposition: form-data; name="${escapeQuoted(options.field)}"; filename="${escapeQuoted(filename)}"\r\nContent-Type: ${fileType}\r\n\r\n`,
+  );
+  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+  return {
+    contentType: `multipart/form-data; boundary=${boundary}`,
+    contentLength: head.length + options.source.size + tail.length,
+    stream: () =>
+      Readable.from(
+        (async function* () {
+          yield head;
+          yield* options.source.stream();
+          yield tail;
+        })(),
+      ),
+  };
+}
+
+/** Quotes and line breaks in field and file names are percent-encoded, as browsers do. */
+function escapeQuoted(value: string): string {
+  return value.replace(/"/g, "%22").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+}

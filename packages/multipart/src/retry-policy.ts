@@ -1,0 +1,91 @@
+import { AbortError } from "./errors.js";
+
+export interface RetryOptions {
+  /** Attempts per part or API call, first one included. Default 4. */
+  maxAttempts?: number;
+  /** First backoff ceiling; doubles each attempt (full jitter). Default 300 ms. */
+  baseDelayMs?: number;
+  /** Largest backoff. Default 20 s. */
+  maxDelayMs?: number;
+  /** A server's Retry-After is honoured up to this; longer asks fail instead of hanging. Default 60 s. */
+  maxRetryAfterMs?: number;
+}
+
+export type ResolvedRetryOptions = Required<RetryOptions>;
+
+export const DEFAULT_RETRY: ResolvedRetryOptions = {
+  maxAttempts: 4,
+  baseDelayMs: 300,
+  maxDelayMs: 20_000,
+  maxRetryAfterMs: 60_000,
+};
+
+export function resolveRetry(options: RetryOptions | undefined): ResolvedRetryOptions {
+  const resolved = { ...DEFAULT_RETRY, ...options };
+  for (const [name, value] of Object.entries(resolved)) {
+    if (!Number.isFinite(value) || value < 0 || (name === "maxAttempts" && (value < 1 || !Number.isInteger(value)))) {
+      throw new RangeError(`retry.${name} must be ${name === "maxAttempts" ? "a whole number ≥ 1" : "≥ 0"}, got ${value}`);
+    }
+  }
+  return resolved;
+}
+
+/** 408, 425, 429 and 5xx are worth another try; the rest are not. */
+export function isRetryableStatus(status: number): boolean {
+  return status === 408 || status === 425 || status === 429 || status >= 500;
+}
+
+/** Full-jitter exponential backoff for the attempt that just failed (1-based). */
+export function backoffDelay(attempt: number, retry: ResolvedRetryOptions, random: () => number = Math.random): number {
+  const ceiling = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (attempt - 1));
+  return Math.round(random() * ceiling);
+}
+
+/**
+ * The wait a server asked for, in ms: `Retry-After` (seconds or HTTP date), else
+ * `X-RateLimit-Reset` (Unix seconds). Undefined when neither is usable.
+ */
+export function serverRequestedDelay(
+  headers: Headers | Record<string, string | string[] | undefined>,
+  now = Date.now(),
+): number | undefined {
+  const get = (name: string) => {
+    if (headers instanceof Headers) return headers.get(name) ?? undefined;
+    const value = headers[name] ?? headers[name.toLowerCase()];
+    return Array.isArray(value) ? value[0] : value;
+  };
+  const retryAfter = get("retry-after")?.trim();
+  if (retryAfter) {
+    if (/^\d+(\.\d+)?$/.test(retryAfter)) return Math.round(Number(retryAfter) * 1000);
+    const date = Date.parse(retryAfter);
+    if (!Number.isNaN(date)) return Math.max(0, date - now);
+  }
+  const reset = get("x-ratelimit-reset")?.trim();
+  if (reset && /^\d+$/.test(reset)) {
+    const seconds = Number(reset);
+    // Unix seconds when large; some servers send "seconds from now".
+    return seconds > 1_000_000_000 ? Math.max(0, seconds * 1000 - now) : seconds * 1000;
+  }
+  return undefined;
+}
+
+/** The delay before the next attempt: the server's ask when it is within bounds, else backoff. */
+export function nextDelay(attempt: number, retry: ResolvedRetryOptions, requestedMs: number | undefined): number {
+  if (requestedMs !== undefined) return Math.min(requestedMs, retry.maxRetryAfterMs);
+  return backoffDelay(attempt, retry);
+}
+
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new AbortError(undefined, { cause: signal.reason }));
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new AbortError(undefined, { cause: signal?.reason }));
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}

@@ -1,0 +1,145 @@
+import { createReadStream, type Stats } from "node:fs";
+import { type FileHandle, open, stat } from "node:fs/promises";
+import { basename, resolve } from "node:path";
+import { Readable, Transform, type TransformCallback } from "node:stream";
+import { InputError, SourceChangedError } from "../errors.js";
+import type { Part } from "../plan-parts.js";
+import { detectContentType, SNIFF_BYTES } from "./content-type.js";
+import { edgesSha256 } from "./edges-hash.js";
+import type { PartBody, SourceFingerprint, UploadSource } from "./upload-source.js";
+
+export interface FileSourceOptions {
+  filename?: string | undefined;
+  contentType?: string | undefined;
+}
+
+/** A file on disk, read by byte range as each part is sent: never loaded whole. */
+export async function openFileSource(path: string, options: FileSourceOptions = {}): Promise<UploadSource> {
+  const absolute = resolve(path);
+  const stats = await statOrExplain(absolute);
+  const head = await readRange(absolute, 0, Math.min(stats.size, SNIFF_BYTES));
+  const filename = options.filename ?? basename(absolute);
+  const contentType = options.contentType ?? (await detectContentType(head, filename));
+  return new FileSource(absolute, stats, filename, contentType);
+}
+
+class FileSource implements UploadSource {
+  readonly kind = "file";
+  readonly size: number;
+  readonly description: string;
+  constructor(
+    readonly path: string,
+    private readonly stats: Stats,
+    readonly filename: string,
+    readonly contentType: string,
+  ) {
+    this.size = stats.size;
+    this.description = `file ${path}`;
+  }
+
+  async partBody(part: Part): Promise<PartBody> {
+    return {
+      open: () => {
+        if (part.size === 0) return Readable.from([]);
+        const range = createReadStream(this.path, { start: part.start, end: part.end - 1, highWaterMark: 256 * 1024 });
+        return range.pipe(new ExactLength(part.size, this.description));
+      },
+      release: () => {},
+    };
+  }
+
+  stream(): Readable {
+    if (this.size === 0) return Readable.from([]);
+    return createReadStream(this.path, { start: 0, end: this.size - 1, highWaterMark: 256 * 1024 }).pipe(
+      new ExactLength(this.size, this.description),
+    );
+  }
+
+  async fingerprint(): Promise<SourceFingerprint> {
+    return {
+      kind: this.kind,
+      size: this.size,
+      path: this.path,
+      mtimeMs: this.stats.mtimeMs,
+      edgesSha256: await edgesSha256(this.size, (start, end) => readRange(this.path, start, end)),
+    };
+  }
+
+  async assertUnchanged(): Promise<void> {
+    const now = await stat(this.path).catch(() => undefined);
+    if (!now || now.size !== this.size || now.mtimeMs !== this.stats.mtimeMs) {
+      const what = !now ? "was removed" : now.size !== this.size ? `is now ${now.size} bytes, was ${this.size}` : "was modified";
+      throw new SourceChangedError(
+        `The ${this.description} changed during the upload (it ${what}). Upload it again once it is stable.`,
+        {
+          code: "SOURCE_CHANGED",
+        },
+      );
+    }
+  }
+}
+
+/** Fails the part if the file gives fewer bytes than planned (it shrank while uploading). */
+class ExactLength extends Transform {
+  private seen = 0;
+  constructor(
+    private readonly expected: number,
+    private readonly description: string,
+  ) {
+    super();
+  }
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.seen += chunk.length;
+    callback(null, chunk);
+  }
+  override _flush(callback: TransformCallback): void {
+    if (this.seen === this.expected) return callback();
+    callback(
+      new SourceChangedError(
+        `The ${this.description} changed during the upload: a part expected ${this.expected} bytes but the file gave ${this.seen}.`,
+        { code: "SOURCE_CHANGED" },
+      ),
+    );
+  }
+}
+
+async function statOrExplain(path: string): Promise<Stats> {
+  let stats: Stats;
+  try {
+    stats = await stat(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT")
+      throw new InputError(`File not found: ${path}. Check the path.`, { code: "INPUT_FILE_NOT_FOUND", cause: error });
+    if (code === "EACCES" || code === "EPERM") {
+      throw new InputError(`File is not readable: ${path} (permission denied).`, { code: "INPUT_FILE_UNREADABLE", cause: error });
+    }
+    throw new InputError(`Cannot read ${path}: ${code ?? String(error)}.`, { code: "INPUT_FILE_UNREADABLE", cause: error });
+  }
+  if (stats.isDirectory())
+    throw new InputError(`${path} is a directory; give the path of a file.`, { code: "INPUT_IS_DIRECTORY" });
+  if (!stats.isFile()) throw new InputError(`${path} is not a regular file.`, { code: "INPUT_NOT_A_FILE" });
+  let handle: FileHandle | undefined;
+  try {
+    handle = await open(path, "r");
+  } catch (error) {
+    throw new InputError(`File is not readable: ${path} (${(error as NodeJS.ErrnoException).code ?? "error"}).`, {
+      code: "INPUT_FILE_UNREADABLE",
+      cause: error,
+    });
+  } finally {
+    await handle?.close();
+  }
+  return stats;
+}
+
+async function readRange(path: string, start: number, end: number): Promise<Uint8Array> {
+  const handle = await open(path, "r");
+  try {
+    const buffer = Buffer.alloc(end - start);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, start);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}

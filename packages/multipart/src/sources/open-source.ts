@@ -1,0 +1,118 @@
+import { Readable } from "node:stream";
+import type { ReadableStream as WebReadableStream } from "node:stream/web";
+import { fileURLToPath } from "node:url";
+import { InputError } from "../errors.js";
+import { defaultFilename, detectContentType, SNIFF_BYTES } from "./content-type.js";
+import { openFileSource } from "./file-source.js";
+import { RandomAccessSource } from "./random-access-source.js";
+import { type StreamInput, StreamSource } from "./stream-source.js";
+import type { UploadSource } from "./upload-source.js";
+
+/** Anything uploadkit can upload: a path or `file:` URL, bytes, a Blob/File, or a stream of known size. */
+export type SourceInput = string | URL | Uint8Array | Blob | StreamInput;
+
+export interface OpenSourceOptions {
+  /** Overrides the name taken from the path or File (default for bytes and streams: `upload.<ext>`). */
+  filename?: string | undefined;
+  /** Overrides the sniffed MIME type. */
+  contentType?: string | undefined;
+  /** Reject a 0-byte input (for providers that forbid empty files). */
+  rejectEmpty?: boolean | undefined;
+}
+
+/**
+ * Opens `input` for upload. The content type is sniffed from the first bytes (file-type), else taken
+ * from the file name's extension, else `application/octet-stream`. Bad input throws an InputError
+ * naming the input.
+ */
+export async function openSource(input: SourceInput, options: OpenSourceOptions = {}): Promise<UploadSource> {
+  const source = await open(input, options);
+  if (options.rejectEmpty && source.size === 0) {
+    throw new InputError(`The ${source.description} is empty (0 bytes); this provider does not accept empty files.`, {
+      code: "INPUT_EMPTY",
+    });
+  }
+  return source;
+}
+
+async function open(input: SourceInput, options: OpenSourceOptions): Promise<UploadSource> {
+  if (typeof input === "string") {
+    if (input.length === 0) throw new InputError("The file path is empty.", { code: "INPUT_INVALID" });
+    return openFileSource(input.startsWith("file:") ? fileUrlToPath(input) : input, options);
+  }
+  if (input instanceof URL) return openFileSource(fileUrlToPath(input), options);
+  if (input instanceof Uint8Array) return openBytes(input, options);
+  if (typeof Blob !== "undefined" && input instanceof Blob) return openBlob(input, options);
+  if (isStreamInput(input)) return openStream(input, options);
+  throw new InputError(
+    "Unsupported input: give a file path, a file: URL, a Uint8Array/Buffer, a Blob/File, or { stream, size } for a stream of known size.",
+    { code: "INPUT_UNSUPPORTED" },
+  );
+}
+
+function fileUrlToPath(url: string | URL): string {
+  const text = String(url);
+  if (!text.startsWith("file:")) {
+    throw new InputError(
+      `Only file: URLs can be uploaded directly, got ${new URL(text).protocol} (download it first, or pass a stream).`,
+      {
+        code: "INPUT_UNSUPPORTED",
+      },
+    );
+  }
+  try {
+    return fileURLToPath(text);
+  } catch (error) {
+    throw new InputError(`Invalid file: URL ${text}.`, { code: "INPUT_INVALID", cause: error });
+  }
+}
+
+async function openBytes(bytes: Uint8Array, options: OpenSourceOptions): Promise<UploadSource> {
+  const contentType = options.contentType ?? (await detectContentType(bytes.subarray(0, SNIFF_BYTES), options.filename ?? ""));
+  const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return new RandomAccessSource({
+    kind: "bytes",
+    size: bytes.byteLength,
+    filename: options.filename ?? defaultFilename(contentType),
+    contentType,
+    description: `${bytes.byteLength}-byte ${bytes.constructor.name}`,
+    stream: (start, end) => Readable.from([view.subarray(start, end)]),
+    read: async (start, end) => view.subarray(start, end),
+  });
+}
+
+async function openBlob(blob: Blob, options: OpenSourceOptions): Promise<UploadSource> {
+  const name =
+    options.filename ?? (typeof (blob as File).name === "string" && (blob as File).name ? (blob as File).name : undefined);
+  const head = new Uint8Array(await blob.slice(0, SNIFF_BYTES).arrayBuffer());
+  const contentType = options.contentType ?? (blob.type || (await detectContentType(head, name ?? "")));
+  return new RandomAccessSource({
+    kind: "blob",
+    size: blob.size,
+    filename: name ?? defaultFilename(contentType),
+    contentType,
+    description: name ? `Blob "${name}"` : `${blob.size}-byte Blob`,
+    stream: (start, end) => Readable.fromWeb(blob.slice(start, end).stream() as WebReadableStream<Uint8Array>),
+    read: async (start, end) => new Uint8Array(await blob.slice(start, end).arrayBuffer()),
+  });
+}
+
+async function openStream(input: StreamInput, options: OpenSourceOptions): Promise<UploadSource> {
+  if (!Number.isSafeInteger(input.size) || input.size < 0) {
+    throw new InputError(`A stream source needs its exact size in bytes as { stream, size }, got size ${input.size}.`, {
+      code: "INPUT_STREAM_SIZE",
+    });
+  }
+  const filename = options.filename ?? input.filename;
+  return StreamSource.open(input, {
+    description: filename ? `stream "${filename}"` : `${input.size}-byte stream`,
+    filename,
+    contentType: options.contentType ?? input.contentType,
+  });
+}
+
+function isStreamInput(input: unknown): input is StreamInput {
+  if (input === null || typeof input !== "object" || !("stream" in input)) return false;
+  const { stream } = input as { stream: unknown };
+  return stream instanceof Readable || (typeof ReadableStream !== "undefined" && stream instanceof ReadableStream);
+}

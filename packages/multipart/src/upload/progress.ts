@@ -1,0 +1,48 @@
+export interface UploadProgress {
+  /** Bytes acknowledged or in flight; bytes of a failed attempt are taken back. */
+  loaded: number;
+  total: number;
+  partsDone: number;
+  partsTotal: number;
+}
+
+export type ProgressListener = (progress: UploadProgress) => void;
+
+/** Counts bytes as they are sent and reports at most every `intervalMs`, plus every finished part. */
+export class ProgressTracker {
+  private loaded: number;
+  private partsDone: number;
+  private lastEmit = 0;
+
+  constructor(
+    private readonly total: number,
+    private readonly partsTotal: number,
+    initial: { loaded: number; partsDone: number },
+    private readonly listener: ProgressListener | undefined,
+    private readonly intervalMs = 100,
+  ) {
+    this.loaded = initial.loaded;
+    this.partsDone = initial.partsDone;
+  }
+
+  add(bytes: number): void {
+    this.loaded += bytes;
+    const now = Date.now();
+    if (now - this.lastEmit >= this.intervalMs) this.emit(now);
+  }
+
+  takeBack(bytes: number): void {
+    this.loaded -= bytes;
+    this.emit(Date.now());
+  }
+
+  partDone(): void {
+    this.partsDone++;
+    this.emit(Date.now());
+  }
+
+  emit(now = Date.now()): void {
+    this.lastEmit = now;
+    this.listener?.({ loaded: this.loaded, total: this.total, partsDone: this.partsDone, partsTotal: this.partsTotal });
+  }
+}

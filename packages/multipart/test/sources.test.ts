@@ -1,0 +1,130 @@
+import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { Readable } from "node:stream";
+import { pathToFileURL } from "node:url";
+import { afterAll, describe, expect, it } from "vitest";
+import { InputError } from "../src/errors.js";
+import { planParts } from "../src/plan-parts.js";
+import { openSource } from "../src/sources/open-source.js";
+import type { UploadSource } from "../src/sources/upload-source.js";
+import { PNG_1X1, randomFile, scratchDir, sha256 } from "./support/files.js";
+
+const { dir, cleanup } = scratchDir();
+afterAll(cleanup);
+
+async function readAll(source: UploadSource, partSize: number): Promise<Buffer> {
+  const parts = planParts(source.size, { minPartSize: 1, maxPartSize: partSize, maxParts: 10_000, partSize });
+  const chunks: Buffer[] = [];
+  for (const part of parts) {
+    const body = await source.partBody(part);
+    for await (const chunk of body.open()) chunks.push(Buffer.from(chunk));
+    body.release();
+  }
+  return Buffer.concat(chunks);
+}
+
+describe("openSource", () => {
+  it("opens a file path, sniffs its type from the bytes and reads it by ranges", async () => {
+    const { path, bytes } = randomFile(dir, "noext", 100_000);
+    writeFileSync(path, Buffer.concat([PNG_1X1, bytes]));
+    const source = await openSource(path);
+    expect(source).toMatchObject({
+      kind: "file",
+      size: PNG_1X1.length + bytes.length,
+      filename: "noext",
+      contentType: "image/png",
+    });
+    expect(sha256(await readAll(source, 7_777))).toBe(sha256(Buffer.concat([PNG_1X1, bytes])));
+  });
+
+  it("falls back to the extension, then to application/octet-stream", async () => {
+    const text = join(dir, "notes.txt");
+    writeFileSync(text, "plain words, no magic number");
+    expect((await openSource(text)).contentType).toBe("text/plain");
+    const unknown = randomFile(dir, "blob.unknownext", 64).path;
+    expect((await openSource(unknown)).contentType).toBe("application/octet-stream");
+    expect((await openSource(text, { contentType: "video/mp4", filename: "x.mp4" })).contentType).toBe("video/mp4");
+  });
+
+  it("accepts file: URLs as strings and URL objects", async () => {
+    const { path, bytes } = randomFile(dir, "url.bin", 1000);
+    expect(sha256(await readAll(await openSource(pathToFileURL(path)), 300))).toBe(sha256(bytes));
+    expect((await openSource(pathToFileURL(path).href)).size).toBe(1000);
+  });
+
+  it("reads a retried range again with the same bytes", async () => {
+    const { path, bytes } = randomFile(dir, "retry.bin", 5000);
+    const source = await openSource(path);
+    const body = await source.partBody({ partNumber: 2, start: 1000, end: 3000, size: 2000 });
+    const first = Buffer.concat(await body.open().toArray());
+    const second = Buffer.concat(await body.open().toArray());
+    expect(first.equals(bytes.subarray(1000, 3000))).toBe(true);
+    expect(second.equals(first)).toBe(true);
+  });
+
+  it("opens bytes and Blobs/Files with a name and type", async () => {
+    const bytes = Buffer.concat([PNG_1X1, Buffer.alloc(10)]);
+    const fromBytes = await openSource(new Uint8Array(bytes));
+    expect(fromBytes).toMatchObject({ kind: "bytes", size: bytes.length, contentType: "image/png", filename: "upload.png" });
+    expect(sha256(await readAll(fromBytes, 7))).toBe(sha256(bytes));
+    const file = new File([bytes], "pixel.png", { type: "image/png" });
+    const fromFile = await openSource(file);
+    expect(fromFile).toMatchObject({ kind: "blob", filename: "pixel.png", contentType: "image/png" });
+    expect(sha256(await readAll(fromFile, 11))).toBe(sha256(bytes));
+    const blob = await openSource(new Blob([bytes]));
+    expect(blob.contentType).toBe("image/png");
+  });
+
+  it("cuts a Node or web stream of known size into parts as it arrives", async () => {
+    const { bytes } = randomFile(dir, "stream.bin", 50_000);
+    const chunks = Array.from({ length: 50 }, (_, i) => bytes.subarray(i * 1000, (i + 1) * 1000));
+    const node = await openSource({ stream: Readable.from(chunks), size: bytes.length, filename: "s.bin" });
+    expect(node).toMatchObject({ kind: "stream", filename: "s.bin", size: 50_000 });
+    expect(sha256(await readAll(node, 4096))).toBe(sha256(bytes));
+    await node.assertUnchanged();
+    const web = await openSource({
+      stream: Readable.toWeb(Readable.from(chunks)) as ReadableStream<Uint8Array>,
+      size: bytes.length,
+    });
+    expect(sha256(Buffer.concat(await web.stream().toArray()))).toBe(sha256(bytes));
+  });
+
+  it("reports a stream shorter or longer than declared, naming it", async () => {
+    const short = await openSource({ stream: Readable.from([Buffer.alloc(10)]), size: 20, filename: "short.bin" });
+    await expect(readAll(short, 8)).rejects.toThrow(/stream "short.bin" ended after 10 bytes, but its declared size is 20/);
+    const long = await openSource({ stream: Readable.from([Buffer.alloc(30)]), size: 20 });
+    await readAll(long, 8);
+    await expect(long.assertUnchanged()).rejects.toThrow(/more bytes than its declared size of 20/);
+    await expect(openSource({ stream: Readable.from([]), size: -1 })).rejects.toThrow(/exact size in bytes/);
+  });
+
+  it("throws typed errors naming the input", async () => {
+    const missing = join(dir, "nope.mp4");
+    await expect(openSource(missing)).rejects.toThrow(InputError);
+    await expect(openSource(missing)).rejects.toThrow(`File not found: ${missing}`);
+    await expect(openSource(pathToFileURL(missing))).rejects.toMatchObject({ code: "INPUT_FILE_NOT_FOUND" });
+    mkdirSync(join(dir, "adir"));
+    await expect(openSource(join(dir, "adir"))).rejects.toThrow(/is a directory/);
+    const empty = join(dir, "empty.bin");
+    writeFileSync(empty, "");
+    expect((await openSource(empty)).size).toBe(0);
+    await expect(openSource(empty, { rejectEmpty: true })).rejects.toMatchObject({ code: "INPUT_EMPTY" });
+    await expect(openSource(42 as never)).rejects.toThrow(/Unsupported input/);
+    await expect(openSource(new URL("https://example.com/a.png"))).rejects.toThrow(/Only file: URLs/);
+  });
+
+  it.skipIf(process.getuid?.() === 0)("reports an unreadable file (not testable as root)", async () => {
+    const { path } = randomFile(dir, "locked.bin", 10);
+    chmodSync(path, 0o000);
+    await expect(openSource(path)).rejects.toMatchObject({ code: "INPUT_FILE_UNREADABLE" });
+  });
+
+  it("notices a file that changes size during the upload", async () => {
+    const { path } = randomFile(dir, "grows.bin", 1000);
+    const source = await openSource(path);
+    writeFileSync(path, Buffer.alloc(500));
+    const body = await source.partBody({ partNumber: 1, start: 0, end: 1000, size: 1000 });
+    await expect(body.open().toArray()).rejects.toThrow(/changed during the upload/);
+    await expect(source.assertUnchanged()).rejects.toThrow(/is now 500 bytes, was 1000/);
+  });
+});

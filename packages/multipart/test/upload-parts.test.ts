@@ -1,0 +1,321 @@
+import { Readable } from "node:stream";
+import { Agent } from "undici";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { AbortError, InputError, IntegrityError, PartUploadError } from "../src/errors.js";
+import { type Part, planParts } from "../src/plan-parts.js";
+import { openSource } from "../src/sources/open-source.js";
+import type { UploadSource } from "../src/sources/upload-source.js";
+import type { UploadProgress } from "../src/upload/progress.js";
+import { type UploadPartsOptions, uploadParts } from "../src/upload/upload-parts.js";
+import { randomFile, scratchDir, sha256 } from "./support/files.js";
+import { type Fault, type PartRequest, type PartServer, startPartServer } from "./support/part-server.js";
+
+const KiB = 1024;
+const { dir, cleanup } = scratchDir();
+afterAll(cleanup);
+let server: PartServer;
+afterEach(() => server?.close());
+
+/** Fast retries for tests; the policy is the same, only the delays are small. */
+const FAST_RETRY = { maxAttempts: 4, baseDelayMs: 5, maxDelayMs: 20, maxRetryAfterMs: 200 };
+
+function plan(size: number, partSize: number): Part[] {
+  return planParts(size, { minPartSize: 1, maxPartSize: partSize, maxParts: 10_000, partSize });
+}
+
+async function upload(
+  source: UploadSource,
+  parts: Part[],
+  overrides: Partial<UploadPartsOptions> = {},
+  fault?: (request: PartRequest) => Fault | undefined,
+) {
+  server = await startPartServer({ fault });
+  const result = await uploadParts({
+    source,
+    parts,
+    target: (part) => ({ url: server.url(part.partNumber) }),
+    retry: FAST_RETRY,
+    ...overrides,
+  });
+  return result;
+}
+
+describe("uploadParts: byte-identical results", () => {
+  const cases: [string, number, number][] = [
+    ["1 byte", 1, 64 * KiB],
+    ["exactly one part", 64 * KiB, 64 * KiB],
+    ["part size - 1", 64 * KiB - 1, 64 * KiB],
+    ["part size + 1", 64 * KiB + 1, 64 * KiB],
+    ["17 parts", 17 * 64 * KiB - 100, 64 * KiB],
+  ];
+  for (const [name, size, partSize] of cases) {
+    it(`uploads ${name} from a file`, async () => {
+      const { path, bytes } = randomFile(dir, `${size}.bin`, size);
+      const parts = plan(size, partSize);
+      const result = await upload(await openSource(path), parts, { concurrency: 3 });
+      expect(result.map((p) => p.partNumber)).toEqual(parts.map((p) => p.partNumber));
+      expect(server.objectSha256(parts.length)).toBe(sha256(bytes));
+      for (const request of server.requests)
+        expect(request.headers["content-length"]).toBe(String(parts[request.partNumber - 1]?.size));
+    });
+  }
+
+  it("uploads a stream source, holding at most `concurrency` parts", async () => {
+    const { bytes } = randomFile(dir, "stream.bin", 300 * KiB + 7);
+    const chunks = Array.from({ length: 31 }, (_, i) => bytes.subarray(i * 10 * KiB, (i + 1) * 10 * KiB));
+    const source = await openSource({ stream: Readable.from(chunks), size: bytes.length });
+    const parts = plan(bytes.length, 32 * KiB);
+    let held = 0;
+    let maxHeld = 0;
+    const partBody = source.partBody.bind(source);
+    source.partBody = async (part) => {
+      const body = await partBody(part);
+      maxHeld = Math.max(maxHeld, ++held);
+      return { open: body.open, release: () => (held--, body.release()) };
+    };
+    await upload(source, parts, { concurrency: 3 });
+    expect(server.objectSha256(parts.length)).toBe(sha256(bytes));
+    expect(maxHeld).toBeLessThanOrEqual(3);
+  });
+
+  it("uploads bytes and a Blob", async () => {
+    const { bytes } = randomFile(dir, "mem.bin", 100 * KiB);
+    await upload(await openSource(bytes), plan(bytes.length, 30 * KiB));
+    expect(server.objectSha256(4)).toBe(sha256(bytes));
+    await server.close();
+    await upload(await openSource(new Blob([bytes])), plan(bytes.length, 30 * KiB));
+    expect(server.objectSha256(4)).toBe(sha256(bytes));
+  });
+});
+
+describe("uploadParts: faults are retried per part", () => {
+  const faults: [string, Fault][] = [
+    ["connection reset mid-body", "reset"],
+    ["500", { status: 500 }],
+    ["503", { status: 503 }],
+    ["429 + Retry-After", { status: 429, retryAfter: "0" }],
+    ["a wrong ETag", "bad-etag"],
+  ];
+  for (const [name, fault] of faults) {
+    it(`recovers from ${name}`, async () => {
+      const { path, bytes } = randomFile(dir, "fault.bin", 200 * KiB);
+      const parts = plan(bytes.length, 64 * KiB);
+      const retries: number[] = [];
+      await upload(await openSource(path), parts, { onRetry: (event) => retries.push(event.partNumber) }, (request) =>
+        request.partNumber === 2 && request.attempt === 1 ? fault : undefined,
+      );
+      expect(server.objectSha256(parts.length)).toBe(sha256(bytes));
+      expect(retries).toEqual([2]);
+      expect(server.requests.filter((r) => r.partNumber === 2)).toHaveLength(2);
+    });
+  }
+
+  it("aborts and retries a stalled part", async () => {
+    const { path, bytes } = randomFile(dir, "stall.bin", 100 * KiB);
+    const parts = plan(bytes.length, 64 * KiB);
+    const reasons: string[] = [];
+    await upload(
+      await openSource(path),
+      parts,
+      { stallTimeoutMs: 300, onRetry: (event) => reasons.push(event.reason) },
+      (request) => (request.partNumber === 1 && request.attempt === 1 ? "stall" : undefined),
+    );
+    expect(server.objectSha256(parts.length)).toBe(sha256(bytes));
+    expect(reasons).toEqual([expect.stringContaining("stalled")]);
+  });
+
+  it("asks the target again after a 403 (expired URL) and uses the fresh URL", async () => {
+    const { path, bytes } = randomFile(dir, "expired.bin", 100 * KiB);
+    const parts = plan(bytes.length, 64 * KiB);
+    const asked: { partNumber: number; refresh: boolean }[] = [];
+    server = await startPartServer();
+    await uploadParts({
+      source: await openSource(path),
+      parts,
+      retry: FAST_RETRY,
+      target: (part, context) => {
+        asked.push({ partNumber: part.partNumber, refresh: context.refresh });
+        return { url: server.url(part.partNumber, context.refresh || part.partNumber === 2 ? "fresh" : "expired") };
+      },
+    });
+    expect(server.objectSha256(parts.length)).toBe(sha256(bytes));
+    expect(asked).toContainEqual({ partNumber: 1, refresh: true });
+    expect(asked.filter((a) => a.refresh)).toHaveLength(1);
+  });
+
+  it("fails after its bounded attempts with a typed error that hides the URL's signature", async () => {
+    const { path } = randomFile(dir, "always.bin", 10 * KiB);
+    const attempt = upload(await openSource(path), plan(10 * KiB, 4 * KiB), {}, (request) =>
+      request.partNumber === 3 ? { status: 503 } : undefined,
+    );
+    const error = await attempt.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PartUploadError);
+    expect(error).toMatchObject({ partNumber: 3, attempts: 4, status: 503, code: "PART_HTTP_503" });
+    expect((error as Error).message).toContain("?<redacted>");
+    expect((error as Error).message).not.toContain("X-Amz-Signature");
+    expect(server.requests.filter((r) => r.partNumber === 3)).toHaveLength(4);
+  });
+
+  it("reports an ETag that never matches as an IntegrityError", async () => {
+    const { path } = randomFile(dir, "integrity.bin", 10 * KiB);
+    const error = await upload(await openSource(path), plan(10 * KiB, 10 * KiB), {}, () => "bad-etag").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(IntegrityError);
+    expect(error).toMatchObject({ code: "PART_ETAG_MISMATCH" });
+  });
+
+  it("does not retry a 4xx, a missing ETag or a redirect", async () => {
+    const { path } = randomFile(dir, "fatal.bin", 1 * KiB);
+    for (const [fault, message] of [
+      [
+        { status: 400, body: "<Error><Code>InvalidArgument</Code><Message>Bad part</Message></Error>" },
+        /HTTP 400 \(InvalidArgument: Bad part\)/,
+      ],
+      ["no-etag", /no ETag.*CORS/],
+      ["redirect", /must not redirect/],
+    ] as const) {
+      const error = await upload(await openSource(path), plan(KiB, KiB), {}, () => fault).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(PartUploadError);
+      expect((error as Error).message).toMatch(message);
+      expect(server.requests).toHaveLength(1);
+      await server.close();
+    }
+  });
+
+  it("caps a Retry-After of one day at retry.maxRetryAfterMs", async () => {
+    const { path, bytes } = randomFile(dir, "day.bin", KiB);
+    const delays: number[] = [];
+    await upload(await openSource(path), plan(KiB, KiB), { onRetry: (e) => delays.push(e.delayMs) }, (request) =>
+      request.attempt === 1 ? { status: 429, retryAfter: "86400" } : undefined,
+    );
+    expect(delays).toEqual([FAST_RETRY.maxRetryAfterMs]);
+    expect(server.objectSha256(1)).toBe(sha256(bytes));
+  });
+});
+
+describe("uploadParts: progress, abort, credentials, input", () => {
+  it("reports progress up to the total, taking back bytes of failed attempts", async () => {
+    const { path } = randomFile(dir, "progress.bin", 256 * KiB);
+    const events: UploadProgress[] = [];
+    await upload(await openSource(path), plan(256 * KiB, 64 * KiB), { onProgress: (p) => events.push(p) }, (request) =>
+      request.partNumber === 2 && request.attempt === 1 ? { status: 500 } : undefined,
+    );
+    const last = events.at(-1);
+    expect(last).toEqual({ loaded: 256 * KiB, total: 256 * KiB, partsDone: 4, partsTotal: 4 });
+    expect(events[0]).toMatchObject({ loaded: 0, partsDone: 0 });
+    expect(events.every((e) => e.loaded <= e.total && e.loaded >= 0)).toBe(true);
+    expect(events.some((e, i) => i > 0 && e.loaded < (events[i - 1] as UploadProgress).loaded)).toBe(true);
+  });
+
+  it("aborts everything in flight at once, rejects with AbortError and sends nothing after", async () => {
+    const { path } = randomFile(dir, "abort.bin", 512 * KiB);
+    const controller = new AbortController();
+    let abortedAt = 0;
+    const dispatchedAt: number[] = [];
+    const counting = new Agent().compose((dispatch) => (options, handler) => {
+      dispatchedAt.push(Date.now());
+      return dispatch(options, handler);
+    });
+    const targetsAfterAbort: number[] = [];
+    server = await startPartServer({ fault: (request) => (request.partNumber >= 3 ? "stall" : undefined) });
+    const pending = uploadParts({
+      source: await openSource(path),
+      parts: plan(512 * KiB, 64 * KiB),
+      concurrency: 2,
+      retry: FAST_RETRY,
+      dispatcher: counting,
+      signal: controller.signal,
+      target: (part) => {
+        if (controller.signal.aborted) targetsAfterAbort.push(part.partNumber);
+        return { url: server.url(part.partNumber) };
+      },
+      onProgress: (progress) => {
+        if (progress.partsDone === 2 && !controller.signal.aborted) {
+          setTimeout(() => {
+            abortedAt = Date.now();
+            controller.abort();
+          }, 50);
+        }
+      },
+    });
+    const error = await pending.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AbortError);
+    expect((error as Error).name).toBe("AbortError");
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(dispatchedAt.filter((t) => t > abortedAt)).toEqual([]);
+    expect(targetsAfterAbort).toEqual([]);
+    expect(server.requests.length).toBeLessThanOrEqual(4);
+  });
+
+  it("rejects at once when the signal is already aborted", async () => {
+    const { path } = randomFile(dir, "pre.bin", KiB);
+    server = await startPartServer();
+    const pending = uploadParts({
+      source: await openSource(path),
+      parts: plan(KiB, KiB),
+      target: () => ({ url: server.url(1) }),
+      signal: AbortSignal.abort(),
+    });
+    await expect(pending).rejects.toMatchObject({ name: "AbortError" });
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it("never sends credential headers to a foreign-origin part URL", async () => {
+    const { path } = randomFile(dir, "cred.bin", 2 * KiB);
+    server = await startPartServer();
+    const pending = uploadParts({
+      source: await openSource(path),
+      parts: plan(2 * KiB, KiB),
+      credentialOrigin: "https://api.example.com",
+      target: (part) => ({ url: server.url(part.partNumber), headers: { Authorization: "Bearer secret-token-123" } }),
+    });
+    const error = await pending.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as Error).message).toMatch(/Refusing to send credentials \(Authorization\)/);
+    expect((error as Error).message).not.toContain("secret-token-123");
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it("sends credential headers to the API origin itself, and no other header leaks to presigned URLs", async () => {
+    const { path, bytes } = randomFile(dir, "same.bin", 2 * KiB);
+    server = await startPartServer();
+    await uploadParts({
+      source: await openSource(path),
+      parts: plan(2 * KiB, KiB),
+      credentialOrigin: server.origin,
+      target: (part) => ({ url: server.url(part.partNumber), headers: part.partNumber === 1 ? { apiKey: "k-123" } : {} }),
+    });
+    expect(server.objectSha256(2)).toBe(sha256(bytes));
+    expect(server.requests.find((r) => r.partNumber === 1)?.headers.apikey).toBe("k-123");
+    expect(server.requests.find((r) => r.partNumber === 2)?.headers).not.toHaveProperty("apikey");
+    expect(server.requests.every((r) => r.headers.authorization === undefined)).toBe(true);
+  });
+
+  it("validates concurrency and completed parts before sending", async () => {
+    const { path } = randomFile(dir, "input.bin", KiB);
+    const source = await openSource(path);
+    server = await startPartServer();
+    const target = () => ({ url: server.url(1) });
+    await expect(uploadParts({ source, parts: plan(KiB, KiB), target, concurrency: 0 })).rejects.toThrow(
+      /concurrency must be a whole number ≥ 1, got 0/,
+    );
+    await expect(
+      uploadParts({ source, parts: plan(KiB, KiB), target, completed: [{ partNumber: 9, etag: "x" }] }),
+    ).rejects.toThrow(/Completed part 9 is not in the plan/);
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it("skips completed parts and returns them with the new ones", async () => {
+    const { path } = randomFile(dir, "skip.bin", 4 * KiB);
+    const result = await upload(await openSource(path), plan(4 * KiB, KiB), { completed: [{ partNumber: 2, etag: '"kept"' }] });
+    expect(result.find((p) => p.partNumber === 2)?.etag).toBe('"kept"');
+    expect(server.requests.map((r) => r.partNumber).sort()).toEqual([1, 3, 4]);
+  });
+
+  it("fails the upload when the file shrinks underneath it", async () => {
+    const { path } = randomFile(dir, "shrink.bin", 8 * KiB);
+    const source = await openSource(path);
+    const { writeFileSync } = await import("node:fs");
+    writeFileSync(path, Buffer.alloc(3 * KiB));
+    await expect(upload(source, plan(8 * KiB, 2 * KiB))).rejects.toThrow(/changed during the upload/);
+  });
+});
