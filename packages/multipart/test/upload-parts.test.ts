@@ -1,4 +1,5 @@
 import { Readable } from "node:stream";
+import { sendJson, startRecordingServer } from "@uploadkit/testkit";
 import { Agent } from "undici";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { AbortError, InputError, IntegrityError, PartUploadError } from "../src/errors.js";
@@ -71,7 +72,13 @@ describe("uploadParts: byte-identical results", () => {
     source.partBody = async (part) => {
       const body = await partBody(part);
       maxHeld = Math.max(maxHeld, ++held);
-      return { open: body.open, release: () => (held--, body.release()) };
+      return {
+        open: body.open,
+        release: () => {
+          held--;
+          body.release();
+        },
+      };
     };
     await upload(source, parts, { concurrency: 3 });
     expect(server.objectSha256(parts.length)).toBe(sha256(bytes));
@@ -282,7 +289,10 @@ describe("uploadParts: progress, abort, credentials, input", () => {
       source: await openSource(path),
       parts: plan(2 * KiB, KiB),
       credentialOrigin: server.origin,
-      target: (part) => ({ url: server.url(part.partNumber), headers: part.partNumber === 1 ? { apiKey: "k-123" } : {} }),
+      target: (part) => ({
+        url: server.url(part.partNumber),
+        headers: part.partNumber === 1 ? { apiKey: "k-123" } : ({} as Record<string, string>),
+      }),
     });
     expect(server.objectSha256(2)).toBe(sha256(bytes));
     expect(server.requests.find((r) => r.partNumber === 1)?.headers.apikey).toBe("k-123");
@@ -302,6 +312,28 @@ describe("uploadParts: progress, abort, credentials, input", () => {
       uploadParts({ source, parts: plan(KiB, KiB), target, completed: [{ partNumber: 9, etag: "x" }] }),
     ).rejects.toThrow(/Completed part 9 is not in the plan/);
     expect(server.requests).toHaveLength(0);
+  });
+
+  it("reads the ETag from a JSON body through the target's readEtag (API part endpoints)", async () => {
+    const { path } = randomFile(dir, "json-etag.bin", 2 * KiB);
+    const api = await startRecordingServer((request, response) =>
+      sendJson(response, 200, { partNumber: Number(request.url.split("/").pop()), etag: `etag-${request.bodyMd5}` }),
+    );
+    try {
+      const result = await uploadParts({
+        source: await openSource(path),
+        parts: plan(2 * KiB, KiB),
+        target: (part) => ({
+          url: `${api.origin}/v2/uploads/u1/parts/${part.partNumber}`,
+          readEtag: (response) => (JSON.parse(response.body) as { etag?: string }).etag,
+        }),
+      });
+      expect(result.map((p) => p.etag)).toEqual(
+        api.requests.sort((a, b) => a.url.localeCompare(b.url)).map((r) => `etag-${r.bodyMd5}`),
+      );
+    } finally {
+      await api.close();
+    }
   });
 
   it("skips completed parts and returns them with the new ones", async () => {

@@ -1,7 +1,7 @@
 import type { SourceFingerprint } from "../sources/upload-source.js";
 import type { CompletedPart } from "../upload/upload-parts.js";
 
-export const CHECKPOINT_VERSION = 1;
+export const CHECKPOINT_VERSION = 1 as const;
 
 /** What a resumable upload records. Versioned JSON; `session` is the provider's own data. */
 export interface Checkpoint<Session = unknown> {

@@ -93,7 +93,10 @@ class ExactLength extends Transform {
     callback(null, chunk);
   }
   override _flush(callback: TransformCallback): void {
-    if (this.seen === this.expected) return callback();
+    if (this.seen === this.expected) {
+      callback();
+      return;
+    }
     callback(
       new SourceChangedError(
         `The ${this.description} changed during the upload: a part expected ${this.expected} bytes but the file gave ${this.seen}.`,
