@@ -1,1 +1,3 @@
+export { type PrismServer, type ProviderSpec, prefer, specPath, startPrism, violations } from "./prism.js";
 export { type Handler, type RecordedRequest, type RecordingServer, sendJson, startRecordingServer } from "./recording-server.js";
+export { createSpecValidator, type ExchangeToCheck } from "./spec-validator.js";

@@ -1,0 +1,4 @@
+#!/usr/bin/env node
+import { runSandbox } from "./run-sandbox.js";
+
+await runSandbox(process.argv.slice(2));

@@ -1,0 +1,148 @@
+import { Chaos, type ChaosCounts, type ChaosOptions } from "./chaos/chaos.js";
+import { PartLedger } from "./gateway/part-ledger.js";
+import { type StoreGateway, startStoreGateway } from "./gateway/store-gateway.js";
+import { type FakeServer, startFakeServer } from "./http/fake-server.js";
+import { type LoggedRequest, RequestLog } from "./http/request-log.js";
+import { createFanvueFake, FANVUE_DEFAULTS, type FanvueFakeOptions } from "./providers/fanvue-fake.js";
+import { createFlowkiwiFake, FLOWKIWI_DEFAULTS, type FlowkiwiFakeOptions } from "./providers/flowkiwi-fake.js";
+import { createOfauthFake, OFAUTH_DEFAULTS, type OfauthFakeOptions } from "./providers/ofauth-fake.js";
+import type { ProviderContext, ProviderFake } from "./providers/provider-context.js";
+import { createRecord360Fake, RECORD360_DEFAULTS, type Record360FakeOptions } from "./providers/record360-fake.js";
+import { type EmbeddedS3, startEmbeddedS3 } from "./store/embedded-s3.js";
+import { S3Store } from "./store/s3-store.js";
+import { type S3Config, s3ConfigFromEnv } from "./store/store-config.js";
+
+export type ProviderName = "fanvue" | "ofauth" | "record360" | "flowkiwi";
+export const PROVIDER_NAMES: ProviderName[] = ["fanvue", "ofauth", "record360", "flowkiwi"];
+
+export interface SandboxOptions {
+  /** Which fakes to start. Default all four. */
+  providers?: ProviderName[];
+  /** An S3 endpoint to store bytes in. Default: `UPLOADKIT_S3_*` from the environment, else an embedded s3rver. */
+  s3?: S3Config | "embedded";
+  chaos?: ChaosOptions;
+  /** Fixed ports (default: free ports). */
+  ports?: Partial<Record<ProviderName | "store" | "s3", number>>;
+  /** Listen address of the fakes. Default 127.0.0.1. */
+  host?: string;
+  fanvue?: Partial<FanvueFakeOptions>;
+  ofauth?: Partial<OfauthFakeOptions>;
+  record360?: Partial<Record360FakeOptions>;
+  flowkiwi?: Partial<FlowkiwiFakeOptions>;
+}
+
+export interface SandboxProvider<Credentials> {
+  baseUrl: string;
+  credentials: Credentials;
+  /** The store key of a finished upload, by the id the provider returned (media uuid, upload id, file id). */
+  keyOf(id: string): string | undefined;
+}
+
+export interface Sandbox {
+  fanvue: SandboxProvider<{ token: string; apiVersion: string; creatorUserUuid: string }>;
+  ofauth: SandboxProvider<{ apiKey: string; connectionId: string }>;
+  record360: SandboxProvider<{ token: string }>;
+  flowkiwi: SandboxProvider<{ token: string; organizationId: string; tenant: string }>;
+  /** The S3-compatible store, and the gateway part URLs point at. */
+  store: { endpoint: string; bucket: string; gatewayOrigin: string };
+  /** Every request the fakes and the store gateway received, in order. */
+  requests: LoggedRequest[];
+  /** Faults injected so far, by kind. */
+  chaos: { injected: ChaosCounts; total: number };
+  /** SHA-256 of a stored object. */
+  objectSha256(key: string): Promise<string>;
+  /** Marks a presigned URL as expired. */
+  expireUrl(url: string): void;
+  stop(): Promise<void>;
+}
+
+/** Starts the fakes, the store gateway and (unless an endpoint is given) an embedded S3 store. */
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const enabled = new Set(options.providers ?? PROVIDER_NAMES);
+  const stops: (() => Promise<void> | void)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop();
+  };
+  try {
+    let embedded: EmbeddedS3 | undefined;
+    let config = options.s3 === "embedded" ? undefined : (options.s3 ?? s3ConfigFromEnv());
+    if (!config) {
+      embedded = await startEmbeddedS3({ port: options.ports?.s3 });
+      stops.push(() => embedded?.stop());
+      config = embedded.config;
+    }
+    const store = new S3Store(config);
+    stops.push(() => store.destroy());
+    const log = new RequestLog();
+    const chaos = new Chaos(options.chaos);
+    stops.push(() => chaos.release());
+    const ledger = new PartLedger();
+    const gateway: StoreGateway = await startStoreGateway({
+      storeEndpoint: config.endpoint,
+      ledger,
+      log,
+      chaos,
+      port: options.ports?.store,
+    });
+    stops.push(() => gateway.close());
+
+    const settings = {
+      fanvue: { ...FANVUE_DEFAULTS, ...options.fanvue },
+      ofauth: { ...OFAUTH_DEFAULTS, ...options.ofauth },
+      record360: { ...RECORD360_DEFAULTS, ...options.record360 },
+      flowkiwi: { ...FLOWKIWI_DEFAULTS, ...options.flowkiwi },
+    };
+    const makers: Record<ProviderName, (context: ProviderContext) => ProviderFake> = {
+      fanvue: (context) => createFanvueFake(context, settings.fanvue),
+      ofauth: (context) => createOfauthFake(context, settings.ofauth),
+      record360: (context) => createRecord360Fake(context, settings.record360),
+      flowkiwi: (context) => createFlowkiwiFake(context, settings.flowkiwi),
+    };
+    const started = {} as Record<ProviderName, { server: FakeServer; fake: ProviderFake } | undefined>;
+    for (const name of PROVIDER_NAMES) {
+      if (!enabled.has(name)) continue;
+      let origin = "";
+      const fake = makers[name]({ store, gateway, ledger, origin: () => origin });
+      const server = await startFakeServer({ name, ...fake, log, chaos, port: options.ports?.[name], host: options.host });
+      origin = server.origin;
+      stops.push(() => server.close());
+      started[name] = { server, fake };
+    }
+    const endpoint = <C>(name: ProviderName, credentials: C): SandboxProvider<C> => {
+      const entry = started[name];
+      return {
+        baseUrl: entry?.server.origin ?? "",
+        credentials,
+        keyOf: (id) => entry?.fake.keyOf(id),
+      };
+    };
+    return {
+      fanvue: endpoint("fanvue", {
+        token: settings.fanvue.token,
+        apiVersion: settings.fanvue.apiVersions[0] as string,
+        creatorUserUuid: settings.fanvue.creators[0] as string,
+      }),
+      ofauth: endpoint("ofauth", { apiKey: settings.ofauth.apiKey, connectionId: settings.ofauth.connectionId }),
+      record360: endpoint("record360", { token: settings.record360.token }),
+      flowkiwi: endpoint("flowkiwi", {
+        token: settings.flowkiwi.token,
+        organizationId: settings.flowkiwi.organizationId,
+        tenant: "sandbox",
+      }),
+      store: { endpoint: config.endpoint, bucket: config.bucket, gatewayOrigin: gateway.origin },
+      requests: log.entries,
+      chaos: {
+        injected: chaos.injected,
+        get total() {
+          return chaos.total;
+        },
+      },
+      objectSha256: async (key) => (await store.digests(key)).sha256,
+      expireUrl: (url) => gateway.expire(url),
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}

@@ -1,0 +1,38 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import S3rver from "s3rver";
+import type { S3Config } from "./store-config.js";
+
+export interface EmbeddedS3 {
+  config: S3Config;
+  stop(): Promise<void>;
+}
+
+/** s3rver in this process, on 127.0.0.1, storing in a temporary directory removed on stop. */
+export async function startEmbeddedS3(options: { port?: number; bucket?: string } = {}): Promise<EmbeddedS3> {
+  const directory = await mkdtemp(join(tmpdir(), "uploadkit-s3-"));
+  const bucket = options.bucket ?? "uploadkit-sandbox";
+  const server = new S3rver({
+    address: "127.0.0.1",
+    port: options.port ?? 0,
+    silent: true,
+    directory,
+    configureBuckets: [{ name: bucket }],
+  });
+  const { port } = await server.run();
+  return {
+    config: {
+      endpoint: `http://127.0.0.1:${port}`,
+      bucket,
+      region: "us-east-1",
+      accessKeyId: "S3RVER",
+      secretAccessKey: "S3RVER",
+      forcePathStyle: true,
+    },
+    async stop() {
+      await server.close();
+      await rm(directory, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,134 @@
+import { createHash } from "node:crypto";
+import type { Readable } from "node:stream";
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  S3Client,
+  UploadPartCommand,
+} from "@aws-sdk/client-s3";
+import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
+import type { S3Config } from "./store-config.js";
+
+export interface StoredObject {
+  key: string;
+  size: number;
+  etag: string;
+}
+
+/** The S3 operations the fakes need, on any S3-compatible endpoint. */
+export class S3Store {
+  readonly client: S3Client;
+  constructor(readonly config: S3Config) {
+    this.client = new S3Client({
+      endpoint: config.endpoint,
+      region: config.region,
+      forcePathStyle: config.forcePathStyle ?? true,
+      credentials: { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey },
+      requestChecksumCalculation: "WHEN_REQUIRED",
+      responseChecksumValidation: "WHEN_REQUIRED",
+    });
+  }
+
+  get bucket(): string {
+    return this.config.bucket;
+  }
+
+  async createMultipartUpload(key: string, contentType: string): Promise<string> {
+    const result = await this.client.send(
+      new CreateMultipartUploadCommand({ Bucket: this.bucket, Key: key, ContentType: contentType }),
+    );
+    if (!result.UploadId) throw new Error("the store returned no UploadId");
+    return result.UploadId;
+  }
+
+  /** A presigned PUT URL for one part, valid `expiresIn` seconds. */
+  presignPart(key: string, uploadId: string, partNumber: number, expiresIn: number): Promise<string> {
+    return getSignedUrl(
+      this.client,
+      new UploadPartCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId, PartNumber: partNumber }),
+      {
+        expiresIn,
+      },
+    );
+  }
+
+  presignPut(key: string, expiresIn: number): Promise<string> {
+    return getSignedUrl(this.client, new PutObjectCommand({ Bucket: this.bucket, Key: key }), { expiresIn });
+  }
+
+  async uploadPart(key: string, uploadId: string, partNumber: number, body: Readable, size: number): Promise<string> {
+    const result = await this.client.send(
+      new UploadPartCommand({
+        Bucket: this.bucket,
+        Key: key,
+        UploadId: uploadId,
+        PartNumber: partNumber,
+        Body: body,
+        ContentLength: size,
+      }),
+    );
+    if (!result.ETag) throw new Error("the store returned no ETag");
+    return result.ETag;
+  }
+
+  async putObject(key: string, body: Readable, size: number, contentType: string): Promise<string> {
+    const result = await this.client.send(
+      new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentLength: size, ContentType: contentType }),
+    );
+    return result.ETag ?? "";
+  }
+
+  async completeMultipartUpload(key: string, uploadId: string, parts: { partNumber: number; etag: string }[]): Promise<string> {
+    const result = await this.client.send(
+      new CompleteMultipartUploadCommand({
+        Bucket: this.bucket,
+        Key: key,
+        UploadId: uploadId,
+        MultipartUpload: { Parts: parts.map((p) => ({ PartNumber: p.partNumber, ETag: p.etag })) },
+      }),
+    );
+    return result.ETag ?? "";
+  }
+
+  async abortMultipartUpload(key: string, uploadId: string): Promise<void> {
+    await this.client
+      .send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId }))
+      .catch(() => {});
+  }
+
+  async head(key: string): Promise<StoredObject | undefined> {
+    try {
+      const result = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+      return { key, size: result.ContentLength ?? 0, etag: result.ETag ?? "" };
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** SHA-256 and MD5 of a stored object, streamed. */
+  async digests(key: string): Promise<{ sha256: string; md5: string; size: number }> {
+    const result = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+    const sha256 = createHash("sha256");
+    const md5 = createHash("md5");
+    let size = 0;
+    for await (const chunk of result.Body as Readable) {
+      sha256.update(chunk);
+      md5.update(chunk);
+      size += chunk.length;
+    }
+    return { sha256: sha256.digest("hex"), md5: md5.digest("hex"), size };
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
+  }
+
+  destroy(): void {
+    this.client.destroy();
+  }
+}
