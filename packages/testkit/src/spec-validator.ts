@@ -23,7 +23,7 @@ export function createSpecValidator(provider: ProviderSpec): (exchange: Exchange
   addFormats.default(ajv);
   ajv.addSchema(spec, "spec");
   return ({ method, path, status, contentType, body }) => {
-    const operationPointer = `/paths/${escape(path)}/${method.toLowerCase()}`;
+    const operationPointer = `/paths/${escapePointer(path)}/${method.toLowerCase()}`;
     if (resolve(spec, operationPointer) === undefined) return [`the spec has no ${method} ${path}`];
     let responsePointer = `${operationPointer}/responses/${status}`;
     let response = resolve(spec, responsePointer) as Record<string, unknown> | undefined;
@@ -39,13 +39,13 @@ export function createSpecValidator(provider: ProviderSpec): (exchange: Exchange
     const mediaType = contentType.split(";")[0]?.trim() ?? "";
     const content = response.content as Record<string, unknown> | undefined;
     if (!content?.[mediaType]) return [`the spec documents no ${mediaType} body for ${method} ${path} ${status}`];
-    const validate = ajv.getSchema(`spec#${responsePointer}/content/${escape(mediaType)}/schema`);
+    const validate = ajv.getSchema(`spec#${responsePointer}/content/${escapePointer(mediaType)}/schema`);
     if (!validate) return [`cannot compile the schema at ${responsePointer}`];
     return validate(body) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || "body"} ${e.message}`);
   };
 }
 
-function escape(segment: string): string {
+function escapePointer(segment: string): string {
   return segment.replace(/~/g, "~0").replace(/\//g, "~1");
 }
 

@@ -47,17 +47,20 @@ export function verifyCompletion(
   const sorted = [...listed].sort((a, b) => a.partNumber - b.partNumber);
   const count = expectedCount ?? sorted.length;
   if (sorted.length !== count) return `${sorted.length} parts listed, but the upload has ${count}`;
+  const missing = sorted.findIndex((part, index) => part.partNumber !== index + 1);
+  if (missing !== -1) return `part ${missing + 1} is missing from the list (parts must be 1..${count})`;
   const byNumber = new Map(stored.map((p) => [p.partNumber, p]));
-  for (const [index, part] of sorted.entries()) {
-    if (part.partNumber !== index + 1) return `part ${index + 1} is missing from the list (parts must be 1..${count})`;
+  for (const part of sorted) {
     const found = byNumber.get(part.partNumber);
     if (!found) return `part ${part.partNumber} was never uploaded`;
     if (normalizeEtag(found.etag) !== normalizeEtag(part.etag)) {
       return `part ${part.partNumber}: ETag ${part.etag} does not match the stored part's ${found.etag}`;
     }
-    if (index < count - 1 && found.size < rules.minPartSize) {
-      return `part ${part.partNumber} is ${found.size} bytes; every part but the last must be at least ${rules.minPartSize} bytes`;
-    }
+  }
+  const small = sorted.slice(0, -1).find((part) => (byNumber.get(part.partNumber)?.size ?? 0) < rules.minPartSize);
+  if (small) {
+    const size = byNumber.get(small.partNumber)?.size;
+    return `part ${small.partNumber} is ${size} bytes; every part but the last must be at least ${rules.minPartSize} bytes`;
   }
   return undefined;
 }

@@ -153,9 +153,13 @@ export function createOfauthFake(context: ProviderContext, options: OfauthFakeOp
     const upload = uploadOf({ ...routeContext, params: { mediaUploadId: body.mediaUploadId } });
     if (!upload.s3UploadId) throw invalid(`Upload ${upload.id} is single-part; the PUT already finalised it`);
     const stored = context.ledger.parts(upload.s3UploadId);
-    const problem = verifyCompletion(stored, stored, { minPartSize: 1, maxParts: 10_000 }, upload.totalParts);
+    const planned = Array.from({ length: upload.totalParts }, (_, index) => ({
+      partNumber: index + 1,
+      etag: stored.find((part) => part.partNumber === index + 1)?.etag ?? "",
+    }));
+    const problem = verifyCompletion(planned, stored, { minPartSize: 1, maxParts: 10_000 }, upload.totalParts);
     if (problem) throw invalid(`Cannot finalise ${upload.id}: ${problem}`);
-    await context.store.completeMultipartUpload(upload.key, upload.s3UploadId, stored);
+    await context.store.completeMultipartUpload(upload.key, upload.s3UploadId, planned);
     context.ledger.forget(upload.s3UploadId);
     const item = await finalise(upload);
     sendJson(routeContext.res, 200, { mediaUploadId: upload.id, media: mediaJson(item) });

@@ -1,0 +1,45 @@
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { sandboxOptionsFromArgs } from "../src/run-sandbox.js";
+
+const CLI = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
+
+describe("uploadkit-sandbox (pnpm sandbox)", () => {
+  it("parses flags", () => {
+    expect(
+      sandboxOptionsFromArgs(["--providers", "fanvue,record360", "--port-fanvue", "0", "--chaos", "0.2", "--seed", "9"]),
+    ).toMatchObject({
+      providers: ["fanvue", "record360"],
+      ports: { fanvue: 0, ofauth: 4011 },
+      chaos: { rate: 0.2, seed: 9 },
+    });
+    expect(sandboxOptionsFromArgs(["--help"])).toBe("help");
+    expect(() => sandboxOptionsFromArgs(["--providers", "myspace"])).toThrow(/Unknown provider myspace/);
+    expect(() => sandboxOptionsFromArgs(["--chaos", "2"])).toThrow(/--chaos must be a number from 0 to 1/);
+  });
+
+  it("starts, prints each provider's base URL and credentials, serves, and stops on Ctrl-C", async () => {
+    const ports = ["fanvue", "ofauth", "record360", "flowkiwi", "store", "s3"].flatMap((name) => [`--port-${name}`, "0"]);
+    const child = spawn(process.execPath, [CLI, ...ports], { stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+    while (!output.includes("Ctrl-C to stop")) {
+      if (child.exitCode !== null) throw new Error(`sandbox exited: ${output}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const fanvue = /fanvue\s+(http:\/\/127\.0\.0\.1:\d+)\s+FANVUE_TOKEN=(\S+)/.exec(output);
+    expect(fanvue).not.toBeNull();
+    expect(output).toMatch(/record360\s+http:\/\/127\.0\.0\.1:\d+\s+RECORD360_TOKEN=/);
+    const response = await fetch(`${fanvue?.[1]}/media/00000000-0000-4000-8000-000000000000`, {
+      headers: { authorization: `Bearer ${fanvue?.[2]}`, "x-fanvue-api-version": "2025-06-26" },
+    });
+    expect(response.status).toBe(404);
+    child.kill("SIGINT");
+    expect(await exited).toBe(0);
+    expect(output).toContain("sandbox stopped, temporary data removed");
+  });
+});
