@@ -15,9 +15,12 @@ export interface PrismServer {
   origin: string;
   /** Everything Prism printed (violations are logged there too). */
   output(): string;
+  /** The errors and spec violations Prism logged (the harness's own readiness probe left out). */
+  problems(): string[];
   stop(): Promise<void>;
 }
 
+const READINESS_PROBE = "/__uploadkit_readiness_probe";
 const running = new Set<ChildProcess>();
 const killAll = () => {
   for (const child of running) child.kill("SIGKILL");
@@ -61,7 +64,7 @@ export async function startPrism(options: {
   for (;;) {
     if (child.exitCode !== null) throw new Error(`Prism exited (${child.exitCode}):\n${output}`);
     try {
-      await fetch(`${origin}/__uploadkit_readiness_probe`, { signal: AbortSignal.timeout(1000) });
+      await fetch(`${origin}${READINESS_PROBE}`, { signal: AbortSignal.timeout(1000) });
       break;
     } catch {
       if (Date.now() > deadline) {
@@ -71,7 +74,12 @@ export async function startPrism(options: {
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
   }
-  return { origin, output: () => output, stop };
+  const problems = () =>
+    output
+      .split("\n")
+      .filter((line) => /✖|violation/i.test(line) && !line.includes(READINESS_PROBE))
+      .map((line) => line.trim());
+  return { origin, output: () => output, problems, stop };
 }
 
 /** The `Prefer` header that makes a Prism mock answer a given status (and named example). */

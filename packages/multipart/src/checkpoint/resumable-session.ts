@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from "node:util";
 import { CheckpointError, SourceChangedError } from "../errors.js";
 import type { SourceFingerprint, UploadSource } from "../sources/upload-source.js";
-import type { CompletedPart } from "../upload/upload-parts.js";
+import { type CompletedPart, type UploadPartsOptions, uploadParts } from "../upload/upload-parts.js";
 import { CHECKPOINT_VERSION, type Checkpoint, type CheckpointStore } from "./checkpoint-store.js";
 import { fileCheckpointStore } from "./file-checkpoint-store.js";
 
@@ -59,9 +59,9 @@ export class ResumableSession<Session> {
 
   private writes: Promise<void> = Promise.resolve();
 
-  /** Records a newly created session (before any part is sent). */
-  async start(session: Session): Promise<void> {
-    if (!this.store || !this.fingerprint) return;
+  /** Records a newly created session (before any part is sent) and returns it. */
+  async start(session: Session): Promise<Session> {
+    if (!this.store || !this.fingerprint) return session;
     const now = new Date().toISOString();
     this.checkpoint = {
       version: CHECKPOINT_VERSION,
@@ -73,11 +73,15 @@ export class ResumableSession<Session> {
       updatedAt: now,
     };
     await this.persist();
+    return session;
   }
 
   /** Replaces the session data (e.g. refreshed URLs) keeping the finished parts. */
   async updateSession(session: Session): Promise<void> {
-    if (!this.checkpoint) return this.start(session);
+    if (!this.checkpoint) {
+      await this.start(session);
+      return;
+    }
     this.checkpoint = { ...this.checkpoint, session, updatedAt: new Date().toISOString() };
     await this.persist();
   }
@@ -89,6 +93,14 @@ export class ResumableSession<Session> {
     parts.sort((a, b) => a.partNumber - b.partNumber);
     this.checkpoint = { ...this.checkpoint, parts, updatedAt: new Date().toISOString() };
     await this.persist();
+  }
+
+  /**
+   * uploadParts, resuming from this checkpoint: finished parts are skipped, each new one is recorded
+   * before it counts as done.
+   */
+  uploadParts(options: Omit<UploadPartsOptions, "completed" | "onPartUploaded">): Promise<CompletedPart[]> {
+    return uploadParts({ ...options, completed: this.completed, onPartUploaded: (part) => this.recordPart(part) });
   }
 
   async clear(): Promise<void> {

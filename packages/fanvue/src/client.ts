@@ -1,0 +1,53 @@
+import { createApiClient, type RetryOptions, type SourceInput } from "@uploadkit/multipart";
+import type { Client } from "openapi-fetch";
+import type { FanvuePaths } from "./api-paths.js";
+import { getMedia, type UploadMediaOptions, type UploadMediaResult, uploadMedia } from "./upload-media.js";
+
+export const FANVUE_BASE_URL = "https://api.fanvue.com";
+export const FANVUE_API_VERSION = "2025-06-26";
+
+export interface FanvueClientOptions {
+  /** OAuth 2.0 access token (scopes `write:media`, `read:media`; `write:creator` for creator routes). */
+  token: string;
+  /** Default https://api.fanvue.com. */
+  baseUrl?: string;
+  /** Sent as X-Fanvue-API-Version. Default 2025-06-26. */
+  apiVersion?: string;
+  /** Attempts and backoff for API calls and part uploads. */
+  retry?: RetryOptions;
+  /** Prepended to the User-Agent (`<yours> uploadkit/<version>`). */
+  userAgent?: string;
+  /** Per-call time limit for API calls. Default 60 s. */
+  timeoutMs?: number;
+  /** A fetch implementation for API calls (default: the global fetch). */
+  fetch?: typeof fetch;
+}
+
+export interface FanvueClient {
+  /** openapi-fetch client typed by the generated paths: every operation in the spec. */
+  api: Client<FanvuePaths>;
+  /** Uploads a file (path, bytes, Blob or stream) as Fanvue media, resumably. */
+  uploadMedia(input: SourceInput, options?: UploadMediaOptions): Promise<UploadMediaResult>;
+  /** A media record; `{ uuid, status }` only while it is not ready. */
+  getMedia(uuid: string, options?: { creatorUserUuid?: string; signal?: AbortSignal }): ReturnType<typeof getMedia>;
+}
+
+export function createFanvueClient(options: FanvueClientOptions): FanvueClient {
+  if (!options?.token) throw new TypeError("createFanvueClient: token is required (a Fanvue OAuth access token).");
+  const baseUrl = options.baseUrl ?? FANVUE_BASE_URL;
+  const api = createApiClient<FanvuePaths>({
+    baseUrl,
+    credentials: { Authorization: `Bearer ${options.token}` },
+    headers: { "X-Fanvue-API-Version": options.apiVersion ?? FANVUE_API_VERSION },
+    userAgent: options.userAgent,
+    retry: options.retry,
+    timeoutMs: options.timeoutMs,
+    fetch: options.fetch,
+  });
+  const context = { api, apiOrigin: baseUrl, retry: options.retry };
+  return {
+    api,
+    uploadMedia: (input, uploadOptions) => uploadMedia(context, input, uploadOptions),
+    getMedia: (uuid, getOptions = {}) => getMedia(api, uuid, getOptions.creatorUserUuid ?? null, getOptions.signal),
+  };
+}

@@ -1,0 +1,37 @@
+import { sleep, UploadkitError } from "@uploadkit/multipart";
+
+export interface WaitForReadyOptions {
+  /** Give up after this long. Default 10 minutes. */
+  timeoutMs?: number;
+  /** First delay between polls; grows ×1.5 up to 15 s. Default 1 s. */
+  intervalMs?: number;
+}
+
+/** Polls `read` until the status is `ready` (returns the media) or `error` (throws), or the time runs out. */
+export async function waitForReady<Media extends { status: string }>(
+  mediaUuid: string,
+  read: () => Promise<Media>,
+  options: WaitForReadyOptions,
+  signal: AbortSignal | undefined,
+): Promise<Media> {
+  const timeoutMs = options.timeoutMs ?? 600_000;
+  let interval = options.intervalMs ?? 1000;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const media = await read();
+    if (media.status === "ready") return media;
+    if (media.status === "error") {
+      throw new UploadkitError(`Fanvue could not process media ${mediaUuid} (status "error"); upload it again.`, {
+        code: "FANVUE_MEDIA_ERROR",
+      });
+    }
+    if (Date.now() + interval > deadline) {
+      throw new UploadkitError(
+        `Media ${mediaUuid} was uploaded but is still "${media.status}" after ${timeoutMs} ms; poll GET /media/${mediaUuid} later.`,
+        { code: "FANVUE_MEDIA_NOT_READY" },
+      );
+    }
+    await sleep(interval, signal);
+    interval = Math.min(15_000, Math.round(interval * 1.5));
+  }
+}
