@@ -1,7 +1,7 @@
 export { type ApiFetchOptions, createApiFetch } from "./api/api-fetch.js";
 export { type ApiClientOptions, createApiClient } from "./api/create-api-client.js";
 export { apiErrorFromResponse } from "./api/parse-api-error.js";
-export { unwrap } from "./api/unwrap.js";
+export { unwrap, unwrapWithResponse } from "./api/unwrap.js";
 export type { Checkpoint, CheckpointStore } from "./checkpoint/checkpoint-store.js";
 export { fileCheckpointStore } from "./checkpoint/file-checkpoint-store.js";
 export { type CheckpointOption, ResumableSession } from "./checkpoint/resumable-session.js";

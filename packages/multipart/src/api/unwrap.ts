@@ -13,6 +13,11 @@ interface ClientResult<Data> {
  * (message, code and request id parsed from the body), UploadkitError for a malformed success body.
  */
 export async function unwrap<Data>(call: Promise<ClientResult<Data>>): Promise<Data> {
+  return (await unwrapWithResponse(call)).data;
+}
+
+/** Like unwrap, also returning the Response (for its headers). */
+export async function unwrapWithResponse<Data>(call: Promise<ClientResult<Data>>): Promise<{ data: Data; response: Response }> {
   let result: ClientResult<Data>;
   try {
     result = await call;
@@ -28,5 +33,5 @@ export async function unwrap<Data>(call: Promise<ClientResult<Data>>): Promise<D
   }
   const { response } = result;
   if (!response.ok || result.error !== undefined) throw apiErrorFromResponse(response, result.error, methodOf(response));
-  return result.data as Data;
+  return { data: result.data as Data, response };
 }

@@ -31,6 +31,8 @@ export async function startEmbeddedS3(options: { port?: number; bucket?: string 
       forcePathStyle: true,
     },
     async stop() {
+      // Uploads cut off mid-body leave connections open that would keep close() waiting.
+      server.httpServer?.closeAllConnections();
       await server.close();
       await rm(directory, { recursive: true, force: true });
     },

@@ -79,6 +79,7 @@ export class S3Store {
   async putObject(key: string, body: Readable, size: number, contentType: string): Promise<string> {
     const result = await this.client.send(
       new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentLength: size, ContentType: contentType }),
+      { abortSignal: abortedWith(body) },
     );
     return result.ETag ?? "";
   }
@@ -131,4 +132,13 @@ export class S3Store {
   destroy(): void {
     this.client.destroy();
   }
+}
+
+/** Aborts the store request when the body it relays is cut off (the client went away mid-upload). */
+function abortedWith(body: Readable): AbortSignal {
+  const controller = new AbortController();
+  body.once("close", () => {
+    if (!body.readableEnded) controller.abort(new Error("the upload was cut off"));
+  });
+  return controller.signal;
 }
