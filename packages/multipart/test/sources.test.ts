@@ -44,6 +44,15 @@ describe("openSource", () => {
     const unknown = randomFile(dir, "blob.unknownext", 64).path;
     expect((await openSource(unknown)).contentType).toBe("application/octet-stream");
     expect((await openSource(text, { contentType: "video/mp4", filename: "x.mp4" })).contentType).toBe("video/mp4");
+    // mime-types 3.0.1 mapped .mp4 to application/mp4; providers want video/mp4.
+    for (const [name, type] of [
+      ["clip.mp4", "video/mp4"],
+      ["clip.mov", "video/quicktime"],
+      ["photo.heic", "image/heic"],
+      ["song.mp3", "audio/mpeg"],
+    ]) {
+      expect((await openSource(randomFile(dir, name as string, 64).path)).contentType).toBe(type);
+    }
   });
 
   it("accepts file: URLs as strings and URL objects", async () => {
