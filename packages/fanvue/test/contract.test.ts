@@ -86,7 +86,11 @@ describe("documented error statuses become typed errors with the server's messag
       token: "t",
       baseUrl: prism.origin,
       retry: { maxAttempts: 1 },
-      fetch: (request) => fetch(new Request(request, { headers: { ...Object.fromEntries(request.headers), ...prefer(410) } })),
+      fetch: (input) => {
+        const request = new Request(input as Request);
+        request.headers.set("Prefer", prefer(410).Prefer as string);
+        return fetch(request);
+      },
     });
     const error = await fanvue.getMedia(mediaUuid).catch((e: unknown) => e);
     expect(error).toMatchObject({ status: 410, kind: "gone" });

@@ -26,7 +26,15 @@ export { assertCredentialsStayOnOrigin, isCredentialHeader } from "./http/creden
 export { readBounded, summarizeErrorBody } from "./http/read-bounded.js";
 export { DEFAULT_PART_SIZE, formatBytes, GiB, MiB, type Part, type PartRules, planParts, S3_PART_RULES } from "./plan-parts.js";
 export { redactSecrets, redactUrl } from "./redact.js";
-export { DEFAULT_RETRY, isRetryableStatus, type RetryOptions, serverRequestedDelay, sleep } from "./retry-policy.js";
+export {
+  DEFAULT_RETRY,
+  isRetryableStatus,
+  nextDelay,
+  type RetryOptions,
+  resolveRetry,
+  serverRequestedDelay,
+  sleep,
+} from "./retry-policy.js";
 export { type OpenSourceOptions, openSource, type SourceInput } from "./sources/open-source.js";
 export type { StreamInput } from "./sources/stream-source.js";
 export type { PartBody, SourceFingerprint, UploadSource } from "./sources/upload-source.js";

@@ -20,11 +20,13 @@ describe("createMultipartFormBody", () => {
     server = await startRecordingServer((_request, response) => sendJson(response, 201, {}), { keepBodies: true });
     const body = createMultipartFormBody({ field: "file", source: await openSource(path) });
     const meter = new ByteMeter(["sha256"]);
+    const fileMeter = new ByteMeter(["sha256"]);
     const response = await request(`${server.origin}/upload`, {
       method: "POST",
       headers: { "content-type": body.contentType, "content-length": String(body.contentLength) },
-      body: body.stream().pipe(meter),
+      body: body.stream(fileMeter).pipe(meter),
     });
+    expect(fileMeter.digest("sha256")).toBe(sha256(content));
     expect(response.statusCode).toBe(201);
     const [received] = server.requests;
     expect(received?.bodyLength).toBe(body.contentLength);

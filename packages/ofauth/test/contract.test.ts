@@ -43,7 +43,7 @@ describe("every OFAuth operation passes Prism's request validation", () => {
       api.PUT("/v2/access/uploads/{mediaUploadId}", {
         params: { path: { mediaUploadId: id } },
         body: bytes as never,
-        bodySerializer: (b) => b as BodyInit,
+        bodySerializer: (b) => b as never,
         headers: { "content-type": "application/octet-stream" },
       }),
     );
@@ -51,7 +51,7 @@ describe("every OFAuth operation passes Prism's request validation", () => {
       api.PUT("/v2/access/uploads/{mediaUploadId}/parts/{partNumber}", {
         params: { path: { mediaUploadId: id, partNumber: 1 } },
         body: bytes as never,
-        bodySerializer: (b) => b as BodyInit,
+        bodySerializer: (b) => b as never,
         headers: { "content-type": "application/octet-stream" },
       }),
     );

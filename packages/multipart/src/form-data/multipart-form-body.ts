@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { Readable } from "node:stream";
+import { Readable, type Transform } from "node:stream";
 import type { UploadSource } from "../sources/upload-source.js";
 
 export interface MultipartFormBody {
@@ -7,8 +7,11 @@ export interface MultipartFormBody {
   contentType: string;
   /** Exact body length, known because the source's size is. */
   contentLength: number;
-  /** The body, streamed: the file's bytes are read as they are sent, never held whole. */
-  stream(): Readable;
+  /**
+   * The body, streamed: the file's bytes are read as they are sent, never held whole. `fileBytes`, when
+   * given, is a pass-through the file's bytes (only) flow through — to hash them or count progress.
+   */
+  stream(fileBytes?: Transform): Readable;
 }
 
 export interface MultipartFormOptions {
@@ -37,11 +40,11 @@ export function createMultipartFormBody(options: MultipartFormOptions): Multipar
   return {
     contentType: `multipart/form-data; boundary=${boundary}`,
     contentLength: head.length + options.source.size + tail.length,
-    stream: () =>
+    stream: (fileBytes) =>
       Readable.from(
         (async function* () {
           yield head;
-          yield* options.source.stream();
+          yield* fileBytes ? options.source.stream().pipe(fileBytes) : options.source.stream();
           yield tail;
         })(),
       ),

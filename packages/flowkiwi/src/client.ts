@@ -1,0 +1,68 @@
+import { createApiClient, type RetryOptions, type SourceInput, unwrap } from "@uploadkit/multipart";
+import type { Client } from "openapi-fetch";
+import { createMedia, type FlowkiwiMedia, type UploadMediaOptions } from "./create-media.js";
+import type { paths } from "./generated/openapi.js";
+import { iterateMedia, listMediaPage, type MediaPage, type MediaQuery } from "./media-pages.js";
+
+export interface FlowkiwiClientOptions {
+  /** OAuth 2.0 bearer token (a partner user token or an integration's token). */
+  token: string;
+  /** Sent as X-Flowkiwi-Organization-Id: the organisation the requests act as. */
+  organizationId: string;
+  /** The instance handle: https://<tenant>.product-management.flowkiwi.net. */
+  tenant?: string;
+  /** Overrides `tenant`. */
+  baseUrl?: string;
+  retry?: RetryOptions;
+  userAgent?: string;
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+}
+
+export interface FlowkiwiClient {
+  /** openapi-fetch client typed by the generated paths. */
+  api: Client<paths>;
+  /** Uploads a file as a Media (streamed multipart/form-data), verifying its SHA-256. */
+  uploadMedia(input: SourceInput, options?: UploadMediaOptions): Promise<FlowkiwiMedia>;
+  getMedia(id: string, options?: { signal?: AbortSignal }): Promise<FlowkiwiMedia>;
+  /** One page; `page.next()` fetches the following one. */
+  listMedia(query?: MediaQuery, options?: { signal?: AbortSignal }): Promise<MediaPage>;
+  /** Every media, across pages: `for await (const media of kiwi.iterateMedia())`. */
+  iterateMedia(query?: MediaQuery, options?: { signal?: AbortSignal }): AsyncGenerator<FlowkiwiMedia>;
+  deleteMedia(id: string, options?: { signal?: AbortSignal }): Promise<void>;
+}
+
+const TENANT = /^[a-z](?:[a-z0-9-]*[a-z0-9])?$/;
+
+export function createFlowkiwiClient(options: FlowkiwiClientOptions): FlowkiwiClient {
+  if (!options?.token) throw new TypeError("createFlowkiwiClient: token is required.");
+  if (!options.organizationId)
+    throw new TypeError("createFlowkiwiClient: organizationId is required (sent as X-Flowkiwi-Organization-Id).");
+  if (!options.baseUrl && !(options.tenant && TENANT.test(options.tenant))) {
+    throw new TypeError(
+      `createFlowkiwiClient: give tenant (your instance handle, e.g. "my-shop") or baseUrl; got tenant ${JSON.stringify(options.tenant)}.`,
+    );
+  }
+  const baseUrl = options.baseUrl ?? `https://${options.tenant}.product-management.flowkiwi.net`;
+  const credentials = { Authorization: `Bearer ${options.token}`, "X-Flowkiwi-Organization-Id": options.organizationId };
+  const api = createApiClient<paths>({
+    baseUrl,
+    credentials,
+    headers: { Accept: "application/ld+json, application/problem+json" },
+    userAgent: options.userAgent,
+    retry: options.retry,
+    timeoutMs: options.timeoutMs,
+    fetch: options.fetch,
+  });
+  const createContext = { baseUrl, credentials, userAgent: options.userAgent, retry: options.retry };
+  return {
+    api,
+    uploadMedia: (input, uploadOptions) => createMedia(createContext, input, uploadOptions),
+    getMedia: (id, { signal } = {}) => unwrap(api.GET("/rest/api/medias/{id}", { params: { path: { id } }, signal })),
+    listMedia: (query, { signal } = {}) => listMediaPage(api, query, signal),
+    iterateMedia: (query, { signal } = {}) => iterateMedia(api, query, signal),
+    deleteMedia: async (id, { signal } = {}) => {
+      await unwrap(api.DELETE("/rest/api/medias/{id}", { params: { path: { id } }, signal }));
+    },
+  };
+}

@@ -1,0 +1,42 @@
+import { unwrap } from "@uploadkit/multipart";
+import type { Client } from "openapi-fetch";
+import type { FlowkiwiMedia } from "./create-media.js";
+import type { paths } from "./generated/openapi.js";
+
+export type MediaQuery = NonNullable<paths["/rest/api/medias"]["get"]["parameters"]["query"]>;
+
+export interface MediaPage {
+  members: FlowkiwiMedia[];
+  totalItems: number | undefined;
+  /** The page number of the next page (from `hydra:view`), undefined on the last page. */
+  nextPage: number | undefined;
+  /** The next page, or undefined on the last one. */
+  next(): Promise<MediaPage | undefined>;
+}
+
+export async function listMediaPage(api: Client<paths>, query: MediaQuery = {}, signal?: AbortSignal): Promise<MediaPage> {
+  const collection = await unwrap(api.GET("/rest/api/medias", { params: { query }, signal }));
+  const nextLink = collection["hydra:view"]?.["hydra:next"];
+  const nextPage = nextLink
+    ? Number(new URL(nextLink, "http://flowkiwi.invalid").searchParams.get("page")) || undefined
+    : undefined;
+  return {
+    members: collection["hydra:member"],
+    totalItems: collection["hydra:totalItems"],
+    nextPage,
+    next: async () => (nextPage === undefined ? undefined : listMediaPage(api, { ...query, page: nextPage }, signal)),
+  };
+}
+
+/** Every media matching `query`, following `hydra:view` next links page by page. */
+export async function* iterateMedia(
+  api: Client<paths>,
+  query: MediaQuery = {},
+  signal?: AbortSignal,
+): AsyncGenerator<FlowkiwiMedia> {
+  let page: MediaPage | undefined = await listMediaPage(api, query, signal);
+  while (page) {
+    yield* page.members;
+    page = await page.next();
+  }
+}
