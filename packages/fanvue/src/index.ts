@@ -1,20 +1,4 @@
-export {
-  AbortError,
-  ApiError,
-  type ApiErrorKind,
-  CheckpointError,
-  type CheckpointStore,
-  fileCheckpointStore,
-  InputError,
-  IntegrityError,
-  isAbortError,
-  PartUploadError,
-  type RetryOptions,
-  SourceChangedError,
-  type SourceInput,
-  UploadkitError,
-  type UploadProgress,
-} from "@uploadkit/multipart";
+export * from "@uploadkit/multipart/errors";
 export type { FanvuePaths } from "./api-paths.js";
 export {
   createFanvueClient,

@@ -1,15 +1,4 @@
-export {
-  AbortError,
-  ApiError,
-  type ApiErrorKind,
-  InputError,
-  IntegrityError,
-  isAbortError,
-  type RetryOptions,
-  type SourceInput,
-  UploadkitError,
-  type UploadProgress,
-} from "@uploadkit/multipart";
+export * from "@uploadkit/multipart/errors";
 export { createFlowkiwiClient, type FlowkiwiClient, type FlowkiwiClientOptions } from "./client.js";
 export type { FlowkiwiMedia, UploadMediaOptions } from "./create-media.js";
 export type { components, operations, paths } from "./generated/openapi.js";

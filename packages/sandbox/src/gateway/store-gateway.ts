@@ -32,16 +32,7 @@ export async function startStoreGateway(options: {
   const server: Server = createServer((req, res) => forward(req, res));
 
   function forward(req: IncomingMessage, res: ServerResponse): void {
-    const entry = options.log.add({
-      server: "store",
-      method: req.method ?? "",
-      url: req.url ?? "",
-      headers: req.headers,
-      at: Date.now(),
-    });
-    res.on("finish", () => {
-      entry.status = res.statusCode;
-    });
+    options.log.record("store", req, res);
     const url = new URL(req.url ?? "/", store);
     if (isExpired(url, expired)) {
       req.resume();

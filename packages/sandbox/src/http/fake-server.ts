@@ -49,16 +49,7 @@ export async function startFakeServer(options: FakeServerOptions): Promise<FakeS
 }
 
 async function handle(options: FakeServerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const entry = options.log.add({
-    server: options.name,
-    method: req.method ?? "",
-    url: req.url ?? "",
-    headers: req.headers,
-    at: Date.now(),
-  });
-  res.on("finish", () => {
-    entry.status = res.statusCode;
-  });
+  options.log.record(options.name, req, res);
   for (const [name, value] of Object.entries(options.responseHeaders?.() ?? {})) res.setHeader(name, value);
   if (options.chaos.maybeFault(req, res, "api")) return;
   const url = new URL(req.url ?? "/", "http://sandbox.local");

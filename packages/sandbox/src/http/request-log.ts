@@ -1,4 +1,4 @@
-import type { IncomingHttpHeaders } from "node:http";
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 
 /** One request a sandbox server received: what the credential-leak audit reads. */
 export interface LoggedRequest {
@@ -13,8 +13,12 @@ export interface LoggedRequest {
 
 export class RequestLog {
   readonly entries: LoggedRequest[] = [];
-  add(entry: LoggedRequest): LoggedRequest {
+  /** Logs a request as it arrives; its status is filled in when the response finishes. */
+  record(server: string, req: IncomingMessage, res: ServerResponse): void {
+    const entry: LoggedRequest = { server, method: req.method ?? "", url: req.url ?? "", headers: req.headers, at: Date.now() };
     this.entries.push(entry);
-    return entry;
+    res.on("finish", () => {
+      entry.status = res.statusCode;
+    });
   }
 }
