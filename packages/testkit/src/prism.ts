@@ -15,12 +15,11 @@ export interface PrismServer {
   origin: string;
   /** Everything Prism printed (violations are logged there too). */
   output(): string;
-  /** The errors and spec violations Prism logged (the harness's own readiness probe left out). */
+  /** The errors and spec violations Prism logged. */
   problems(): string[];
   stop(): Promise<void>;
 }
 
-const READINESS_PROBE = "/__uploadkit_readiness_probe";
 const running = new Set<ChildProcess>();
 const killAll = () => {
   for (const child of running) child.kill("SIGKILL");
@@ -37,7 +36,22 @@ export async function startPrism(options: {
   upstream?: string;
   dynamic?: boolean;
 }): Promise<PrismServer> {
-  const port = await freePort();
+  // A free port can be taken by another test process before Prism binds it: then Prism exits, and we retry.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await launch(options, await freePort());
+    } catch (error) {
+      if (attempt >= 5 || !(error instanceof PortTakenError)) throw error;
+    }
+  }
+}
+
+class PortTakenError extends Error {}
+
+async function launch(
+  options: { provider: ProviderSpec; upstream?: string; dynamic?: boolean },
+  port: number,
+): Promise<PrismServer> {
   const bin = join(dirname(createRequire(import.meta.url).resolve("@stoplight/prism-cli/package.json")), "dist", "index.js");
   const args = options.upstream
     ? [bin, "proxy", specPath(options.provider), options.upstream]
@@ -46,11 +60,19 @@ export async function startPrism(options: {
   const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
   running.add(child);
   let output = "";
-  child.stdout?.on("data", (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  child.stderr?.on("data", (chunk: Buffer) => {
-    output += chunk.toString();
+  const origin = `http://127.0.0.1:${port}`;
+  const ready = new Promise<void>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes(`listening on ${origin}`)) resolve();
+    };
+    child.stdout?.on("data", onData);
+    child.stderr?.on("data", onData);
+    child.once("exit", (code) =>
+      reject(
+        /EADDRINUSE/.test(output) ? new PortTakenError(`port ${port} taken`) : new Error(`Prism exited (${code}):\n${output}`),
+      ),
+    );
   });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const stop = async () => {
@@ -59,25 +81,24 @@ export async function startPrism(options: {
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
     running.delete(child);
   };
-  const origin = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`Prism exited (${child.exitCode}):\n${output}`);
-    try {
-      await fetch(`${origin}${READINESS_PROBE}`, { signal: AbortSignal.timeout(1000) });
-      break;
-    } catch {
-      if (Date.now() > deadline) {
-        await stop();
-        throw new Error(`Prism did not answer within 60 s:\n${output}`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      ready,
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`Prism did not start within 60 s:\n${output}`)), 60_000);
+      }),
+    ]);
+  } catch (error) {
+    await stop();
+    throw error;
+  } finally {
+    clearTimeout(timer);
   }
   const problems = () =>
     output
       .split("\n")
-      .filter((line) => /✖|violation/i.test(line) && !line.includes(READINESS_PROBE))
+      .filter((line) => /✖|violation/i.test(line))
       .map((line) => line.trim());
   return { origin, output: () => output, problems, stop };
 }
