@@ -4,10 +4,10 @@ import { GiB, MiB, type Part, type PartRules, planParts } from "@uploadkit/multi
 export const RECORD360_PART_RULES: PartRules = { minPartSize: 5 * MiB, maxPartSize: 5 * GiB, maxParts: 20 };
 
 /** Parts above this are split further, while the part count allows. */
-export const PREFERRED_MAX_PART_SIZE = 64 * MiB;
+export const PREFERRED_MAX_PART_SIZE = 16 * MiB;
 
 /**
- * The fewest parts (at most 20) that keep each part ≤ 64 MiB, sizes balanced; `partCount` overrides.
+ * The fewest parts (at most 20) that keep each part ≤ 16 MiB, sizes balanced; `partCount` overrides.
  * Throws an InputError stating the limits when the file cannot be split within them.
  */
 export function planRecord360Parts(size: number, partCount: number | undefined): Part[] {

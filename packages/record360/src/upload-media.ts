@@ -22,7 +22,7 @@ export interface UploadMediaOptions {
   fileId?: string;
   /** Default: sniffed. Must be on Record360's mobile-media allowlist. */
   contentType?: string;
-  /** 1–20. Default: the fewest parts of at most 64 MiB each. */
+  /** 1–20. Default: the fewest parts of at most 16 MiB each. */
   partCount?: number;
   /** Parts in flight. Default 4. */
   concurrency?: number;

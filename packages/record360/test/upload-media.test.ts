@@ -126,3 +126,15 @@ describe("uploadMedia behind the Prism proxy", () => {
     expect(proxy.problems()).toEqual([]);
   });
 });
+
+describe("the default part plan", () => {
+  it("uses the fewest parts of at most 16 MiB, up to 20", async () => {
+    const { planRecord360Parts } = await import("../src/part-plan.js");
+    expect(planRecord360Parts(12 * MiB, undefined)).toHaveLength(1);
+    expect(planRecord360Parts(48 * MiB, undefined).map((p) => p.size)).toEqual([16 * MiB, 16 * MiB, 16 * MiB]);
+    const large = planRecord360Parts(2 * 1024 * MiB, undefined);
+    expect(large).toHaveLength(20);
+    expect(Math.max(...large.map((p) => p.size))).toBeLessThanOrEqual(103 * MiB);
+    expect(() => planRecord360Parts(101 * 1024 * 1024 * MiB, undefined)).toThrow(/cannot be split into 20 parts/);
+  });
+});

@@ -1,0 +1,9 @@
+export const EXIT_OK = 0;
+export const EXIT_FAILED = 1;
+export const EXIT_USAGE = 2;
+export const EXIT_INTERRUPTED = 130;
+
+/** Bad command-line use: exit code 2, the message says what to change. */
+export class UsageError extends Error {
+  override name = "UsageError";
+}

@@ -1,0 +1,112 @@
+import { createRequire } from "node:module";
+import { runSandbox } from "@uploadkit/sandbox";
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { runDemoCommand } from "./demo-command.js";
+import { EXIT_OK, EXIT_USAGE, UsageError } from "./exit-codes.js";
+import { PROVIDERS } from "./provider-adapters.js";
+import { runUploadCommand, type UploadCommandOptions } from "./upload-command.js";
+
+const { version } = createRequire(import.meta.url)("../package.json") as { version: string };
+
+function positiveInteger(value: string): number {
+  const number = Number(value);
+  if (!Number.isSafeInteger(number) || number < 1) throw new InvalidArgumentError("expected a whole number ≥ 1.");
+  return number;
+}
+
+/** Bytes, or a size with a unit: 8MiB, 5MB, 512KiB, 1GiB. */
+export function byteSize(value: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*(B|KB|KiB|MB|MiB|GB|GiB)?$/i.exec(value.trim());
+  const units: Record<string, number> = { b: 1, kb: 1e3, kib: 1024, mb: 1e6, mib: 1024 ** 2, gb: 1e9, gib: 1024 ** 3 };
+  const bytes = match ? Math.round(Number(match[1]) * (units[(match[2] ?? "b").toLowerCase()] as number)) : Number.NaN;
+  if (!Number.isSafeInteger(bytes) || bytes < 1) throw new InvalidArgumentError("expected a size such as 8MiB, 5MB or 10485760.");
+  return bytes;
+}
+
+export interface ProgramIO {
+  env: NodeJS.ProcessEnv;
+  isTTY: boolean;
+  /** Receives the exit code of the command that ran. */
+  exit(code: number): void;
+}
+
+export function createProgram(io: ProgramIO): Command {
+  const program = new Command("uploadkit")
+    .description("Upload media to Fanvue, OFAuth, Record360 and Flowkiwi — resumable, with progress.")
+    .version(version)
+    .showHelpAfterError("(run with --help for usage)")
+    .exitOverride();
+
+  program
+    .command("upload")
+    .description("Upload files to a provider. Credentials come from flags or the environment.")
+    .argument("<provider>", `one of ${PROVIDERS.join(", ")}`)
+    .argument("<file...>", "files to upload")
+    .option("--token <token>", "Fanvue, Record360 or Flowkiwi token (env FANVUE_TOKEN, RECORD360_TOKEN, FLOWKIWI_TOKEN)")
+    .option("--api-key <key>", "OFAuth API key (env OFAUTH_API_KEY)")
+    .option("--connection-id <id>", "OFAuth connection id (env OFAUTH_CONNECTION_ID)")
+    .option("--organization-id <id>", "Flowkiwi organisation (env FLOWKIWI_ORGANIZATION_ID)")
+    .option("--tenant <handle>", "Flowkiwi instance handle (env FLOWKIWI_TENANT)")
+    .option("--base-url <url>", "API base URL (any provider)")
+    .option("--api-version <version>", "Fanvue API version")
+    .option("--name <name>", "Fanvue media name (default: the file name)")
+    .addOption(new Option("--media-type <type>", "Fanvue media type").choices(["image", "video", "audio", "document"]))
+    .option("--creator <uuid>", "Fanvue: upload on behalf of this creator")
+    .option("--content-type <type>", "MIME type (default: sniffed from the file)")
+    .option("--part-count <n>", "Record360 part count (1-20)", positiveInteger)
+    .option("--part-size <size>", "bytes per part, e.g. 8MiB", byteSize)
+    .option("--file-id <id>", "Record360 file id (default: a new UUID)")
+    .option("--concurrency <n>", "parts in flight (default 4)", positiveInteger)
+    .option("--wait", "Fanvue: wait until the media is ready")
+    .option("--skip-if-exists", "OFAuth: skip files already in the vault")
+    .option("--json", "print one JSON object per file instead of progress")
+    .option("--sandbox", "upload to a local sandbox started for this command (no account needed)")
+    .option("--checkpoint-dir <dir>", "where resumable uploads keep their checkpoints", ".uploadkit")
+    .option("--no-resume", "do not keep a checkpoint")
+    .action(async (provider: string, files: string[], options: UploadCommandOptions) => {
+      io.exit(await runUploadCommand(provider, files, options, { env: io.env, argv: process.argv.slice(2), isTTY: io.isTTY }));
+    });
+
+  program
+    .command("sandbox")
+    .description("Run the local sandbox of all four APIs in the foreground (same as pnpm sandbox; --help for its flags).")
+    .helpOption(false)
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .argument("[args...]")
+    .action(async (args: string[]) => {
+      await runSandbox(args);
+    });
+
+  program
+    .command("demo")
+    .description("Upload a sample PNG and a 48 MiB MP4 through all four providers via the sandbox, verifying every byte.")
+    .option("--dir <dir>", "where to write the sample media", ".uploadkit/demo")
+    .action(async (options: { dir: string }) => {
+      io.exit(await runDemoCommand({ dir: options.dir, isTTY: io.isTTY }));
+    });
+
+  return program;
+}
+
+/** Runs the CLI; resolves with the exit code (0 ok, 1 upload failed, 2 usage error, 130 interrupted). */
+export async function main(argv: string[], io: Omit<ProgramIO, "exit">): Promise<number> {
+  let code = EXIT_OK;
+  const program = createProgram({ ...io, exit: (c) => (code = c) });
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return code;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.code === "commander.help"
+        ? EXIT_OK
+        : EXIT_USAGE;
+    }
+    if (error instanceof UsageError) {
+      process.stderr.write(`error: ${error.message}\n`);
+      return EXIT_USAGE;
+    }
+    process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}

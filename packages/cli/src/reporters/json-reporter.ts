@@ -1,0 +1,16 @@
+import type { FileReport, Reporter } from "./reporter.js";
+
+/** One JSON object per file on stdout (success or failure); notes go to stderr. */
+export function jsonReporter(write: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): Reporter {
+  return {
+    file(label, size): FileReport {
+      return {
+        progress: () => {},
+        done: (summary) => write(JSON.stringify({ ok: true, ...summary })),
+        failed: (message) => write(JSON.stringify({ ok: false, file: label, size, error: message })),
+      };
+    },
+    note: (message) => process.stderr.write(`${message}\n`),
+    close: () => {},
+  };
+}

@@ -1,0 +1,106 @@
+import { stat } from "node:fs/promises";
+import { basename } from "node:path";
+import { isAbortError, type UploadProgress } from "@uploadkit/multipart";
+import { type Sandbox, startSandbox } from "@uploadkit/sandbox";
+import { checkpointPath } from "./checkpoint-path.js";
+import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK } from "./exit-codes.js";
+import { formatError } from "./format-error.js";
+import { adapterFor, type ProviderName, resolveCredentials, type UploadFlags, type UploadOutcome } from "./provider-adapters.js";
+import { jsonReporter } from "./reporters/json-reporter.js";
+import { plainReporter } from "./reporters/plain-reporter.js";
+import type { FileSummary, Reporter } from "./reporters/reporter.js";
+import { ttyReporter } from "./reporters/tty-reporter.js";
+
+export interface UploadCommandOptions extends UploadFlags {
+  json?: boolean;
+  sandbox?: boolean;
+  checkpointDir: string;
+  resume: boolean;
+}
+
+export interface CommandContext {
+  env: NodeJS.ProcessEnv;
+  /** The arguments after `uploadkit`, to print the command that resumes. */
+  argv: string[];
+  isTTY: boolean;
+}
+
+/** `uploadkit upload <provider> <file...>`: uploads each file in turn; returns the exit code. */
+export async function runUploadCommand(
+  provider: string,
+  files: string[],
+  options: UploadCommandOptions,
+  context: CommandContext,
+): Promise<number> {
+  const adapter = adapterFor(provider);
+  let sandbox: Sandbox | undefined;
+  let flags: UploadFlags;
+  if (options.sandbox) {
+    sandbox = await startSandbox({ providers: [provider as ProviderName], fanvue: { processingMs: 200 } });
+    flags = { ...options, ...adapter.fromSandbox(sandbox) };
+  } else {
+    flags = resolveCredentials(provider as ProviderName, options, context.env);
+  }
+  const reporter: Reporter = options.json ? jsonReporter() : context.isTTY ? ttyReporter() : plainReporter();
+  const controller = new AbortController();
+  const onSigint = () => controller.abort(new Error("interrupted (SIGINT)"));
+  process.once("SIGINT", onSigint);
+  let failures = 0;
+  try {
+    for (const file of files) {
+      const size = await stat(file).then(
+        (s) => s.size,
+        () => 0,
+      );
+      const report = reporter.file(basename(file), size);
+      const checkpoint =
+        options.resume && adapter.resumable && !sandbox ? checkpointPath(options.checkpointDir, provider, file) : undefined;
+      let last: UploadProgress | undefined;
+      const started = performance.now();
+      try {
+        const outcome: UploadOutcome = await adapter.upload(flags, file, {
+          signal: controller.signal,
+          checkpoint,
+          onProgress: (progress) => {
+            last = progress;
+            report.progress(progress);
+          },
+        });
+        const seconds = (performance.now() - started) / 1000;
+        const summary: FileSummary = {
+          provider,
+          file,
+          size,
+          id: outcome.id,
+          status: outcome.status,
+          parts: last?.partsTotal ?? 1,
+          seconds,
+          mibPerSecond: size / 1048576 / Math.max(seconds, 0.001),
+        };
+        report.done(summary);
+      } catch (error) {
+        if (isAbortError(error) && controller.signal.aborted) {
+          report.failed("interrupted");
+          reporter.close();
+          const resume = checkpoint
+            ? `The checkpoint ${checkpoint} is kept. Resume with:\n  uploadkit ${context.argv.map(quote).join(" ")}`
+            : "";
+          process.stderr.write(`Interrupted. ${resume}\n`);
+          return EXIT_INTERRUPTED;
+        }
+        failures++;
+        report.failed(formatError(error));
+        if (!options.json) reporter.note(`error: ${basename(file)}: ${formatError(error)}`);
+      }
+    }
+  } finally {
+    process.removeListener("SIGINT", onSigint);
+    reporter.close();
+    await sandbox?.stop();
+  }
+  return failures > 0 ? EXIT_FAILED : EXIT_OK;
+}
+
+function quote(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}

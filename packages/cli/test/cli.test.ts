@@ -1,0 +1,194 @@
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { createHash, randomBytes } from "node:crypto";
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type Sandbox, startSandbox } from "@uploadkit/sandbox";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const BIN = fileURLToPath(new URL("../dist/bin.js", import.meta.url));
+const MiB = 1024 * 1024;
+const dir = mkdtempSync(join(tmpdir(), "uploadkit-cli-"));
+const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
+let sandbox: Sandbox;
+beforeAll(async () => {
+  sandbox = await startSandbox({ providers: ["record360", "fanvue"] });
+});
+afterAll(async () => {
+  await sandbox?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function file(name: string, size: number) {
+  const bytes = randomBytes(size);
+  const path = join(dir, name);
+  writeFileSync(path, bytes);
+  return { path, bytes };
+}
+
+/** Runs `uploadkit …` with the sandbox's Record360 credentials in the environment. */
+function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: dir,
+      env: { PATH: process.env.PATH, RECORD360_TOKEN: sandbox.record360.credentials.token, ...env },
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (c: Buffer) => (stdout += c));
+    child.stderr.on("data", (c: Buffer) => (stderr += c));
+    child.on("exit", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const stored = (id: string) => sandbox.objectSha256(sandbox.record360.keyOf(id) as string);
+
+describe("uploadkit upload", () => {
+  it("--json prints one object per file, and the bytes arrive intact", async () => {
+    const a = file("a.mp4", 6 * MiB);
+    const b = file("b.jpg", 1000);
+    const result = await run([
+      "upload",
+      "record360",
+      a.path,
+      b.path,
+      "--base-url",
+      sandbox.record360.baseUrl,
+      "--json",
+      "--content-type",
+      "video/mp4",
+    ]);
+    expect(result.code).toBe(0);
+    const lines = result.stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatchObject({ ok: true, provider: "record360", size: 6 * MiB, parts: 1 });
+    expect(await stored(lines[0].id)).toBe(sha256(a.bytes));
+    expect(await stored(lines[1].id)).toBe(sha256(b.bytes));
+  });
+
+  it("prints plain progress lines when output is not a terminal", async () => {
+    const a = file("plain.mp4", 2 * MiB);
+    const result = await run([
+      "upload",
+      "record360",
+      a.path,
+      "--base-url",
+      sandbox.record360.baseUrl,
+      "--content-type",
+      "video/mp4",
+    ]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/plain\.mp4: 0\.0% 0\.00\/2\.00 MiB/);
+    expect(result.stderr).toMatch(/plain\.mp4: done — [\w-]+ \(completed\), 2\.00 MiB in/);
+    expect(result.stderr).not.toContain(sandbox.record360.credentials.token);
+  });
+
+  it("draws a progress bar in a terminal", async () => {
+    const a = file("tty.mp4", 3 * MiB);
+    const command = [
+      process.execPath,
+      BIN,
+      "upload",
+      "record360",
+      a.path,
+      "--base-url",
+      sandbox.record360.baseUrl,
+      "--content-type",
+      "video/mp4",
+    ]
+      .map((arg) => `'${arg}'`)
+      .join(" ");
+    const result = await new Promise<{ code: number | null; out: string }>((resolve) => {
+      const child = spawn("script", ["-qec", command, "/dev/null"], {
+        env: { PATH: process.env.PATH, TERM: "xterm", RECORD360_TOKEN: sandbox.record360.credentials.token, COLUMNS: "160" },
+      });
+      let out = "";
+      child.stdout.on("data", (c: Buffer) => (out += c));
+      child.on("exit", (code) => resolve({ code, out }));
+    });
+    expect(result.code).toBe(0);
+    expect(result.out).toMatch(/tty\.mp4\s+\|[█░]+\| 100% \| 3\.00\/3\.00 MiB \| [\d.]+ MiB\/s \| ETA \d+s \| parts 1\/1/);
+  });
+
+  it("a missing credential exits 2 and names the variable to set", async () => {
+    const a = file("nocred.jpg", 10);
+    const result = await run(["upload", "record360", a.path], { RECORD360_TOKEN: "" });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("Missing record360 credential: set RECORD360_TOKEN or pass --token.");
+    const unknown = await run(["upload", "myspace", a.path]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/Unknown provider "myspace"/);
+    const badFlag = await run(["upload", "record360", a.path, "--concurrency", "0"]);
+    expect(badFlag.code).toBe(2);
+  });
+
+  it("a failed upload exits 1 with the provider's status and message", async () => {
+    const a = file("denied.jpg", 10);
+    const result = await run([
+      "upload",
+      "record360",
+      a.path,
+      "--base-url",
+      sandbox.record360.baseUrl,
+      "--token",
+      "wrong-token-value",
+    ]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/the provider answered 401 \(auth\): .*Not Authenticated/);
+    expect(result.stderr).not.toContain("wrong-token-value");
+  });
+
+  it("Ctrl-C aborts cleanly (exit 130, checkpoint kept, resume command printed); a rerun resumes to a verified object", async () => {
+    const big = file("big.mov", 300 * MiB);
+    const args = [
+      "upload",
+      "record360",
+      big.path,
+      "--base-url",
+      sandbox.record360.baseUrl,
+      "--part-count",
+      "20",
+      "--concurrency",
+      "1",
+    ];
+    const child: ChildProcess = spawn(process.execPath, [BIN, ...args], {
+      cwd: dir,
+      env: { PATH: process.env.PATH, RECORD360_TOKEN: sandbox.record360.credentials.token },
+    });
+    let stderr = "";
+    const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
+    await new Promise<void>((resolve) => {
+      child.stderr?.on("data", (chunk: Buffer) => {
+        stderr += chunk;
+        if (/parts [1-9]\d*\/20/.test(stderr)) resolve();
+      });
+      child.on("exit", () => resolve());
+    });
+    child.kill("SIGINT");
+    expect(await exited).toBe(130);
+    expect(stderr).toMatch(
+      /Interrupted\. The checkpoint .*\.uploadkit\/record360-big\.mov-\w+\.json is kept\. Resume with:\n {2}uploadkit upload record360/,
+    );
+    const checkpoints = readdirSync(join(dir, ".uploadkit"));
+    expect(checkpoints).toHaveLength(1);
+    const putsBefore = sandbox.requests.filter((r) => r.server === "store").length;
+    const resumed = await run([...args, "--json"]);
+    expect(resumed.code).toBe(0);
+    const { id } = JSON.parse(resumed.stdout.trim());
+    expect(await stored(id)).toBe(sha256(big.bytes));
+    expect(sandbox.requests.filter((r) => r.server === "store").length - putsBefore).toBeLessThan(20);
+    expect(existsSync(join(dir, ".uploadkit", checkpoints[0] as string))).toBe(false);
+  });
+
+  it("--help works for every command", () => {
+    for (const args of [["--help"], ["upload", "--help"], ["demo", "--help"], ["sandbox", "--help"]]) {
+      const result = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8" });
+      expect(result.status, args.join(" ")).toBe(0);
+      expect(result.stdout).toMatch(/Usage: uploadkit/);
+    }
+  });
+});
