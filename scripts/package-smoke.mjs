@@ -2,10 +2,10 @@
 // Proves every publishable package works as users meet it: packed tarballs, installed with npm into an
 // empty folder (no workspace, no hoisting help), imported as ESM, type-checked (node16 and bundler),
 // and used for one real upload against the sandbox — on Node 20 and on Node 24.
-// Usage: node scripts/package-smoke.mjs [--node24] (the default runs both runtimes; --no-node24 skips 24)
+// Usage: node scripts/package-smoke.mjs [--no-node24]   (Node 24 is fetched from the npm registry and used by default)
 import { execFile, execFileSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
