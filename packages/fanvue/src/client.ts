@@ -1,4 +1,4 @@
-import { createApiClient, type RetryOptions, type SourceInput } from "@uploadkit/multipart";
+import { type ClientTransportOptions, createApiClient, type SourceInput, transferOptions } from "@uploadkit/multipart";
 import type { Client } from "openapi-fetch";
 import type { FanvuePaths } from "./api-paths.js";
 import { getMedia, type UploadMediaOptions, type UploadMediaResult, uploadMedia } from "./upload-media.js";
@@ -6,21 +6,13 @@ import { getMedia, type UploadMediaOptions, type UploadMediaResult, uploadMedia 
 export const FANVUE_BASE_URL = "https://api.fanvue.com";
 export const FANVUE_API_VERSION = "2025-06-26";
 
-export interface FanvueClientOptions {
+export interface FanvueClientOptions extends ClientTransportOptions {
   /** OAuth 2.0 access token (scopes `write:media`, `read:media`; `write:creator` for creator routes). */
   token: string;
   /** Default https://api.fanvue.com. */
   baseUrl?: string;
   /** Sent as X-Fanvue-API-Version. Default 2025-06-26. */
   apiVersion?: string;
-  /** Attempts and backoff for API calls and part uploads. */
-  retry?: RetryOptions;
-  /** Prepended to the User-Agent (`<yours> uploadkit/<version>`). */
-  userAgent?: string;
-  /** Per-call time limit for API calls. Default 60 s. */
-  timeoutMs?: number;
-  /** A fetch implementation for API calls (default: the global fetch). */
-  fetch?: typeof fetch;
 }
 
 export interface FanvueClient {
@@ -43,8 +35,9 @@ export function createFanvueClient(options: FanvueClientOptions): FanvueClient {
     retry: options.retry,
     timeoutMs: options.timeoutMs,
     fetch: options.fetch,
+    onRetry: options.onRetry,
   });
-  const context = { api, apiOrigin: baseUrl, retry: options.retry };
+  const context = { api, apiOrigin: baseUrl, transfer: transferOptions(options) };
   return {
     api,
     uploadMedia: (input, uploadOptions) => uploadMedia(context, input, uploadOptions),

@@ -6,9 +6,9 @@ import {
   type ProgressListener,
   planParts,
   ResumableSession,
-  type RetryOptions,
   S3_PART_RULES,
   type SourceInput,
+  type TransferOptions,
   throwIfAborted,
   unwrap,
 } from "@uploadkit/multipart";
@@ -62,7 +62,7 @@ interface FanvueSession {
 export interface UploadContext {
   api: Client<FanvuePaths>;
   apiOrigin: string;
-  retry: RetryOptions | undefined;
+  transfer: TransferOptions;
 }
 
 const DEFAULT_PART_SIZE = 10 * MiB;
@@ -121,7 +121,7 @@ export async function uploadMedia(
     source,
     parts,
     concurrency: options.concurrency,
-    retry: context.retry,
+    ...context.transfer,
     signal: options.signal,
     onProgress: options.onProgress,
     credentialOrigin: context.apiOrigin,

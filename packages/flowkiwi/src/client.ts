@@ -1,10 +1,10 @@
-import { createApiClient, type RetryOptions, type SourceInput, unwrap } from "@uploadkit/multipart";
+import { type ClientTransportOptions, createApiClient, type SourceInput, transferOptions, unwrap } from "@uploadkit/multipart";
 import type { Client } from "openapi-fetch";
 import { createMedia, type FlowkiwiMedia, type UploadMediaOptions } from "./create-media.js";
 import type { paths } from "./generated/openapi.js";
 import { iterateMedia, listMediaPage, type MediaPage, type MediaQuery } from "./media-pages.js";
 
-export interface FlowkiwiClientOptions {
+export interface FlowkiwiClientOptions extends ClientTransportOptions {
   /** OAuth 2.0 bearer token (a partner user token or an integration's token). */
   token: string;
   /** Sent as X-Flowkiwi-Organization-Id: the organisation the requests act as. */
@@ -13,10 +13,6 @@ export interface FlowkiwiClientOptions {
   tenant?: string;
   /** Overrides `tenant`. */
   baseUrl?: string;
-  retry?: RetryOptions;
-  userAgent?: string;
-  timeoutMs?: number;
-  fetch?: typeof fetch;
 }
 
 export interface FlowkiwiClient {
@@ -53,8 +49,9 @@ export function createFlowkiwiClient(options: FlowkiwiClientOptions): FlowkiwiCl
     retry: options.retry,
     timeoutMs: options.timeoutMs,
     fetch: options.fetch,
+    onRetry: options.onRetry,
   });
-  const createContext = { baseUrl, credentials, userAgent: options.userAgent, retry: options.retry };
+  const createContext = { baseUrl, credentials, userAgent: options.userAgent, transfer: transferOptions(options) };
   return {
     api,
     uploadMedia: (input, uploadOptions) => createMedia(createContext, input, uploadOptions),

@@ -8,13 +8,13 @@ import {
   nextDelay,
   openSource,
   type ProgressListener,
-  type RetryOptions,
   readBounded,
   resolveRetry,
   type SourceInput,
   serverRequestedDelay,
   sharedAgent,
   sleep,
+  type TransferOptions,
   throwIfAborted,
   UploadkitError,
   VERSION,
@@ -46,7 +46,7 @@ export interface CreateContext {
   baseUrl: string;
   credentials: Record<string, string>;
   userAgent: string | undefined;
-  retry: RetryOptions | undefined;
+  transfer: TransferOptions;
 }
 
 const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "UND_ERR_CONNECT_TIMEOUT"]);
@@ -65,7 +65,7 @@ export async function createMedia(
   const contentType = options.contentType ?? source.contentType;
   assertWithinLimits(source, contentType);
   const form = createMultipartFormBody({ field: "file", source, filename: options.filename ?? source.filename, contentType });
-  const retry = resolveRetry(context.retry);
+  const retry = resolveRetry(context.transfer.retry);
   const url = `${context.baseUrl.replace(/\/+$/, "")}${PATH}`;
   const headers = {
     ...context.credentials,
@@ -116,7 +116,15 @@ export async function createMedia(
           },
         );
       }
-      await sleep(nextDelay(attempt, retry, undefined), options.signal);
+      const delayMs = nextDelay(attempt, retry, undefined);
+      context.transfer.onRetry?.({
+        method: "POST",
+        path: PATH,
+        attempt,
+        reason: `network error${code ? ` ${code}` : ""}`,
+        delayMs,
+      });
+      await sleep(delayMs, options.signal);
       continue;
     }
     if (status === 201) {
@@ -137,7 +145,9 @@ export async function createMedia(
       (status === 503 && requestedMs !== undefined) ||
       (options.retryUnsafe === true && isRetryableStatus(status));
     if (safe && attempt < retry.maxAttempts) {
-      await sleep(nextDelay(attempt, retry, requestedMs), options.signal);
+      const delayMs = nextDelay(attempt, retry, requestedMs);
+      context.transfer.onRetry?.({ method: "POST", path: PATH, attempt, reason: `HTTP ${status}`, delayMs });
+      await sleep(delayMs, options.signal);
       continue;
     }
     const flat = Object.fromEntries(

@@ -1,4 +1,5 @@
-export { type ApiFetchOptions, createApiFetch } from "./api/api-fetch.js";
+export { type ApiFetchOptions, type ApiRetryEvent, createApiFetch } from "./api/api-fetch.js";
+export { type ClientTransportOptions, type TransferOptions, transferOptions } from "./api/client-transport.js";
 export { type ApiClientOptions, createApiClient } from "./api/create-api-client.js";
 export { apiErrorFromResponse } from "./api/parse-api-error.js";
 export { unwrap, unwrapWithResponse } from "./api/unwrap.js";

@@ -117,6 +117,17 @@ describe("uploadParts: faults are retried per part", () => {
     });
   }
 
+  it("retries a part whose connection is reset while the client is still writing it", async () => {
+    const { path, bytes } = randomFile(dir, "write-reset.bin", 8 * 1024 * KiB);
+    const parts = plan(bytes.length, 4 * 1024 * KiB);
+    const reasons: string[] = [];
+    await upload(await openSource(path), parts, { onRetry: (event) => reasons.push(event.reason) }, (request) =>
+      request.partNumber === 1 && request.attempt === 1 ? "reset" : undefined,
+    );
+    expect(server.objectSha256(parts.length)).toBe(sha256(bytes));
+    expect(reasons).toEqual([expect.stringMatching(/network error/)]);
+  });
+
   it("aborts and retries a stalled part", async () => {
     const { path, bytes } = randomFile(dir, "stall.bin", 100 * KiB);
     const parts = plan(bytes.length, 64 * KiB);

@@ -1,21 +1,17 @@
-import { createApiClient, type RetryOptions, type SourceInput } from "@uploadkit/multipart";
+import { type ClientTransportOptions, createApiClient, type SourceInput, transferOptions } from "@uploadkit/multipart";
 import type { Client } from "openapi-fetch";
 import type { paths } from "./generated/openapi.js";
 import { type UploadMediaOptions, type UploadMediaResult, uploadMedia } from "./upload-media.js";
 
 export const OFAUTH_BASE_URL = "https://api.ofauth.com";
 
-export interface OfauthClientOptions {
+export interface OfauthClientOptions extends ClientTransportOptions {
   /** Your OFAuth API key (sent as the `apiKey` header). */
   apiKey: string;
   /** The connection to act for (sent as `x-connection-id`). */
   connectionId: string;
   /** Default https://api.ofauth.com. */
   baseUrl?: string;
-  retry?: RetryOptions;
-  userAgent?: string;
-  timeoutMs?: number;
-  fetch?: typeof fetch;
 }
 
 export interface OfauthClient {
@@ -38,7 +34,8 @@ export function createOfauthClient(options: OfauthClientOptions): OfauthClient {
     retry: options.retry,
     timeoutMs: options.timeoutMs,
     fetch: options.fetch,
+    onRetry: options.onRetry,
   });
-  const context = { api, apiOrigin: baseUrl, credentials, retry: options.retry };
+  const context = { api, apiOrigin: baseUrl, credentials, transfer: transferOptions(options) };
   return { api, uploadMedia: (input, uploadOptions) => uploadMedia(context, input, uploadOptions) };
 }

@@ -7,8 +7,8 @@ import {
   type PartTarget,
   type ProgressListener,
   ResumableSession,
-  type RetryOptions,
   type SourceInput,
+  type TransferOptions,
   throwIfAborted,
   UploadkitError,
   type UploadSource,
@@ -56,7 +56,7 @@ export interface UploadContext {
   api: Client<paths>;
   apiOrigin: string;
   credentials: Record<string, string>;
-  retry: RetryOptions | undefined;
+  transfer: TransferOptions;
 }
 
 /** The whole OFAuth flow: (check) → init → single PUT, or part PUTs + complete, all through the API. */
@@ -123,7 +123,7 @@ export async function uploadMedia(
     parts: session.parts,
     target,
     concurrency: options.concurrency,
-    retry: context.retry,
+    ...context.transfer,
     signal: options.signal,
     onProgress: options.onProgress,
     credentialOrigin: context.apiOrigin,

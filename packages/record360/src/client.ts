@@ -1,19 +1,15 @@
-import { createApiClient, type RetryOptions, type SourceInput } from "@uploadkit/multipart";
+import { type ClientTransportOptions, createApiClient, type SourceInput, transferOptions } from "@uploadkit/multipart";
 import type { Client } from "openapi-fetch";
 import type { paths } from "./generated/openapi.js";
 import { type Record360UploadedFile, type UploadMediaOptions, uploadMedia } from "./upload-media.js";
 
 export const RECORD360_BASE_URL = "https://api.record360.com";
 
-export interface Record360ClientOptions {
+export interface Record360ClientOptions extends ClientTransportOptions {
   /** The JWT from `POST /api/users/authenticate` (sent as `Authorization: Token <jwt>`). */
   token: string;
   /** Default https://api.record360.com. */
   baseUrl?: string;
-  retry?: RetryOptions;
-  userAgent?: string;
-  timeoutMs?: number;
-  fetch?: typeof fetch;
 }
 
 export interface Record360Client {
@@ -35,7 +31,8 @@ export function createRecord360Client(options: Record360ClientOptions): Record36
     retry: options.retry,
     timeoutMs: options.timeoutMs,
     fetch: options.fetch,
+    onRetry: options.onRetry,
   });
-  const context = { api, apiOrigin: baseUrl, retry: options.retry };
+  const context = { api, apiOrigin: baseUrl, transfer: transferOptions(options) };
   return { api, uploadMedia: (input, uploadOptions) => uploadMedia(context, input, uploadOptions) };
 }

@@ -4,8 +4,8 @@ import {
   openSource,
   type ProgressListener,
   ResumableSession,
-  type RetryOptions,
   type SourceInput,
+  type TransferOptions,
   throwIfAborted,
   UploadkitError,
   unwrap,
@@ -42,7 +42,7 @@ interface Record360Session {
 export interface UploadContext {
   api: Client<paths>;
   apiOrigin: string;
-  retry: RetryOptions | undefined;
+  transfer: TransferOptions;
 }
 
 /** The whole Record360 flow: validate → start (presigned URLs) → PUT parts → complete. */
@@ -94,7 +94,7 @@ export async function uploadMedia(
     parts,
     target: (part) => ({ url: session.presignedUrls[part.partNumber - 1] as string }),
     concurrency: options.concurrency,
-    retry: context.retry,
+    ...context.transfer,
     signal: options.signal,
     onProgress: options.onProgress,
     credentialOrigin: context.apiOrigin,

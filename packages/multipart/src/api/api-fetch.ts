@@ -17,7 +17,17 @@ export interface ApiFetchOptions {
   /** Per-attempt time limit. Default 60 s. */
   timeoutMs?: number | undefined;
   fetch?: typeof fetch | undefined;
-  onRetry?: ((event: { method: string; path: string; attempt: number; reason: string; delayMs: number }) => void) | undefined;
+  onRetry?: ((event: ApiRetryEvent) => void) | undefined;
+}
+
+/** An API call about to be retried. */
+export interface ApiRetryEvent {
+  method: string;
+  path: string;
+  /** The attempt that failed (1-based). */
+  attempt: number;
+  reason: string;
+  delayMs: number;
 }
 
 const IDEMPOTENT = new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE"]);

@@ -1,19 +1,15 @@
 import createClient, { type Client, type ClientOptions, type Middleware } from "openapi-fetch";
-import { type RetryOptions, resolveRetry } from "../retry-policy.js";
-import { type ApiFetchOptions, createApiFetch } from "./api-fetch.js";
+import { resolveRetry } from "../retry-policy.js";
+import { type ApiRetryEvent, createApiFetch } from "./api-fetch.js";
+import type { ClientTransportOptions } from "./client-transport.js";
 
-export interface ApiClientOptions {
+export interface ApiClientOptions extends Omit<ClientTransportOptions, "stallTimeoutMs" | "onRetry"> {
   baseUrl: string;
   /** Credential headers, sent to `baseUrl`'s origin only. */
   credentials: Record<string, string>;
   /** Headers for every request (e.g. an API version). */
   headers?: Record<string, string> | undefined;
-  userAgent?: string | undefined;
-  retry?: RetryOptions | undefined;
-  timeoutMs?: number | undefined;
-  /** A fetch implementation (default: the global fetch). */
-  fetch?: typeof fetch | undefined;
-  onRetry?: ApiFetchOptions["onRetry"];
+  onRetry?: ((event: ApiRetryEvent) => void) | undefined;
   /** Extra openapi-fetch middleware. */
   middleware?: Middleware[] | undefined;
 }

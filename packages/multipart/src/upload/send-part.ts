@@ -1,4 +1,4 @@
-import { pipeline, type Readable } from "node:stream";
+import type { Readable } from "node:stream";
 import { type Dispatcher, request } from "undici";
 import { AbortError, isAbortError } from "../errors.js";
 import { ByteMeter } from "../http/byte-meter.js";
@@ -55,10 +55,13 @@ export async function sendPart(options: SendPartOptions): Promise<AttemptOutcome
     options.onBytes(count);
     watchdog.refresh();
   });
-  pipeline(options.body, meter, (error) => {
-    if (error && !meter.destroyed) meter.destroy(error);
-    if (error && sourceError === undefined && !attempt.signal.aborted) sourceError = error;
+  // Only errors the source raises itself (a file that shrank, a short stream) end the upload; a connection
+  // reset destroys `meter` from the other side and is retried like any network error.
+  options.body.on("error", (error) => {
+    sourceError ??= error;
+    meter.destroy(error);
   });
+  options.body.pipe(meter);
   const failed = (
     reason: string,
     extra: Partial<Omit<Extract<AttemptOutcome, { ok: false }>, "reason">> = {},
@@ -122,6 +125,7 @@ export async function sendPart(options: SendPartOptions): Promise<AttemptOutcome
   } finally {
     clearTimeout(watchdog);
     signal.removeEventListener("abort", abortAttempt);
+    options.body.destroy();
     if (!meter.destroyed) meter.destroy();
   }
 }

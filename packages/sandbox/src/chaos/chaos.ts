@@ -81,9 +81,11 @@ export class Chaos {
         );
         return;
       case "429":
+      case "503":
+        // Like real throttling and maintenance answers, both say when to come back.
         json(
-          429,
-          { message: "Too many requests (sandbox chaos)" },
+          Number(kind),
+          { message: `Injected ${kind} (sandbox chaos)` },
           { "retry-after": String(this.options?.retryAfterSeconds ?? 1) },
         );
         return;

@@ -1,0 +1,73 @@
+import { createFanvueClient } from "@uploadkit/fanvue";
+import { createFlowkiwiClient } from "@uploadkit/flowkiwi";
+import type { ClientTransportOptions, SourceInput } from "@uploadkit/multipart";
+import { createOfauthClient } from "@uploadkit/ofauth";
+import { createRecord360Client } from "@uploadkit/record360";
+import type { Sandbox } from "@uploadkit/sandbox";
+
+export type Provider = "fanvue" | "ofauth" | "record360" | "flowkiwi";
+export const PROVIDERS: Provider[] = ["fanvue", "ofauth", "record360", "flowkiwi"];
+
+export interface UploadOptions {
+  signal?: AbortSignal;
+  checkpoint?: string;
+  onProgress?: (progress: { loaded: number; partsDone: number }) => void;
+  partSize?: number;
+}
+
+/** One call that uploads through a provider's public API, returning the id the sandbox stores it under. */
+export function uploader(
+  provider: Provider,
+  sandbox: Sandbox,
+  transport: ClientTransportOptions,
+  baseUrl = sandbox[provider].baseUrl,
+) {
+  return async (input: SourceInput, options: UploadOptions = {}): Promise<string> => {
+    switch (provider) {
+      case "fanvue": {
+        const client = createFanvueClient({ ...transport, token: sandbox.fanvue.credentials.token, baseUrl });
+        return (await client.uploadMedia(input, { filename: "clip.mp4", ...options })).mediaUuid;
+      }
+      case "ofauth": {
+        const client = createOfauthClient({ ...transport, ...sandbox.ofauth.credentials, baseUrl });
+        return (await client.uploadMedia(input, { filename: "clip.mp4", contentType: "video/mp4", ...options }))
+          .mediaUploadId as string;
+      }
+      case "record360": {
+        const client = createRecord360Client({ ...transport, token: sandbox.record360.credentials.token, baseUrl });
+        return (await client.uploadMedia(input, { contentType: "video/mp4", ...options })).id;
+      }
+      case "flowkiwi": {
+        const client = createFlowkiwiClient({
+          ...transport,
+          token: sandbox.flowkiwi.credentials.token,
+          organizationId: sandbox.flowkiwi.credentials.organizationId,
+          baseUrl,
+        });
+        const { signal, onProgress } = options;
+        return (await client.uploadMedia(input, { filename: "clip.mp4", contentType: "video/mp4", signal, onProgress }))
+          .id as string;
+      }
+    }
+  };
+}
+
+/** Distinct, random credentials for every fake, so a leak of any of them is unmistakable. */
+export function secretSandboxOptions() {
+  const secret = (label: string) => `${label}-${crypto.randomUUID()}`;
+  return {
+    fanvue: { token: secret("fanvue-token"), processingMs: 0 },
+    ofauth: { apiKey: secret("ofauth-key"), connectionId: secret("conn") },
+    record360: { token: secret("r360-token") },
+    flowkiwi: { token: secret("kiwi-token"), organizationId: secret("org") },
+  };
+}
+
+export function secretsOf(sandbox: Sandbox): Record<string, string[]> {
+  return {
+    fanvue: [sandbox.fanvue.credentials.token],
+    ofauth: [sandbox.ofauth.credentials.apiKey, sandbox.ofauth.credentials.connectionId],
+    record360: [sandbox.record360.credentials.token],
+    flowkiwi: [sandbox.flowkiwi.credentials.token, sandbox.flowkiwi.credentials.organizationId],
+  };
+}

@@ -1,0 +1,81 @@
+import { createServer, type IncomingMessage, request, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface Canned {
+  status: number;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+export interface ProxyOptions {
+  /** The server requests are forwarded to. */
+  target: string;
+  /** Answer this request here instead of forwarding it (undefined: forward). "hang" never answers. */
+  intercept?: (req: IncomingMessage, count: number) => Canned | "hang" | undefined;
+  /** Rewrites a forwarded JSON response body. */
+  rewriteJson?: (path: string, body: Record<string, unknown>) => Record<string, unknown>;
+  /** Response headers to drop. */
+  dropHeaders?: string[];
+}
+
+export interface Proxy {
+  origin: string;
+  close(): Promise<void>;
+}
+
+/** A misbehaving middle-man on 127.0.0.1: canned answers, rewritten JSON, dropped headers. */
+export async function startProxy(options: ProxyOptions): Promise<Proxy> {
+  const target = new URL(options.target);
+  let count = 0;
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const canned = options.intercept?.(req, ++count);
+    if (canned === "hang") return;
+    if (canned) {
+      req.resume();
+      req.on("end", () => res.writeHead(canned.status, canned.headers ?? {}).end(canned.body ?? ""));
+      return;
+    }
+    const upstream = request(
+      {
+        host: target.hostname,
+        port: target.port,
+        method: req.method,
+        path: req.url,
+        headers: { ...req.headers, host: target.host },
+      },
+      (response) => {
+        const headers = { ...response.headers };
+        for (const name of options.dropHeaders ?? []) delete headers[name];
+        const isJson = String(headers["content-type"] ?? "").includes("json");
+        if (!options.rewriteJson || !isJson) {
+          res.writeHead(response.statusCode ?? 502, headers);
+          response.pipe(res);
+          return;
+        }
+        const chunks: Buffer[] = [];
+        response.on("data", (chunk: Buffer) => chunks.push(chunk));
+        response.on("end", () => {
+          const body = JSON.stringify(
+            options.rewriteJson?.(
+              new URL(req.url ?? "/", "http://x").pathname,
+              JSON.parse(Buffer.concat(chunks).toString() || "{}"),
+            ),
+          );
+          delete headers["content-length"];
+          res.writeHead(response.statusCode ?? 502, { ...headers, "content-length": String(Buffer.byteLength(body)) }).end(body);
+        });
+      },
+    );
+    upstream.on("error", () => res.destroy());
+    req.pipe(upstream);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
