@@ -4,18 +4,20 @@ import { JSONPath } from "jsonpath-plus";
  * Applies an OpenAPI Overlay 1.0 document (https://spec.openapis.org/overlay/v1.0.0):
  * each action's `target` is a JSONPath; `update` is merged into every matched node
  * (objects recursively, arrays appended), `remove: true` deletes the matched nodes.
- * A target that matches nothing is an error, so an upstream change cannot silently
- * make an action a no-op.
+ * Returns the new document and the actions whose target matched nothing (an upstream change made them
+ * no-ops: the caller reports them, so the overlay gets fixed).
  */
 export function applyOverlay(document, overlay) {
   if (typeof overlay?.overlay !== "string" || !Array.isArray(overlay.actions)) {
     throw new Error("Not an OpenAPI Overlay document: expected `overlay` and `actions`");
   }
   const result = structuredClone(document);
+  const unmatched = [];
   for (const [index, action] of overlay.actions.entries()) {
     const matches = JSONPath({ path: action.target, json: result, resultType: "all" });
     if (matches.length === 0) {
-      throw new Error(`Overlay action #${index} (${action.description ?? action.target}) matched nothing`);
+      unmatched.push(`overlay action #${index} (${action.target}) matched nothing`);
+      continue;
     }
     for (const match of matches) {
       if (action.remove === true) {
@@ -25,7 +27,7 @@ export function applyOverlay(document, overlay) {
       }
     }
   }
-  return result;
+  return { document: result, unmatched };
 }
 
 function removeNode({ parent, parentProperty }) {

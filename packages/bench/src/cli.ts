@@ -1,0 +1,139 @@
+#!/usr/bin/env node
+import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from "node:fs";
+import { cpus, freemem, tmpdir, totalmem } from "node:os";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs, promisify } from "node:util";
+import { planParts, S3_PART_RULES } from "@uploadkit/multipart";
+import { CONTESTANTS, type ContestantName, type Job, type Measurement } from "./job.js";
+import { regenerationCost } from "./regeneration-cost.js";
+import { describeSize, markdown, type Row, svgChart } from "./report.js";
+import { spread } from "./stats.js";
+import { prepareS3, prepareSink, startNullSink, type TargetName } from "./targets/targets.js";
+
+const MiB = 1024 * 1024;
+const { values } = parseArgs({
+  options: {
+    sizes: { type: "string" },
+    runs: { type: "string" },
+    concurrency: { type: "string" },
+    "part-size": { type: "string" },
+    targets: { type: "string" },
+    out: { type: "string" },
+    quick: { type: "boolean" },
+    "no-record360-shape": { type: "boolean" },
+    "no-regeneration": { type: "boolean" },
+    help: { type: "boolean", short: "h" },
+  },
+});
+if (values.help) {
+  console.log(`pnpm bench [--quick] [--sizes 64,256,1024 (MiB)] [--runs 3] [--concurrency 4] [--part-size 8 (MiB)]
+           [--targets null-sink,s3-store] [--no-record360-shape] [--no-regeneration] [--out <dir>]`);
+  process.exit(0);
+}
+const quick = values.quick === true;
+const sizes = (values.sizes ?? (quick ? "16" : "64,256,1024")).split(",").map((s) => Math.round(Number(s) * MiB));
+const runs = Number(values.runs ?? (quick ? 1 : 3));
+const concurrency = Number(values.concurrency ?? 4);
+const partSize = Math.round(Number(values["part-size"] ?? 8) * MiB);
+const targets = (values.targets ?? "null-sink,s3-store").split(",") as TargetName[];
+const out = resolve(values.out ?? fileURLToPath(new URL("../results/", import.meta.url)));
+const shapes = sizes.map((size) => ({
+  name: describeSize(size),
+  size,
+  partCount: planParts(size, { ...S3_PART_RULES, partSize }).length,
+}));
+if (!quick && !values["no-record360-shape"])
+  shapes.push({ name: "2 GiB / 20 parts (Record360)", size: 2048 * MiB, partCount: 20 });
+
+const scratch = mkdtempSync(join(tmpdir(), "uploadkit-bench-"));
+const runner = fileURLToPath(new URL("./contestants/run-contestant.js", import.meta.url));
+
+function writeFile(size: number): string {
+  const path = join(scratch, `${size}.bin`);
+  const block = randomBytes(MiB);
+  const fd = openSync(path, "w");
+  for (let written = 0; written < size; written += MiB) {
+    block.writeUInt32LE(written / MiB, 0);
+    writeSync(fd, block, 0, Math.min(MiB, size - written));
+  }
+  closeSync(fd);
+  return path;
+}
+
+async function measure(job: Job): Promise<Measurement> {
+  const { stdout } = await promisify(execFile)(process.execPath, [runner, JSON.stringify(job)], { maxBuffer: 1024 * 1024 });
+  return JSON.parse(stdout.trim().split("\n").at(-1) as string) as Measurement;
+}
+
+console.log(
+  `uploadkit bench — Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${Math.round(totalmem() / 1024 ** 3)} GiB RAM (${Math.round(freemem() / 1024 ** 3)} free)`,
+);
+console.log(`concurrency ${concurrency}, part size ${partSize / MiB} MiB, ${runs} run(s) each, targets ${targets.join(", ")}\n`);
+const sink = targets.includes("null-sink") ? await startNullSink() : undefined;
+const rows: Row[] = [];
+try {
+  for (const shape of shapes) {
+    const file = writeFile(shape.size);
+    const shapePartSize = Math.ceil(shape.size / shape.partCount);
+    for (const target of targets) {
+      for (const contestant of CONTESTANTS) {
+        const results: Measurement[] = [];
+        for (let run = 0; run < runs; run++) {
+          const prepared =
+            target === "null-sink" ? prepareSink(sink?.endpoint as string, shape.partCount) : await prepareS3(shape.partCount);
+          try {
+            results.push(
+              await measure({ contestant, file, size: shape.size, partSize: shapePartSize, concurrency, ...prepared.urls }),
+            );
+          } finally {
+            await prepared.dispose();
+          }
+        }
+        const row: Row = {
+          target,
+          shape: shape.name,
+          sizeBytes: shape.size,
+          parts: contestant === "raw-single-put" ? 1 : shape.partCount,
+          contestant: contestant as ContestantName,
+          seconds: spread(results.map((r) => r.seconds)),
+          mibPerSecond: spread(results.map((r) => shape.size / MiB / r.seconds)),
+          peakRssMiB: spread(results.map((r) => r.peakRssBytes / MiB)),
+          cpuSeconds: spread(results.map((r) => r.cpuSeconds)),
+        };
+        rows.push(row);
+        console.log(
+          `${target} ${shape.name} ${contestant}: ${row.mibPerSecond.median.toFixed(1)} MiB/s, peak RSS ${row.peakRssMiB.median.toFixed(1)} MiB`,
+        );
+      }
+    }
+    rmSync(file, { force: true });
+  }
+} finally {
+  sink?.stop();
+  rmSync(scratch, { recursive: true, force: true });
+}
+
+const regeneration = quick || values["no-regeneration"] ? undefined : regenerationCost();
+const table = markdown(rows, runs);
+console.log(table);
+if (regeneration) {
+  console.log(
+    `\nRegeneration: pnpm generate for all specs takes ${regeneration.coldSeconds.toFixed(2)} s cold, ${regeneration.warmSeconds.toFixed(2)} s with turbo's cache warm.`,
+  );
+}
+mkdirSync(out, { recursive: true });
+const machine = {
+  node: process.version,
+  cpus: cpus().length,
+  cpuModel: cpus()[0]?.model,
+  totalMemoryGiB: Math.round(totalmem() / 1024 ** 3),
+};
+writeFileSync(
+  join(out, "latest.json"),
+  `${JSON.stringify({ date: new Date().toISOString(), machine, concurrency, partSize, runs, rows, regeneration }, null, 2)}\n`,
+);
+writeFileSync(join(out, "latest.svg"), svgChart(rows));
+console.log(`\nwrote ${join(out, "latest.json")} and latest.svg`);

@@ -1,0 +1,43 @@
+import { execFile } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+import { CONTESTANTS } from "../src/job.js";
+
+const CLI = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
+
+describe("pnpm bench --quick (smoke test: no timing assertions)", () => {
+  it("measures every contestant on both targets and writes valid JSON and an SVG chart", async () => {
+    const out = mkdtempSync(join(tmpdir(), "uploadkit-bench-out-"));
+    try {
+      const { stdout } = await promisify(execFile)(process.execPath, [CLI, "--quick", "--out", out], {
+        maxBuffer: 16 * 1024 * 1024,
+      });
+      expect(stdout).toContain("uploadkit ÷ lib-storage");
+      const results = JSON.parse(readFileSync(join(out, "latest.json"), "utf8")) as {
+        machine: { node: string };
+        rows: {
+          target: string;
+          contestant: string;
+          sizeBytes: number;
+          mibPerSecond: { median: number };
+          peakRssMiB: { median: number };
+        }[];
+      };
+      expect(results.machine.node).toBe(process.version);
+      expect(results.rows).toHaveLength(CONTESTANTS.length * 2);
+      expect(new Set(results.rows.map((r) => r.target))).toEqual(new Set(["null-sink", "s3-store"]));
+      for (const row of results.rows) {
+        expect(row.mibPerSecond.median, `${row.target} ${row.contestant}`).toBeGreaterThan(0);
+        expect(row.peakRssMiB.median).toBeGreaterThan(0);
+      }
+      expect(readFileSync(join(out, "latest.svg"), "utf8")).toMatch(/^<svg[\s\S]*<\/svg>\n$/);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+    expect(existsSync(out)).toBe(false);
+  });
+});
