@@ -58,6 +58,11 @@ function file(name: string, size: number) {
   return { path, bytes };
 }
 
+const recentRequests = (sandbox: Sandbox) =>
+  `${JSON.stringify(sandbox.chaos.injected)}\n${sandbox.requests
+    .slice(-15)
+    .map((r) => `${new Date(r.at).toISOString()} ${r.server} ${r.method} ${r.url.split("?")[0]} → ${r.status ?? "no answer yet"}`)
+    .join("\n")}`;
 const storedSha = (sandbox: Sandbox, provider: Provider, id: string) =>
   sandbox.objectSha256(sandbox[provider].keyOf(id) as string);
 const logRetry = (event: RetryEvent | ApiRetryEvent) => {
@@ -86,10 +91,25 @@ describe("fault injection: 20% of part PUTs and API calls fail", () => {
       const sizes = seededSizes(2026 + index, 20, MAX_SIZE);
       for (const [n, size] of sizes.entries()) {
         const { path, bytes } = file(`${provider}-${n}.mp4`, size);
-        const id = await upload(path, { partSize: provider === "fanvue" ? 5 * MiB : undefined }).catch((error: unknown) => {
-          throw audit.error(error);
-        });
-        expect(await storedSha(sandbox, provider, id), `${provider} file ${n} (${size} bytes)`).toBe(sha256(bytes));
+        // A deadline turns a hang into a failure that shows what the sandbox last saw.
+        const deadline = AbortSignal.timeout(60_000);
+        const id = await upload(path, { partSize: provider === "fanvue" ? 5 * MiB : undefined, signal: deadline }).catch(
+          (error: unknown) => {
+            if (deadline.aborted)
+              throw new Error(`${provider} file ${n} (${size} bytes) did not finish in 60 s:\n${recentRequests(sandbox)}`);
+            throw audit.error(error);
+          },
+        );
+        const stored = await Promise.race([
+          storedSha(sandbox, provider, id),
+          new Promise<never>((_, reject) =>
+            setTimeout(
+              () => reject(new Error(`reading ${provider} file ${n} back from the store took over 60 s`)),
+              60_000,
+            ).unref(),
+          ),
+        ]);
+        expect(stored, `${provider} file ${n} (${size} bytes)`).toBe(sha256(bytes));
         completed++;
       }
       const faults = sandbox.chaos.total;
