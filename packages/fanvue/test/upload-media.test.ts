@@ -64,6 +64,8 @@ describe("uploadMedia against the Fanvue sandbox (bytes in a real S3 store)", ()
 
   it("uploads on a creator's behalf and waits until ready", async () => {
     const { path, bytes } = file("creator.png", 6 * MiB);
+    bytes.set(Buffer.from("89504e470d0a1a0a0000000d49484452", "hex"), 0);
+    writeFileSync(path, bytes);
     const result = await client().uploadMedia(path, {
       creatorUserUuid: sandbox.fanvue.credentials.creatorUserUuid,
       name: "Creator upload",

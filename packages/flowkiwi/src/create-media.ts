@@ -86,8 +86,19 @@ export async function createMedia(
       );
     }
     let sent = 0;
+    // No byte moving for stallTimeoutMs (sending, or waiting for the answer) ends the attempt.
+    const attemptController = new AbortController();
+    const stallMs = context.transfer.stallTimeoutMs ?? 30_000;
+    let stalled = false;
+    const watchdog = setTimeout(() => {
+      stalled = true;
+      attemptController.abort(new Error("stalled"));
+    }, stallMs);
+    const onAbort = () => attemptController.abort(options.signal?.reason);
+    options.signal?.addEventListener("abort", onAbort, { once: true });
     const meter = new ByteMeter(["sha256"], (count) => {
       sent += count;
+      watchdog.refresh();
       options.onProgress?.({ loaded: sent, total: source.size, partsDone: 0, partsTotal: 1 });
     });
     let status: number;
@@ -99,33 +110,29 @@ export async function createMedia(
         headers,
         body: form.stream(meter),
         dispatcher: sharedAgent(),
-        signal: options.signal,
+        signal: attemptController.signal,
       });
+      watchdog.refresh();
       status = response.statusCode;
       responseHeaders = response.headers;
       text = await readBounded(response.body, status === 201 ? 4 * 1024 * 1024 : 64 * 1024);
     } catch (error) {
       throwIfAborted(options.signal);
       const code = (error as { code?: string }).code;
-      const safe = (code !== undefined && NOT_SENT_CODES.has(code)) || options.retryUnsafe === true;
+      const reason = stalled ? `no bytes moved for ${stallMs} ms (stalled)` : `network error${code ? ` ${code}` : ""}`;
+      const safe = (!stalled && code !== undefined && NOT_SENT_CODES.has(code)) || options.retryUnsafe === true;
       if (!safe || attempt >= retry.maxAttempts) {
-        throw new UploadkitError(
-          `POST ${PATH} failed after ${attempt} attempt${attempt === 1 ? "" : "s"}: network error${code ? ` ${code}` : ""}.`,
-          {
-            code: "API_NETWORK",
-          },
-        );
+        throw new UploadkitError(`POST ${PATH} failed after ${attempt} attempt${attempt === 1 ? "" : "s"}: ${reason}.`, {
+          code: stalled ? "API_TIMEOUT" : "API_NETWORK",
+        });
       }
       const delayMs = nextDelay(attempt, retry, undefined);
-      context.transfer.onRetry?.({
-        method: "POST",
-        path: PATH,
-        attempt,
-        reason: `network error${code ? ` ${code}` : ""}`,
-        delayMs,
-      });
+      context.transfer.onRetry?.({ method: "POST", path: PATH, attempt, reason, delayMs });
       await sleep(delayMs, options.signal);
       continue;
+    } finally {
+      clearTimeout(watchdog);
+      options.signal?.removeEventListener("abort", onAbort);
     }
     if (status === 201) {
       const media = parseMedia(text);

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { type Sandbox, startSandbox } from "@uploadkit/sandbox";
+import { startRecordingServer } from "@uploadkit/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createFlowkiwiClient, InputError, IntegrityError, type UploadProgress } from "../src/index.js";
 
@@ -44,7 +45,11 @@ describe("uploadMedia against the Flowkiwi sandbox", () => {
   });
 
   it("uploads a 60 MB video, reporting progress", async () => {
-    const bytes = randomBytes(60_000_000);
+    // A real MP4 box first, so the type is sniffed as video whatever the random bytes after it are.
+    const bytes = Buffer.concat([
+      Buffer.from("0000001c667479706d703432000000006d703432697336366d703431", "hex"),
+      randomBytes(60_000_000 - 28),
+    ]);
     const path = join(dir, "clip.mp4");
     writeFileSync(path, bytes);
     const events: UploadProgress[] = [];
@@ -94,6 +99,19 @@ describe("uploadMedia against the Flowkiwi sandbox", () => {
     await expect(
       client(liar).uploadMedia(Buffer.from("true bytes"), { filename: "t.txt", verifyHash: false }),
     ).resolves.toMatchObject({ type: "file" });
+  });
+
+  it("gives up on a server that never answers, without sending the create twice", async () => {
+    const silent = await startRecordingServer(() => {});
+    try {
+      const kiwi = createFlowkiwiClient({ token: "t", organizationId: "o", baseUrl: silent.origin, stallTimeoutMs: 300 });
+      const error = await kiwi.uploadMedia(Buffer.from("x"), { filename: "x.txt" }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: "API_TIMEOUT" });
+      expect((error as Error).message).toMatch(/failed after 1 attempt: no bytes moved for 300 ms \(stalled\)/);
+      expect(silent.requests).toHaveLength(1);
+    } finally {
+      await silent.close();
+    }
   });
 
   it("checks credentials and options", async () => {

@@ -1,3 +1,6 @@
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { type RecordingServer, sendJson, startRecordingServer } from "@uploadkit/testkit";
 import { afterEach, describe, expect, it } from "vitest";
 import { createApiFetch } from "../src/api/api-fetch.js";
@@ -31,7 +34,10 @@ interface paths {
 const FAST_RETRY = { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20, maxRetryAfterMs: 100 };
 const SECRET = "tok_live_5ecret";
 let server: RecordingServer;
-afterEach(() => server?.close());
+afterEach(async () => {
+  await server?.close();
+  server = undefined as unknown as RecordingServer;
+});
 
 function client(extra: Partial<Parameters<typeof createApiClient>[0]> = {}) {
   return createApiClient<paths>({
@@ -117,6 +123,14 @@ describe("createApiClient", () => {
     expect((error as Error).message).toMatch(/no response within 200 ms/);
     expect(server.requests).toHaveLength(3);
   });
+});
+
+describe("time limits", () => {
+  it("still apply while garbage collections run (the timeout must reach the pending fetch)", async () => {
+    const script = fileURLToPath(new URL("./support/timeout-under-gc.mjs", import.meta.url));
+    const { stdout } = await promisify(execFile)(process.execPath, ["--expose-gc", script]);
+    expect(stdout.trim().split("\n")).toEqual(Array(5).fill("API_TIMEOUT"));
+  }, 60_000);
 });
 
 describe("typed API errors from every documented body shape", () => {

@@ -47,7 +47,7 @@ describe("uploadMedia against the OFAuth sandbox", () => {
   ] as const) {
     it(`uploads a single-part file (${shape})`, async () => {
       const { path, bytes } = file(`single-${shape}.jpg`, 200_000);
-      const result = await client(sandbox()).uploadMedia(path);
+      const result = await client(sandbox()).uploadMedia(path, { contentType: "image/jpeg" });
       expect(result.mediaUploadId).toMatch(/^upload:/);
       expect(result.media?.type).toBe("photo");
       expect(await stored(sandbox(), result.mediaUploadId as string)).toBe(sha256(bytes));

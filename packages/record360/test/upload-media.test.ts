@@ -41,7 +41,7 @@ describe("uploadMedia against the Record360 sandbox", () => {
     it(`uploads ${name}`, async () => {
       const { path, bytes } = file(`${name}.mp4`, size);
       const before = storePuts().length;
-      const result = await client().uploadMedia(path, { partCount, concurrency: 4 });
+      const result = await client().uploadMedia(path, { partCount, concurrency: 4, contentType: "video/mp4" });
       expect(result).toMatchObject({ filesize: size, id: expect.any(String) });
       expect(await stored(result.id)).toBe(sha256(bytes));
       expect(storePuts().length - before).toBe(expectedParts);
@@ -55,7 +55,9 @@ describe("uploadMedia against the Record360 sandbox", () => {
 
   it("refuses a disallowed MIME type and 21 parts before any call", async () => {
     const before = sandbox.requests.length;
-    const { path } = file("doc.pdf", 1000);
+    const { path, bytes } = file("doc.pdf", 1000);
+    bytes.write("%PDF-1.7\n", 0);
+    writeFileSync(path, bytes);
     const error = await client()
       .uploadMedia(path)
       .catch((e: unknown) => e);
@@ -75,6 +77,7 @@ describe("uploadMedia against the Record360 sandbox", () => {
     const checkpoint = join(dir, "resume.json");
     const controller = new AbortController();
     const first = client().uploadMedia(path, {
+      contentType: "video/quicktime",
       partCount: 6,
       concurrency: 2,
       checkpoint,
@@ -84,7 +87,7 @@ describe("uploadMedia against the Record360 sandbox", () => {
     await expect(first).rejects.toMatchObject({ name: "AbortError" });
     const saved = JSON.parse(readFileSync(checkpoint, "utf8")) as { session: { fileId: string }; parts: unknown[] };
     const before = storePuts().length;
-    const result = await client().uploadMedia(path, { checkpoint });
+    const result = await client().uploadMedia(path, { checkpoint, contentType: "video/quicktime" });
     expect(result.id).toBe(saved.session.fileId);
     expect(storePuts().length - before).toBe(6 - saved.parts.length);
     expect(await stored(result.id)).toBe(sha256(bytes));
@@ -105,7 +108,7 @@ describe("uploadMedia against the Record360 sandbox", () => {
       baseUrl: sandbox.record360.baseUrl,
       fetch: shortChange,
     })
-      .uploadMedia(path, { partCount: 2 })
+      .uploadMedia(path, { partCount: 2, contentType: "image/jpeg" })
       .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: "RECORD360_TOO_FEW_URLS" });
     expect(storePuts().length).toBe(before);

@@ -60,15 +60,16 @@ export function createApiFetch(options: ApiFetchOptions): (input: Request) => Pr
     for (let attempt = 1; ; attempt++) {
       const outer = input.signal;
       if (outer?.aborted) throw new AbortError(undefined, { cause: outer.reason });
-      const timeout = AbortSignal.timeout(options.timeoutMs ?? 60_000);
-      const signal = outer ? AbortSignal.any([outer, timeout]) : timeout;
+      const timeout = attemptDeadline(options.timeoutMs ?? 60_000, outer);
       const last = attempt >= options.retry.maxAttempts;
       let response: Response;
       try {
-        response = await baseFetch(new Request(last ? request : request.clone(), { signal }));
+        // The signal goes to fetch itself: a `new Request(request, { signal })` follows the signal only weakly, and
+        // after a garbage collection its abort (our timeout) no longer reached the pending fetch.
+        response = await baseFetch(last ? request : request.clone(), { signal: timeout.signal });
       } catch (error) {
         if (outer?.aborted) throw new AbortError(undefined, { cause: outer.reason });
-        const timedOut = timeout.aborted;
+        const timedOut = timeout.timedOut();
         const code = networkCode(error);
         const reason = timedOut
           ? `no response within ${options.timeoutMs ?? 60_000} ms`
@@ -101,6 +102,21 @@ export function createApiFetch(options: ApiFetchOptions): (input: Request) => Pr
       return boundedErrorResponse(response);
     }
   };
+}
+
+/** A signal that aborts after `ms` (covering the response body too) or when `outer` aborts. */
+function attemptDeadline(ms: number, outer: AbortSignal | null | undefined): { signal: AbortSignal; timedOut(): boolean } {
+  const controller = new AbortController();
+  let timedOut = false;
+  const onOuterAbort = () => controller.abort(outer?.reason);
+  const timer = setTimeout(() => {
+    timedOut = true;
+    outer?.removeEventListener("abort", onOuterAbort);
+    controller.abort(new Error(`no response within ${ms} ms`));
+  }, ms);
+  timer.unref();
+  outer?.addEventListener("abort", onOuterAbort, { once: true });
+  return { signal: controller.signal, timedOut: () => timedOut };
 }
 
 /** The same response with its body cut to ERROR_BODY_LIMIT, so a huge error page is never read whole. */
