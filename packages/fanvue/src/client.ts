@@ -28,14 +28,10 @@ export function createFanvueClient(options: FanvueClientOptions): FanvueClient {
   if (!options?.token) throw new TypeError("createFanvueClient: token is required (a Fanvue OAuth access token).");
   const baseUrl = options.baseUrl ?? FANVUE_BASE_URL;
   const api = createApiClient<FanvuePaths>({
+    ...options,
     baseUrl,
     credentials: { Authorization: `Bearer ${options.token}` },
     headers: { "X-Fanvue-API-Version": options.apiVersion ?? FANVUE_API_VERSION },
-    userAgent: options.userAgent,
-    retry: options.retry,
-    timeoutMs: options.timeoutMs,
-    fetch: options.fetch,
-    onRetry: options.onRetry,
   });
   const context = { api, apiOrigin: baseUrl, transfer: transferOptions(options) };
   return {

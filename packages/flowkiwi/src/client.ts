@@ -42,14 +42,10 @@ export function createFlowkiwiClient(options: FlowkiwiClientOptions): FlowkiwiCl
   const baseUrl = options.baseUrl ?? `https://${options.tenant}.product-management.flowkiwi.net`;
   const credentials = { Authorization: `Bearer ${options.token}`, "X-Flowkiwi-Organization-Id": options.organizationId };
   const api = createApiClient<paths>({
+    ...options,
     baseUrl,
     credentials,
     headers: { Accept: "application/ld+json, application/problem+json" },
-    userAgent: options.userAgent,
-    retry: options.retry,
-    timeoutMs: options.timeoutMs,
-    fetch: options.fetch,
-    onRetry: options.onRetry,
   });
   const createContext = { baseUrl, credentials, userAgent: options.userAgent, transfer: transferOptions(options) };
   return {

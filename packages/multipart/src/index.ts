@@ -3,23 +3,10 @@ export { type ClientTransportOptions, type TransferOptions, transferOptions } fr
 export { type ApiClientOptions, createApiClient } from "./api/create-api-client.js";
 export { apiErrorFromResponse } from "./api/parse-api-error.js";
 export { unwrap, unwrapWithResponse } from "./api/unwrap.js";
-export type { Checkpoint, CheckpointStore } from "./checkpoint/checkpoint-store.js";
-export { fileCheckpointStore } from "./checkpoint/file-checkpoint-store.js";
+export type { Checkpoint } from "./checkpoint/checkpoint-store.js";
 export { type CheckpointOption, ResumableSession } from "./checkpoint/resumable-session.js";
-export {
-  AbortError,
-  ApiError,
-  type ApiErrorDetails,
-  type ApiErrorKind,
-  CheckpointError,
-  InputError,
-  IntegrityError,
-  isAbortError,
-  PartUploadError,
-  SourceChangedError,
-  throwIfAborted,
-  UploadkitError,
-} from "./errors.js";
+export { type ApiErrorDetails, throwIfAborted } from "./errors.js";
+export * from "./errors-entry.js";
 export { createMultipartFormBody, type MultipartFormBody, type MultipartFormOptions } from "./form-data/multipart-form-body.js";
 export { sharedAgent } from "./http/agent.js";
 export { ByteMeter, type DigestName } from "./http/byte-meter.js";

@@ -28,13 +28,9 @@ export function createOfauthClient(options: OfauthClientOptions): OfauthClient {
   const baseUrl = options.baseUrl ?? OFAUTH_BASE_URL;
   const credentials = { apiKey: options.apiKey, "x-connection-id": options.connectionId };
   const api = createApiClient<paths>({
+    ...options,
     baseUrl,
     credentials,
-    userAgent: options.userAgent,
-    retry: options.retry,
-    timeoutMs: options.timeoutMs,
-    fetch: options.fetch,
-    onRetry: options.onRetry,
   });
   const context = { api, apiOrigin: baseUrl, credentials, transfer: transferOptions(options) };
   return { api, uploadMedia: (input, uploadOptions) => uploadMedia(context, input, uploadOptions) };

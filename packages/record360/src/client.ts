@@ -24,14 +24,10 @@ export function createRecord360Client(options: Record360ClientOptions): Record36
     throw new TypeError("createRecord360Client: token is required (the auth_token from POST /api/users/authenticate).");
   const baseUrl = options.baseUrl ?? RECORD360_BASE_URL;
   const api = createApiClient<paths>({
+    ...options,
     baseUrl,
     credentials: { Authorization: `Token ${options.token}` },
     headers: { Accept: "application/json; version=1" },
-    userAgent: options.userAgent,
-    retry: options.retry,
-    timeoutMs: options.timeoutMs,
-    fetch: options.fetch,
-    onRetry: options.onRetry,
   });
   const context = { api, apiOrigin: baseUrl, transfer: transferOptions(options) };
   return { api, uploadMedia: (input, uploadOptions) => uploadMedia(context, input, uploadOptions) };

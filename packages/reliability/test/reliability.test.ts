@@ -181,6 +181,26 @@ describe("bad inputs (table-driven)", () => {
     }
   };
 
+  /** Record360 with its presigned part URLs pointed at a misbehaving proxy in front of the store. */
+  const throughStoreProxy = (storeProxy: Parameters<typeof startProxy>[0], name: string) =>
+    withProxy(storeProxy, (storeOrigin) =>
+      withProxy(
+        {
+          target: sandbox.record360.baseUrl,
+          rewriteJson: (path, body) =>
+            path.includes("multipart_upload_start")
+              ? {
+                  ...body,
+                  presigned_urls: (body.presigned_urls as string[]).map((u) =>
+                    u.replace(sandbox.store.gatewayOrigin, storeOrigin),
+                  ),
+                }
+              : body,
+        },
+        (origin) => record360({ baseUrl: origin }).uploadMedia(file(name, 1000).path),
+      ),
+    );
+
   const cases: BadInputCase[] = [
     ...PROVIDERS.map(
       (provider): BadInputCase => ({
@@ -466,24 +486,7 @@ describe("bad inputs (table-driven)", () => {
     {
       name: "record360: a part response without ETag",
       provider: "record360",
-      run: () =>
-        withProxy({ target: sandbox.store.gatewayOrigin, dropHeaders: ["etag"] }, (storeProxy) =>
-          withProxy(
-            {
-              target: sandbox.record360.baseUrl,
-              rewriteJson: (path, body) =>
-                path.includes("multipart_upload_start")
-                  ? {
-                      ...body,
-                      presigned_urls: (body.presigned_urls as string[]).map((u) =>
-                        u.replace(sandbox.store.gatewayOrigin, storeProxy),
-                      ),
-                    }
-                  : body,
-            },
-            (origin) => record360({ baseUrl: origin }).uploadMedia(file("noetag.mp4", 1000).path),
-          ),
-        ),
+      run: () => throughStoreProxy({ target: sandbox.store.gatewayOrigin, dropHeaders: ["etag"] }, "noetag.mp4"),
       error: PartUploadError,
       message: /carries no ETag/,
       noCall: COMPLETE,
@@ -492,27 +495,12 @@ describe("bad inputs (table-driven)", () => {
       name: "record360: a 3xx redirect on a part URL",
       provider: "record360",
       run: () =>
-        withProxy(
+        throughStoreProxy(
           {
             target: sandbox.store.gatewayOrigin,
             intercept: () => ({ status: 307, headers: { location: "http://127.0.0.1:9/x" } }),
           },
-          (storeProxy) =>
-            withProxy(
-              {
-                target: sandbox.record360.baseUrl,
-                rewriteJson: (path, body) =>
-                  path.includes("multipart_upload_start")
-                    ? {
-                        ...body,
-                        presigned_urls: (body.presigned_urls as string[]).map((u) =>
-                          u.replace(sandbox.store.gatewayOrigin, storeProxy),
-                        ),
-                      }
-                    : body,
-              },
-              (origin) => record360({ baseUrl: origin }).uploadMedia(file("redirect.mp4", 1000).path),
-            ),
+          "redirect.mp4",
         ),
       error: PartUploadError,
       message: /must not redirect/,

@@ -14,4 +14,5 @@ export {
   type SandboxProvider,
   startSandbox,
 } from "./start-sandbox.js";
+export { type EmbeddedS3, startEmbeddedS3 } from "./store/embedded-s3.js";
 export { type S3Config, s3ConfigFromEnv } from "./store/store-config.js";

@@ -1,10 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { CreateMultipartUploadCommand, PutObjectCommand, S3Client, UploadPartCommand } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
-import S3rver from "s3rver";
+import { startEmbeddedS3 } from "@uploadkit/sandbox";
 import type { Job } from "../job.js";
 
 export type TargetName = "null-sink" | "s3-store";
@@ -47,15 +44,13 @@ export function prepareSink(endpoint: string, partCount: number): PreparedTarget
 
 /** A fresh s3rver (the sandbox's embedded store) with a multipart upload started and its part URLs presigned. */
 export async function prepareS3(partCount: number): Promise<PreparedTarget> {
-  const directory = await mkdtemp(join(tmpdir(), "uploadkit-bench-s3-"));
-  const server = new S3rver({ address: "127.0.0.1", port: 0, silent: true, directory, configureBuckets: [{ name: BUCKET }] });
-  const { port } = await server.run();
-  const endpoint = `http://127.0.0.1:${port}`;
+  const store = await startEmbeddedS3({ bucket: BUCKET });
+  const { endpoint } = store.config;
   const client = new S3Client({
     endpoint,
     region: "us-east-1",
     forcePathStyle: true,
-    credentials: CREDENTIALS,
+    credentials: { accessKeyId: store.config.accessKeyId, secretAccessKey: store.config.secretAccessKey },
     requestChecksumCalculation: "WHEN_REQUIRED",
     responseChecksumValidation: "WHEN_REQUIRED",
   });
@@ -72,9 +67,7 @@ export async function prepareS3(partCount: number): Promise<PreparedTarget> {
     urls: { partUrls, singleUrl, s3: { endpoint, bucket: BUCKET, key: "lib-storage", region: "us-east-1", ...CREDENTIALS } },
     dispose: async () => {
       client.destroy();
-      server.httpServer?.closeAllConnections();
-      await server.close();
-      await rm(directory, { recursive: true, force: true });
+      await store.stop();
     },
   };
 }
