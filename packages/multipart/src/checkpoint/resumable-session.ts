@@ -76,16 +76,6 @@ export class ResumableSession<Session> {
     return session;
   }
 
-  /** Replaces the session data (e.g. refreshed URLs) keeping the finished parts. */
-  async updateSession(session: Session): Promise<void> {
-    if (!this.checkpoint) {
-      await this.start(session);
-      return;
-    }
-    this.checkpoint = { ...this.checkpoint, session, updatedAt: new Date().toISOString() };
-    await this.persist();
-  }
-
   async recordPart(part: CompletedPart): Promise<void> {
     if (!this.checkpoint) return;
     const parts = this.checkpoint.parts.filter((p) => p.partNumber !== part.partNumber);
