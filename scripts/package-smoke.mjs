@@ -9,10 +9,9 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writ
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { ROOT } from "./lib/providers.mjs";
+import { PROVIDERS, ROOT } from "./lib/providers.mjs";
 
-const PROVIDERS = ["fanvue", "ofauth", "record360", "flowkiwi"];
-const PUBLISHED = ["multipart", ...PROVIDERS, "sandbox", "cli"];
+const PUBLISHED = ["providers", "multipart", ...PROVIDERS, "sandbox", "cli"];
 const withNode24 = !process.argv.includes("--no-node24");
 const work = mkdtempSync(join(tmpdir(), "uploadkit-smoke-"));
 const run = (command, args, options = {}) =>
@@ -194,7 +193,7 @@ try {
     const dir = join(work, `consumer-${provider}`);
     mkdirSync(dir);
     writeFileSync(join(dir, "package.json"), JSON.stringify({ name: `smoke-${provider}`, private: true, type: "module" }));
-    run("npm", ["install", tarballs.multipart, tarballs[provider]], { cwd: dir });
+    run("npm", ["install", tarballs.providers, tarballs.multipart, tarballs[provider]], { cwd: dir });
     writeFileSync(join(dir, "smoke.mjs"), CONSUMERS[provider].script);
     writeFileSync(join(dir, "typed.ts"), CONSUMERS[provider].typed);
     for (const [resolution, module] of [

@@ -1,8 +1,11 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
+import registry from "../../packages/providers/src/providers.json" with { type: "json" };
+
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-export const PROVIDERS = ["fanvue", "ofauth", "record360", "flowkiwi"];
+/** The provider names, from the one registry (@uploadkit/providers). */
+export const PROVIDERS = registry.map((provider) => provider.name);
 
 /** Where each provider's spec files live. `openapi.yaml` is what codegen, Prism and lint read. */
 export function providerPaths(provider) {

@@ -3,7 +3,6 @@ import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { basename } from "node:path";
 import type { UploadProgress } from "@uploadkit/multipart";
-import { startSandbox } from "@uploadkit/sandbox";
 import { EXIT_FAILED, EXIT_OK } from "./exit-codes.js";
 import { formatError } from "./format-error.js";
 import { adapterFor, PROVIDERS } from "./provider-adapters.js";
@@ -29,6 +28,7 @@ interface Row {
 export async function runDemoCommand(options: { dir: string; mp4Size?: number; isTTY: boolean }): Promise<number> {
   const files = await createSampleMedia(options.dir, options.mp4Size ?? 48 * MiB);
   const digests = new Map(await Promise.all(files.map(async (file) => [file, await sha256File(file)] as const)));
+  const { startSandbox } = await import("@uploadkit/sandbox");
   const sandbox = await startSandbox({ fanvue: { processingMs: 200 } });
   const rows: Row[] = [];
   const reporter = options.isTTY ? ttyReporter() : plainReporter();

@@ -1,10 +1,8 @@
 import { createRequire } from "node:module";
-import { runSandbox } from "@uploadkit/sandbox";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
-import { runDemoCommand } from "./demo-command.js";
 import { EXIT_OK, EXIT_USAGE, UsageError } from "./exit-codes.js";
 import { PROVIDERS } from "./provider-adapters.js";
-import { runUploadCommand, type UploadCommandOptions } from "./upload-command.js";
+import type { UploadCommandOptions } from "./upload-command.js";
 
 const { version } = createRequire(import.meta.url)("../package.json") as { version: string };
 
@@ -47,14 +45,14 @@ export function createProgram(io: ProgramIO): Command {
     .option("--connection-id <id>", "OFAuth connection id (env OFAUTH_CONNECTION_ID)")
     .option("--organization-id <id>", "Flowkiwi organisation (env FLOWKIWI_ORGANIZATION_ID)")
     .option("--tenant <handle>", "Flowkiwi instance handle (env FLOWKIWI_TENANT)")
-    .option("--base-url <url>", "API base URL (any provider)")
+    .option("--base-url <url>", "API base URL (env FANVUE_BASE_URL, OFAUTH_BASE_URL, RECORD360_BASE_URL, FLOWKIWI_BASE_URL)")
     .option("--api-version <version>", "Fanvue API version")
     .option("--name <name>", "Fanvue media name (default: the file name)")
     .addOption(new Option("--media-type <type>", "Fanvue media type").choices(["image", "video", "audio", "document"]))
     .option("--creator <uuid>", "Fanvue: upload on behalf of this creator")
     .option("--content-type <type>", "MIME type (default: sniffed from the file)")
-    .option("--part-count <n>", "Record360 part count (1-20)", positiveInteger)
-    .option("--part-size <size>", "bytes per part, e.g. 8MiB", byteSize)
+    .option("--part-count <n>", "number of parts (Fanvue, Record360: 1-20)", positiveInteger)
+    .option("--part-size <size>", "bytes per part, e.g. 8MiB (Fanvue, Record360)", byteSize)
     .option("--file-id <id>", "Record360 file id (default: a new UUID)")
     .option("--concurrency <n>", "parts in flight (default 4)", positiveInteger)
     .option("--wait", "Fanvue: wait until the media is ready")
@@ -64,6 +62,7 @@ export function createProgram(io: ProgramIO): Command {
     .option("--checkpoint-dir <dir>", "where resumable uploads keep their checkpoints", ".uploadkit")
     .option("--no-resume", "do not keep a checkpoint")
     .action(async (provider: string, files: string[], options: UploadCommandOptions) => {
+      const { runUploadCommand } = await import("./upload-command.js");
       io.exit(await runUploadCommand(provider, files, options, { env: io.env, argv: process.argv.slice(2), isTTY: io.isTTY }));
     });
 
@@ -75,6 +74,7 @@ export function createProgram(io: ProgramIO): Command {
     .allowExcessArguments()
     .argument("[args...]")
     .action(async (args: string[]) => {
+      const { runSandbox } = await import("@uploadkit/sandbox");
       await runSandbox(args);
     });
 
@@ -83,6 +83,7 @@ export function createProgram(io: ProgramIO): Command {
     .description("Upload a sample PNG and a 48 MiB MP4 through all four providers via the sandbox, verifying every byte.")
     .option("--dir <dir>", "where to write the sample media", ".uploadkit/demo")
     .action(async (options: { dir: string }) => {
+      const { runDemoCommand } = await import("./demo-command.js");
       io.exit(await runDemoCommand({ dir: options.dir, isTTY: io.isTTY }));
     });
 

@@ -1,15 +1,12 @@
-import { createFanvueClient, type FanvueMediaType } from "@uploadkit/fanvue";
-import { createFlowkiwiClient } from "@uploadkit/flowkiwi";
 import type { CheckpointStore, ProgressListener } from "@uploadkit/multipart";
-import { createOfauthClient } from "@uploadkit/ofauth";
-import { createRecord360Client } from "@uploadkit/record360";
+import { PROVIDER_NAMES, type ProviderDescriptor, type ProviderName, providerDescriptor } from "@uploadkit/providers";
 import type { Sandbox } from "@uploadkit/sandbox";
 import { UsageError } from "./exit-codes.js";
 
-export type ProviderName = "fanvue" | "ofauth" | "record360" | "flowkiwi";
-export const PROVIDERS: ProviderName[] = ["fanvue", "ofauth", "record360", "flowkiwi"];
+export type { ProviderName } from "@uploadkit/providers";
+export const PROVIDERS: readonly ProviderName[] = PROVIDER_NAMES;
 
-/** The flags `uploadkit upload` takes (commander's camelCase names). */
+/** The flags `uploadkit upload` takes (commander's camelCase names; credential flags are the registry's options). */
 export interface UploadFlags {
   token?: string;
   apiKey?: string;
@@ -42,95 +39,69 @@ export interface UploadOutcome {
   status?: string;
 }
 
-interface Adapter {
-  /** Credential flags and the environment variables that stand in for them. */
-  credentials: { flag: keyof UploadFlags; option: string; env: string; optionalWithBaseUrl?: boolean }[];
+export interface Adapter {
+  descriptor: ProviderDescriptor;
+  /** The flags a sandbox's fake of this provider takes (credentials and base URL). */
   fromSandbox(sandbox: Sandbox): Partial<UploadFlags>;
   resumable: boolean;
   upload(flags: UploadFlags, file: string, run: UploadRun): Promise<UploadOutcome>;
 }
 
-const ADAPTERS: Record<ProviderName, Adapter> = {
-  fanvue: {
-    credentials: [{ flag: "token", option: "--token", env: "FANVUE_TOKEN" }],
-    fromSandbox: (s) => ({ token: s.fanvue.credentials.token, baseUrl: s.fanvue.baseUrl }),
-    resumable: true,
-    async upload(flags, file, run) {
-      const client = createFanvueClient({ token: flags.token as string, baseUrl: flags.baseUrl, apiVersion: flags.apiVersion });
-      const result = await client.uploadMedia(file, {
-        name: flags.name,
-        mediaType: flags.mediaType as FanvueMediaType | undefined,
-        creatorUserUuid: flags.creator,
-        partSize: flags.partSize,
-        concurrency: flags.concurrency,
-        waitForReady: flags.wait,
-        ...run,
-      });
-      return { id: result.mediaUuid, status: result.status };
-    },
+/** The options every provider's uploadMedia takes, from the flags that were given (an unsupported one is refused there). */
+function commonOptions(flags: UploadFlags, run: UploadRun) {
+  return {
+    signal: run.signal,
+    onProgress: run.onProgress,
+    ...(run.checkpoint === undefined ? {} : { checkpoint: run.checkpoint }),
+    ...(flags.contentType === undefined ? {} : { contentType: flags.contentType }),
+    ...(flags.concurrency === undefined ? {} : { concurrency: flags.concurrency }),
+    ...(flags.partSize === undefined ? {} : { partSize: flags.partSize }),
+    ...(flags.partCount === undefined ? {} : { partCount: flags.partCount }),
+  };
+}
+
+type Upload = (flags: UploadFlags, file: string, run: UploadRun) => Promise<UploadOutcome>;
+
+/** Each provider's client, loaded on first use so a run loads only the package it uploads with. */
+const UPLOADS: Record<ProviderName, Upload> = {
+  async fanvue(flags, file, run) {
+    const { createFanvueClient } = await import("@uploadkit/fanvue");
+    const client = createFanvueClient({ token: flags.token as string, baseUrl: flags.baseUrl, apiVersion: flags.apiVersion });
+    const result = await client.uploadMedia(file, {
+      ...commonOptions(flags, run),
+      name: flags.name,
+      mediaType: flags.mediaType as "image" | "video" | "audio" | "document" | undefined,
+      creatorUserUuid: flags.creator,
+      waitForReady: flags.wait,
+    });
+    return { id: result.id, status: result.status };
   },
-  ofauth: {
-    credentials: [
-      { flag: "apiKey", option: "--api-key", env: "OFAUTH_API_KEY" },
-      { flag: "connectionId", option: "--connection-id", env: "OFAUTH_CONNECTION_ID" },
-    ],
-    fromSandbox: (s) => ({ ...s.ofauth.credentials, baseUrl: s.ofauth.baseUrl }),
-    resumable: true,
-    async upload(flags, file, run) {
-      const client = createOfauthClient({
-        apiKey: flags.apiKey as string,
-        connectionId: flags.connectionId as string,
-        baseUrl: flags.baseUrl,
-      });
-      const result = await client.uploadMedia(file, {
-        contentType: flags.contentType,
-        concurrency: flags.concurrency,
-        skipIfExists: flags.skipIfExists,
-        ...run,
-      });
-      return result.skipped
-        ? { id: String(result.media.id), status: "already in vault" }
-        : { id: result.mediaUploadId, status: "uploaded" };
-    },
+  async ofauth(flags, file, run) {
+    const { createOfauthClient } = await import("@uploadkit/ofauth");
+    const client = createOfauthClient({
+      apiKey: flags.apiKey as string,
+      connectionId: flags.connectionId as string,
+      baseUrl: flags.baseUrl,
+    });
+    const result = await client.uploadMedia(file, { ...commonOptions(flags, run), skipIfExists: flags.skipIfExists });
+    return { id: result.id, status: result.skipped ? `skipped (already in the vault: id ${result.id})` : "uploaded" };
   },
-  record360: {
-    credentials: [{ flag: "token", option: "--token", env: "RECORD360_TOKEN" }],
-    fromSandbox: (s) => ({ token: s.record360.credentials.token, baseUrl: s.record360.baseUrl }),
-    resumable: true,
-    async upload(flags, file, run) {
-      const client = createRecord360Client({ token: flags.token as string, baseUrl: flags.baseUrl });
-      const result = await client.uploadMedia(file, {
-        fileId: flags.fileId,
-        contentType: flags.contentType,
-        partCount: flags.partCount,
-        concurrency: flags.concurrency,
-        ...run,
-      });
-      return { id: result.id, status: "completed" };
-    },
+  async record360(flags, file, run) {
+    const { createRecord360Client } = await import("@uploadkit/record360");
+    const client = createRecord360Client({ token: flags.token as string, baseUrl: flags.baseUrl });
+    const result = await client.uploadMedia(file, { ...commonOptions(flags, run), fileId: flags.fileId });
+    return { id: result.id, status: "completed" };
   },
-  flowkiwi: {
-    credentials: [
-      { flag: "token", option: "--token", env: "FLOWKIWI_TOKEN" },
-      { flag: "organizationId", option: "--organization-id", env: "FLOWKIWI_ORGANIZATION_ID" },
-      { flag: "tenant", option: "--tenant", env: "FLOWKIWI_TENANT", optionalWithBaseUrl: true },
-    ],
-    fromSandbox: (s) => ({ ...s.flowkiwi.credentials, baseUrl: s.flowkiwi.baseUrl }),
-    resumable: false,
-    async upload(flags, file, run) {
-      const client = createFlowkiwiClient({
-        token: flags.token as string,
-        organizationId: flags.organizationId as string,
-        tenant: flags.tenant,
-        baseUrl: flags.baseUrl,
-      });
-      const media = await client.uploadMedia(file, {
-        contentType: flags.contentType,
-        signal: run.signal,
-        onProgress: run.onProgress,
-      });
-      return { id: media.id ?? media["@id"], status: media.type ?? "created" };
-    },
+  async flowkiwi(flags, file, run) {
+    const { createFlowkiwiClient } = await import("@uploadkit/flowkiwi");
+    const client = createFlowkiwiClient({
+      token: flags.token as string,
+      organizationId: flags.organizationId as string,
+      tenant: flags.tenant,
+      baseUrl: flags.baseUrl,
+    });
+    const media = await client.uploadMedia(file, commonOptions(flags, run));
+    return { id: media.id, status: media.type ?? "created" };
   },
 };
 
@@ -138,18 +109,33 @@ export function adapterFor(provider: string): Adapter {
   if (!PROVIDERS.includes(provider as ProviderName)) {
     throw new UsageError(`Unknown provider "${provider}". Choose one of: ${PROVIDERS.join(", ")}.`);
   }
-  return ADAPTERS[provider as ProviderName];
+  const descriptor = providerDescriptor(provider);
+  return {
+    descriptor,
+    resumable: descriptor.resumable,
+    fromSandbox(sandbox) {
+      const fake = sandbox[descriptor.name];
+      const credentials = fake.credentials as Record<string, string>;
+      return {
+        ...Object.fromEntries(descriptor.credentials.map((credential) => [credential.option, credentials[credential.option]])),
+        baseUrl: fake.baseUrl,
+      };
+    },
+    upload: UPLOADS[descriptor.name],
+  };
 }
 
-/** Fills credentials from the environment; a missing one is a UsageError naming the variable to set. */
+/** Fills credentials and the base URL from the environment; a missing credential is a UsageError naming the variable to set. */
 export function resolveCredentials(provider: ProviderName, flags: UploadFlags, env: NodeJS.ProcessEnv): UploadFlags {
+  const descriptor = providerDescriptor(provider);
   const resolved: UploadFlags = { ...flags };
-  for (const credential of ADAPTERS[provider].credentials) {
-    const value = (flags[credential.flag] as string | undefined) ?? env[credential.env];
+  resolved.baseUrl ??= env[descriptor.baseUrlEnv] || undefined;
+  for (const credential of descriptor.credentials) {
+    const value = (flags[credential.option as keyof UploadFlags] as string | undefined) ?? env[credential.env];
     if (value) {
-      (resolved as Record<string, unknown>)[credential.flag] = value;
-    } else if (!(credential.optionalWithBaseUrl && flags.baseUrl)) {
-      throw new UsageError(`Missing ${provider} credential: set ${credential.env} or pass ${credential.option}.`);
+      (resolved as Record<string, unknown>)[credential.option] = value;
+    } else if (!(credential.optionalWithBaseUrl && resolved.baseUrl)) {
+      throw new UsageError(`Missing ${provider} credential: set ${credential.env} or pass ${credential.flag}.`);
     }
   }
   return resolved;

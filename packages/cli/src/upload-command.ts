@@ -1,7 +1,7 @@
 import { stat } from "node:fs/promises";
 import { basename } from "node:path";
 import { isAbortError, type UploadProgress } from "@uploadkit/multipart";
-import { type Sandbox, startSandbox } from "@uploadkit/sandbox";
+import type { Sandbox } from "@uploadkit/sandbox";
 import { checkpointPath } from "./checkpoint-path.js";
 import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK } from "./exit-codes.js";
 import { formatError } from "./format-error.js";
@@ -36,6 +36,8 @@ export async function runUploadCommand(
   let sandbox: Sandbox | undefined;
   let flags: UploadFlags;
   if (options.sandbox) {
+    // Loaded only here: a real upload never loads the sandbox, its S3 store or the AWS SDK.
+    const { startSandbox } = await import("@uploadkit/sandbox");
     sandbox = await startSandbox({ providers: [provider as ProviderName], fanvue: { processingMs: 200 } });
     flags = { ...options, ...adapter.fromSandbox(sandbox) };
   } else {

@@ -1,9 +1,11 @@
-import { type ClientTransportOptions, createApiClient, type SourceInput, transferOptions } from "@uploadkit/multipart";
+import type { ClientTransportOptions, SourceInput } from "@uploadkit/multipart";
+import { createApiClient, createClientTransport, runUpload, type UploadResult } from "@uploadkit/multipart/internal";
+import { providerDescriptor } from "@uploadkit/providers";
 import type { Client } from "openapi-fetch";
 import type { FanvuePaths } from "./api-paths.js";
-import { getMedia, type UploadMediaOptions, type UploadMediaResult, uploadMedia } from "./upload-media.js";
+import { type FanvueUpload, fanvueAdapter, getMedia, type UploadMediaOptions } from "./fanvue-adapter.js";
 
-export const FANVUE_BASE_URL = "https://api.fanvue.com";
+export const FANVUE_BASE_URL = providerDescriptor("fanvue").defaultBaseUrl as string;
 export const FANVUE_API_VERSION = "2025-06-26";
 
 export interface FanvueClientOptions extends ClientTransportOptions {
@@ -14,6 +16,9 @@ export interface FanvueClientOptions extends ClientTransportOptions {
   /** Sent as X-Fanvue-API-Version. Default 2025-06-26. */
   apiVersion?: string;
 }
+
+/** What `uploadMedia` resolves with: Fanvue's record (`mediaUuid`, `uploadId`, `status`) and the common core. */
+export type UploadMediaResult = UploadResult<FanvueUpload>;
 
 export interface FanvueClient {
   /** openapi-fetch client typed by the generated paths: every operation in the spec. */
@@ -27,16 +32,17 @@ export interface FanvueClient {
 export function createFanvueClient(options: FanvueClientOptions): FanvueClient {
   if (!options?.token) throw new TypeError("createFanvueClient: token is required (a Fanvue OAuth access token).");
   const baseUrl = options.baseUrl ?? FANVUE_BASE_URL;
-  const api = createApiClient<FanvuePaths>({
+  const transport = createClientTransport({
     ...options,
     baseUrl,
     credentials: { Authorization: `Bearer ${options.token}` },
     headers: { "X-Fanvue-API-Version": options.apiVersion ?? FANVUE_API_VERSION },
   });
-  const context = { api, apiOrigin: baseUrl, transfer: transferOptions(options) };
+  const api = createApiClient<FanvuePaths>({ baseUrl, transport });
+  const adapter = fanvueAdapter(api);
   return {
     api,
-    uploadMedia: (input, uploadOptions) => uploadMedia(context, input, uploadOptions),
+    uploadMedia: (input, uploadOptions) => runUpload(adapter, transport, input, uploadOptions),
     getMedia: (uuid, getOptions = {}) => getMedia(api, uuid, getOptions.creatorUserUuid ?? null, getOptions.signal),
   };
 }

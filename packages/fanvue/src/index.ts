@@ -1,3 +1,11 @@
+export type {
+  CommonUploadOptions,
+  PartPlanOptions,
+  ProgressListener,
+  TransportEvent,
+  UploadResultCore,
+} from "@uploadkit/multipart";
+export { unwrap, unwrapWithResponse } from "@uploadkit/multipart";
 export * from "@uploadkit/multipart/errors";
 export type { FanvuePaths } from "./api-paths.js";
 export {
@@ -6,8 +14,9 @@ export {
   FANVUE_BASE_URL,
   type FanvueClient,
   type FanvueClientOptions,
+  type UploadMediaResult,
 } from "./client.js";
+export type { FanvueMedia, FanvueMediaStatus, FanvueUpload, UploadMediaOptions } from "./fanvue-adapter.js";
 export type { components, operations, paths } from "./generated/openapi.js";
 export { FANVUE_MEDIA_TYPES, type FanvueMediaType, mediaTypeFromMime } from "./media-type.js";
-export type { FanvueMedia, FanvueMediaStatus, UploadMediaOptions, UploadMediaResult } from "./upload-media.js";
 export type { WaitForReadyOptions } from "./wait-for-ready.js";

@@ -1,4 +1,5 @@
-import { sleep, UploadkitError } from "@uploadkit/multipart";
+import { UploadkitError } from "@uploadkit/multipart";
+import { sleep } from "@uploadkit/multipart/internal";
 
 export interface WaitForReadyOptions {
   /** Give up after this long. Default 10 minutes. */

@@ -1,6 +1,7 @@
-import { type ClientTransportOptions, createApiClient, type SourceInput, transferOptions, unwrap } from "@uploadkit/multipart";
+import { type ClientTransportOptions, type SourceInput, unwrap } from "@uploadkit/multipart";
+import { createApiClient, createClientTransport, runUpload, type UploadResult } from "@uploadkit/multipart/internal";
 import type { Client } from "openapi-fetch";
-import { createMedia, type FlowkiwiMedia, type UploadMediaOptions } from "./create-media.js";
+import { type FlowkiwiMedia, flowkiwiAdapter, type UploadMediaOptions } from "./flowkiwi-adapter.js";
 import type { paths } from "./generated/openapi.js";
 import { iterateMedia, listMediaPage, type MediaPage, type MediaQuery } from "./media-pages.js";
 
@@ -15,11 +16,14 @@ export interface FlowkiwiClientOptions extends ClientTransportOptions {
   baseUrl?: string;
 }
 
+/** What `uploadMedia` resolves with: the created Media and the common core. */
+export type UploadMediaResult = UploadResult<FlowkiwiMedia>;
+
 export interface FlowkiwiClient {
   /** openapi-fetch client typed by the generated paths. */
   api: Client<paths>;
   /** Uploads a file as a Media (streamed multipart/form-data), verifying its SHA-256. */
-  uploadMedia(input: SourceInput, options?: UploadMediaOptions): Promise<FlowkiwiMedia>;
+  uploadMedia(input: SourceInput, options?: UploadMediaOptions): Promise<UploadMediaResult>;
   getMedia(id: string, options?: { signal?: AbortSignal }): Promise<FlowkiwiMedia>;
   /** One page; `page.next()` fetches the following one. */
   listMedia(query?: MediaQuery, options?: { signal?: AbortSignal }): Promise<MediaPage>;
@@ -40,17 +44,17 @@ export function createFlowkiwiClient(options: FlowkiwiClientOptions): FlowkiwiCl
     );
   }
   const baseUrl = options.baseUrl ?? `https://${options.tenant}.product-management.flowkiwi.net`;
-  const credentials = { Authorization: `Bearer ${options.token}`, "X-Flowkiwi-Organization-Id": options.organizationId };
-  const api = createApiClient<paths>({
+  const transport = createClientTransport({
     ...options,
     baseUrl,
-    credentials,
+    credentials: { Authorization: `Bearer ${options.token}`, "X-Flowkiwi-Organization-Id": options.organizationId },
     headers: { Accept: "application/ld+json, application/problem+json" },
   });
-  const createContext = { baseUrl, credentials, userAgent: options.userAgent, transfer: transferOptions(options) };
+  const api = createApiClient<paths>({ baseUrl, transport });
+  const adapter = flowkiwiAdapter(baseUrl);
   return {
     api,
-    uploadMedia: (input, uploadOptions) => createMedia(createContext, input, uploadOptions),
+    uploadMedia: (input, uploadOptions) => runUpload(adapter, transport, input, uploadOptions),
     getMedia: (id, { signal } = {}) => unwrap(api.GET("/rest/api/medias/{id}", { params: { path: { id } }, signal })),
     listMedia: (query, { signal } = {}) => listMediaPage(api, query, signal),
     iterateMedia: (query, { signal } = {}) => iterateMedia(api, query, signal),

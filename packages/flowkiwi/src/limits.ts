@@ -1,8 +1,9 @@
 import { InputError, type UploadSource } from "@uploadkit/multipart";
+import { FLOWKIWI_LIMITS } from "@uploadkit/providers";
 
 /** Documented upload limits, read as decimal megabytes. */
-export const FLOWKIWI_MAX_FILE_BYTES = 5_000_000;
-export const FLOWKIWI_MAX_VIDEO_BYTES = 100_000_000;
+export const FLOWKIWI_MAX_FILE_BYTES = FLOWKIWI_LIMITS.maxFileBytes;
+export const FLOWKIWI_MAX_VIDEO_BYTES = FLOWKIWI_LIMITS.maxVideoBytes;
 
 /** Throws an InputError stating the limit and the file's size when the file is over it. */
 export function assertWithinLimits(source: UploadSource, contentType: string): void {

@@ -1,6 +1,6 @@
 import { unwrap } from "@uploadkit/multipart";
 import type { Client } from "openapi-fetch";
-import type { FlowkiwiMedia } from "./create-media.js";
+import type { FlowkiwiMedia } from "./flowkiwi-adapter.js";
 import type { paths } from "./generated/openapi.js";
 
 export type MediaQuery = NonNullable<paths["/rest/api/medias"]["get"]["parameters"]["query"]>;

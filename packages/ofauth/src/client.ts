@@ -1,9 +1,11 @@
-import { type ClientTransportOptions, createApiClient, type SourceInput, transferOptions } from "@uploadkit/multipart";
+import type { ClientTransportOptions, SourceInput } from "@uploadkit/multipart";
+import { createApiClient, createClientTransport, runUpload, type UploadResult } from "@uploadkit/multipart/internal";
+import { providerDescriptor } from "@uploadkit/providers";
 import type { Client } from "openapi-fetch";
 import type { paths } from "./generated/openapi.js";
-import { type UploadMediaOptions, type UploadMediaResult, uploadMedia } from "./upload-media.js";
+import { type OfauthUpload, ofauthAdapter, type UploadMediaOptions } from "./ofauth-adapter.js";
 
-export const OFAUTH_BASE_URL = "https://api.ofauth.com";
+export const OFAUTH_BASE_URL = providerDescriptor("ofauth").defaultBaseUrl as string;
 
 export interface OfauthClientOptions extends ClientTransportOptions {
   /** Your OFAuth API key (sent as the `apiKey` header). */
@@ -13,6 +15,9 @@ export interface OfauthClientOptions extends ClientTransportOptions {
   /** Default https://api.ofauth.com. */
   baseUrl?: string;
 }
+
+/** What `uploadMedia` resolves with: OFAuth's record (`mediaUploadId`, or `skipped` with `media`) and the common core. */
+export type UploadMediaResult = UploadResult<OfauthUpload>;
 
 export interface OfauthClient {
   /** openapi-fetch client typed by the generated paths. */
@@ -26,12 +31,12 @@ export function createOfauthClient(options: OfauthClientOptions): OfauthClient {
   if (!options.connectionId)
     throw new TypeError("createOfauthClient: connectionId is required (the x-connection-id of the account).");
   const baseUrl = options.baseUrl ?? OFAUTH_BASE_URL;
-  const credentials = { apiKey: options.apiKey, "x-connection-id": options.connectionId };
-  const api = createApiClient<paths>({
+  const transport = createClientTransport({
     ...options,
     baseUrl,
-    credentials,
+    credentials: { apiKey: options.apiKey, "x-connection-id": options.connectionId },
   });
-  const context = { api, apiOrigin: baseUrl, credentials, transfer: transferOptions(options) };
-  return { api, uploadMedia: (input, uploadOptions) => uploadMedia(context, input, uploadOptions) };
+  const api = createApiClient<paths>({ baseUrl, transport });
+  const adapter = ofauthAdapter(api, baseUrl);
+  return { api, uploadMedia: (input, uploadOptions) => runUpload(adapter, transport, input, uploadOptions) };
 }

@@ -1,4 +1,12 @@
+export type { CommonUploadOptions, ProgressListener, TransportEvent, UploadResultCore } from "@uploadkit/multipart";
+export { unwrap, unwrapWithResponse } from "@uploadkit/multipart";
 export * from "@uploadkit/multipart/errors";
-export { createOfauthClient, OFAUTH_BASE_URL, type OfauthClient, type OfauthClientOptions } from "./client.js";
+export {
+  createOfauthClient,
+  OFAUTH_BASE_URL,
+  type OfauthClient,
+  type OfauthClientOptions,
+  type UploadMediaResult,
+} from "./client.js";
 export type { components, operations, paths } from "./generated/openapi.js";
-export type { OfauthMedia, UploadMediaOptions, UploadMediaResult } from "./upload-media.js";
+export type { OfauthMedia, OfauthUpload, UploadMediaOptions } from "./ofauth-adapter.js";

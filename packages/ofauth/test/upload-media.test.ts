@@ -1,5 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, request } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Sandbox, startSandbox } from "@uploadkit/sandbox";
@@ -94,6 +96,49 @@ describe("uploadMedia against the OFAuth sandbox", () => {
     expect(partPuts() - before).toBe(6 - saved.parts.length);
     expect(await stored(idOnly, result.mediaUploadId as string)).toBe(sha256(bytes));
     expect(existsSync(checkpoint)).toBe(false);
+  });
+
+  it("never re-sends the finalising single PUT blindly: it asks the vault, then re-sends only if the bytes are not there", async () => {
+    for (const finalisedUpstream of [true, false]) {
+      const { path, bytes } = file(`single-${finalisedUpstream}.bin`, 64 * 1024);
+      let puts = 0;
+      // The first single PUT is answered 502: after the sandbox finalised it, or without ever reaching it.
+      const proxy = createServer((req, res) => {
+        const first = req.method === "PUT" && puts++ === 0;
+        if (first && !finalisedUpstream) {
+          req.resume();
+          req.on("end", () => res.writeHead(502).end("bad gateway"));
+          return;
+        }
+        const target = new URL(idOnly.ofauth.baseUrl);
+        const upstream = request(
+          { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
+          (answer) => {
+            if (first) {
+              answer.resume();
+              answer.on("end", () => res.writeHead(502).end("bad gateway"));
+              return;
+            }
+            res.writeHead(answer.statusCode ?? 502, answer.headers);
+            answer.pipe(res);
+          },
+        );
+        req.pipe(upstream);
+      });
+      await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+      try {
+        const baseUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+        const result = await createOfauthClient({ ...idOnly.ofauth.credentials, baseUrl, retry: { baseDelayMs: 1 } }).uploadMedia(
+          path,
+        );
+        expect(puts).toBe(finalisedUpstream ? 1 : 2);
+        expect(result.skipped ?? false).toBe(finalisedUpstream);
+        expect(await stored(idOnly, result.id)).toBe(sha256(bytes));
+      } finally {
+        proxy.closeAllConnections();
+        await new Promise((resolve) => proxy.close(resolve));
+      }
+    }
   });
 
   it("rejects bad input before any call", async () => {

@@ -1,9 +1,11 @@
-import { type ClientTransportOptions, createApiClient, type SourceInput, transferOptions } from "@uploadkit/multipart";
+import type { ClientTransportOptions, SourceInput } from "@uploadkit/multipart";
+import { createApiClient, createClientTransport, runUpload, type UploadResult } from "@uploadkit/multipart/internal";
+import { providerDescriptor } from "@uploadkit/providers";
 import type { Client } from "openapi-fetch";
 import type { paths } from "./generated/openapi.js";
-import { type Record360UploadedFile, type UploadMediaOptions, uploadMedia } from "./upload-media.js";
+import { type Record360UploadedFile, record360Adapter, type UploadMediaOptions } from "./record360-adapter.js";
 
-export const RECORD360_BASE_URL = "https://api.record360.com";
+export const RECORD360_BASE_URL = providerDescriptor("record360").defaultBaseUrl as string;
 
 export interface Record360ClientOptions extends ClientTransportOptions {
   /** The JWT from `POST /api/users/authenticate` (sent as `Authorization: Token <jwt>`). */
@@ -12,23 +14,27 @@ export interface Record360ClientOptions extends ClientTransportOptions {
   baseUrl?: string;
 }
 
+/** What `uploadMedia` resolves with: Record360's UploadedFile (`id`, `location`, `etag`, `filesize`) and the common core. */
+export type UploadMediaResult = UploadResult<Record360UploadedFile>;
+
 export interface Record360Client {
   /** openapi-fetch client typed by the generated paths (`Accept: application/json; version=1` added). */
   api: Client<paths>;
   /** Uploads a file in 1–20 parts to presigned URLs and completes it. */
-  uploadMedia(input: SourceInput, options?: UploadMediaOptions): Promise<Record360UploadedFile>;
+  uploadMedia(input: SourceInput, options?: UploadMediaOptions): Promise<UploadMediaResult>;
 }
 
 export function createRecord360Client(options: Record360ClientOptions): Record360Client {
   if (!options?.token)
     throw new TypeError("createRecord360Client: token is required (the auth_token from POST /api/users/authenticate).");
   const baseUrl = options.baseUrl ?? RECORD360_BASE_URL;
-  const api = createApiClient<paths>({
+  const transport = createClientTransport({
     ...options,
     baseUrl,
     credentials: { Authorization: `Token ${options.token}` },
     headers: { Accept: "application/json; version=1" },
   });
-  const context = { api, apiOrigin: baseUrl, transfer: transferOptions(options) };
-  return { api, uploadMedia: (input, uploadOptions) => uploadMedia(context, input, uploadOptions) };
+  const api = createApiClient<paths>({ baseUrl, transport });
+  const adapter = record360Adapter(api);
+  return { api, uploadMedia: (input, uploadOptions) => runUpload(adapter, transport, input, uploadOptions) };
 }

@@ -1,22 +1,9 @@
+import { RECORD360_CONTENT_TYPES as ALLOWED } from "@uploadkit/providers";
 import type { components } from "./generated/openapi.js";
 
 export type Record360ContentType = components["schemas"]["ContentType"];
-
 /** The mobile-media allowlist `multipart_upload_start` checks `content_type` against (case-insensitive). */
-export const RECORD360_CONTENT_TYPES: readonly Record360ContentType[] = [
-  "image/jpeg",
-  "image/png",
-  "video/mp4",
-  "image/heif",
-  "image/heic",
-  "video/quicktime",
-  "image/webp",
-  "video/3gpp",
-  "video/webm",
-  "image/gif",
-  "video/x-m4v",
-  "image/bmp",
-];
+export const RECORD360_CONTENT_TYPES: readonly Record360ContentType[] = ALLOWED;
 
 export function normalizeContentType(contentType: string): Record360ContentType | undefined {
   const lower = contentType.split(";")[0]?.trim().toLowerCase() as Record360ContentType;

@@ -1,3 +1,4 @@
+import { PROVIDER_NAMES, type ProviderName } from "@uploadkit/providers";
 import { Chaos, type ChaosCounts, type ChaosOptions } from "./chaos/chaos.js";
 import { PartLedger } from "./gateway/part-ledger.js";
 import { type StoreGateway, startStoreGateway } from "./gateway/store-gateway.js";
@@ -12,8 +13,7 @@ import { type EmbeddedS3, startEmbeddedS3 } from "./store/embedded-s3.js";
 import { S3Store } from "./store/s3-store.js";
 import { type S3Config, s3ConfigFromEnv } from "./store/store-config.js";
 
-export type ProviderName = "fanvue" | "ofauth" | "record360" | "flowkiwi";
-export const PROVIDER_NAMES: ProviderName[] = ["fanvue", "ofauth", "record360", "flowkiwi"];
+export { PROVIDER_NAMES, type ProviderName };
 
 export interface SandboxOptions {
   /** Which fakes to start. Default all four. */

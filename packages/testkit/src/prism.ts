@@ -3,8 +3,10 @@ import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { ProviderName } from "@uploadkit/providers";
 
-export type ProviderSpec = "fanvue" | "ofauth" | "record360" | "flowkiwi";
+/** A provider whose spec the harness can serve. */
+export type ProviderSpec = ProviderName;
 
 /** The OpenAPI document codegen reads for a provider (specs/<provider>/openapi.yaml at the repo root). */
 export function specPath(provider: ProviderSpec): string {

@@ -1,17 +1,18 @@
-import createClient, { type Client, type ClientOptions, type Middleware } from "openapi-fetch";
-import { resolveRetry } from "../retry-policy.js";
-import { type ApiRetryEvent, createApiFetch } from "./api-fetch.js";
-import type { ClientTransportOptions } from "./client-transport.js";
+import createClient, { type Client, type Middleware } from "openapi-fetch";
+import { Transport } from "../transport/transport.js";
+import type { ApiRetryEvent, ClientTransportOptions, TransportEvent } from "../transport/transport-options.js";
 
-export interface ApiClientOptions extends Omit<ClientTransportOptions, "stallTimeoutMs" | "onRetry"> {
+export interface ApiClientOptions extends Omit<ClientTransportOptions, "onRetry"> {
   baseUrl: string;
   /** Credential headers, sent to `baseUrl`'s origin only. */
-  credentials: Record<string, string>;
+  credentials?: Record<string, string> | undefined;
   /** Headers for every request (e.g. an API version). */
   headers?: Record<string, string> | undefined;
-  onRetry?: ((event: ApiRetryEvent) => void) | undefined;
+  onRetry?: ((event: ApiRetryEvent) => void) | ((event: TransportEvent) => void) | undefined;
   /** Extra openapi-fetch middleware. */
   middleware?: Middleware[] | undefined;
+  /** Run on this transport instead of one made from the options above. */
+  transport?: Transport | undefined;
 }
 
 const requestMethods = new WeakMap<Response, string>();
@@ -28,21 +29,23 @@ export function methodOf(response: Response): string {
   return requestMethods.get(response) ?? "";
 }
 
-/** An openapi-fetch client typed by a provider's generated `paths`, on the shared API fetch. */
-export function createApiClient<Paths extends {}>(options: ApiClientOptions): Client<Paths> {
+/** The transport a provider client runs on: its credentials, headers and network options. */
+export function createClientTransport(options: ApiClientOptions): Transport {
   if (!options.baseUrl) throw new TypeError("baseUrl is required");
-  const apiFetch = createApiFetch({
-    apiOrigin: options.baseUrl,
-    credentials: options.credentials,
-    headers: options.headers,
-    userAgent: options.userAgent,
-    retry: resolveRetry(options.retry),
-    timeoutMs: options.timeoutMs,
-    fetch: options.fetch,
-    onRetry: options.onRetry,
-  });
-  const clientOptions: ClientOptions = { baseUrl: options.baseUrl.replace(/\/+$/, ""), fetch: apiFetch };
-  const client = createClient<Paths>(clientOptions);
+  return (
+    options.transport ??
+    new Transport({
+      ...options,
+      apiOrigin: options.baseUrl,
+      onRetry: options.onRetry as ((event: TransportEvent) => void) | undefined,
+    })
+  );
+}
+
+/** An openapi-fetch client typed by a provider's generated `paths`, on the shared transport. */
+export function createApiClient<Paths extends {}>(options: ApiClientOptions): Client<Paths> {
+  const transport = createClientTransport(options);
+  const client = createClient<Paths>({ baseUrl: options.baseUrl.replace(/\/+$/, ""), fetch: transport.fetch });
   client.use(recordMethod, ...(options.middleware ?? []));
   return client;
 }

@@ -1,5 +1,6 @@
 import { ApiError } from "../errors.js";
 import { summarizeErrorBody } from "../http/read-bounded.js";
+import { redactSecrets } from "../redact.js";
 import { serverRequestedDelay } from "../retry-policy.js";
 
 const REQUEST_ID_HEADERS = ["x-request-id", "request-id", "x-amzn-requestid", "x-amz-request-id", "x-correlation-id"];
@@ -9,7 +10,12 @@ const REQUEST_ID_HEADERS = ["x-request-id", "request-id", "x-amzn-requestid", "x
  * `{ message }`, `{ error }`, `{ errors }`, `{ error, type, requestId }`, `{ error, code, details }`,
  * problem+json / JSON-LD (`title`, `detail`, `violations`), and HTML or text pages.
  */
-export function apiErrorFromResponse(response: Response, body: unknown, method: string): ApiError {
+export function apiErrorFromResponse(
+  response: Response,
+  body: unknown,
+  method: string,
+  secrets: readonly string[] = [],
+): ApiError {
   const fields = typeof body === "object" && body !== null ? (body as Record<string, unknown>) : undefined;
   const requestId =
     REQUEST_ID_HEADERS.map((name) => response.headers.get(name)).find((value): value is string => Boolean(value)) ??
@@ -25,7 +31,10 @@ export function apiErrorFromResponse(response: Response, body: unknown, method: 
     method: method.toUpperCase(),
     path,
     providerCode: providerCode(fields),
-    providerMessage: fields ? providerMessage(fields) : typeof body === "string" ? summarizeErrorBody(body) : undefined,
+    providerMessage: redacted(
+      fields ? providerMessage(fields) : typeof body === "string" ? summarizeErrorBody(body) : undefined,
+      secrets,
+    ),
     requestId,
     body,
     retryAfterSeconds: retryAfterMs === undefined ? undefined : Math.ceil(retryAfterMs / 1000),
@@ -70,4 +79,8 @@ function providerCode(fields: Record<string, unknown> | undefined): string | und
 function stringField(fields: Record<string, unknown> | undefined, name: string): string | undefined {
   const value = fields?.[name];
   return typeof value === "string" && value.length > 0 ? value : undefined;
+}
+
+function redacted(text: string | undefined, secrets: readonly string[]): string | undefined {
+  return text === undefined ? undefined : redactSecrets(text, secrets);
 }

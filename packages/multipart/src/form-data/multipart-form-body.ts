@@ -7,6 +7,9 @@ export interface MultipartFormBody {
   contentType: string;
   /** Exact body length, known because the source's size is. */
   contentLength: number;
+  /** The bytes before the file's (text fields, the file part's headers) and after them (the closing boundary). */
+  head: Buffer;
+  tail: Buffer;
   /**
    * The body, streamed: the file's bytes are read as they are sent, never held whole. `fileBytes`, when
    * given, is a pass-through the file's bytes (only) flow through — to hash them or count progress.
@@ -40,6 +43,8 @@ export function createMultipartFormBody(options: MultipartFormOptions): Multipar
   return {
     contentType: `multipart/form-data; boundary=${boundary}`,
     contentLength: head.length + options.source.size + tail.length,
+    head,
+    tail,
     stream: (fileBytes) =>
       Readable.from(
         (async function* () {

@@ -14,6 +14,8 @@ export interface PartTarget {
   /** Default PUT. */
   method?: "PUT" | "POST" | undefined;
   headers?: Record<string, string> | undefined;
+  /** Add the client's credentials (only ever sent when `url` is on the API's origin). */
+  credentials?: boolean | undefined;
   /** Reads the ETag when it is not in the `ETag` header (e.g. an API that returns `{ etag }` JSON). */
   readEtag?: ((response: PartResponse) => string | undefined) | undefined;
 }

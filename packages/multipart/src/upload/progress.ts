@@ -8,11 +8,15 @@ export interface UploadProgress {
 
 export type ProgressListener = (progress: UploadProgress) => void;
 
-/** Counts bytes as they are sent and reports at most every `intervalMs`, plus every finished part. */
+/**
+ * Counts bytes as they are sent and reports every `intervalMs` or every 1% of the bytes, whichever comes first
+ * (so a fast upload still reports its way through), plus every finished part.
+ */
 export class ProgressTracker {
   private loaded: number;
   private partsDone: number;
   private lastEmit = 0;
+  private lastLoaded = 0;
 
   constructor(
     private readonly total: number,
@@ -28,7 +32,7 @@ export class ProgressTracker {
   add(bytes: number): void {
     this.loaded += bytes;
     const now = Date.now();
-    if (now - this.lastEmit >= this.intervalMs) this.emit(now);
+    if (now - this.lastEmit >= this.intervalMs || (this.loaded - this.lastLoaded) * 100 >= this.total) this.emit(now);
   }
 
   takeBack(bytes: number): void {
@@ -43,6 +47,7 @@ export class ProgressTracker {
 
   emit(now = Date.now()): void {
     this.lastEmit = now;
+    this.lastLoaded = this.loaded;
     this.listener?.({ loaded: this.loaded, total: this.total, partsDone: this.partsDone, partsTotal: this.partsTotal });
   }
 }

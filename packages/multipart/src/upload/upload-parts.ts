@@ -1,27 +1,19 @@
 import type { Dispatcher } from "undici";
-import { InputError, IntegrityError, PartUploadError, throwIfAborted, UploadkitError } from "../errors.js";
-import { sharedAgent } from "../http/agent.js";
-import { assertCredentialsStayOnOrigin } from "../http/credentials.js";
+import { InputError, throwIfAborted, UploadkitError } from "../errors.js";
 import type { Part } from "../plan-parts.js";
-import { redactSecrets, redactUrl } from "../redact.js";
-import { nextDelay, type RetryOptions, resolveRetry, sleep } from "../retry-policy.js";
+import type { RetryOptions } from "../retry-policy.js";
 import type { UploadSource } from "../sources/upload-source.js";
+import { type SentAnswer, Transport, type Verdict } from "../transport/transport.js";
+import { DEFAULT_STALL_TIMEOUT_MS, type RetryEvent } from "../transport/transport-options.js";
 import type { PartTarget, TargetResolver } from "./part-target.js";
 import { type ProgressListener, ProgressTracker } from "./progress.js";
-import { type AttemptOutcome, sendPart } from "./send-part.js";
+
+export type { RetryEvent } from "../transport/transport-options.js";
+export { DEFAULT_STALL_TIMEOUT_MS };
 
 export interface CompletedPart {
   partNumber: number;
   etag: string;
-}
-
-export interface RetryEvent {
-  partNumber: number;
-  /** The attempt that failed (1-based). */
-  attempt: number;
-  reason: string;
-  status?: number | undefined;
-  delayMs: number;
 }
 
 export interface UploadPartsOptions {
@@ -45,10 +37,16 @@ export interface UploadPartsOptions {
   /** The only origin credential headers may be sent to (the provider's API). */
   credentialOrigin?: string | undefined;
   dispatcher?: Dispatcher | undefined;
+  /**
+   * The transport to send on (a provider client's, with its credentials and policy). When given, `retry`,
+   * `stallTimeoutMs`, `onRetry`, `credentialOrigin` and `dispatcher` come from it.
+   */
+  transport?: Transport | undefined;
 }
 
 export const DEFAULT_CONCURRENCY = 4;
-export const DEFAULT_STALL_TIMEOUT_MS = 30_000;
+
+const PLAIN_MD5_ETAG = /^"?([0-9a-f]{32})"?$/i;
 
 /**
  * Uploads `parts` of `source` with bounded concurrency, per-part retries, progress and abort.
@@ -60,8 +58,16 @@ export async function uploadParts(options: UploadPartsOptions): Promise<Complete
   if (!Number.isSafeInteger(concurrency) || concurrency < 1) {
     throw new InputError(`concurrency must be a whole number ≥ 1, got ${concurrency}.`, { code: "INPUT_CONCURRENCY" });
   }
-  const retry = resolveRetry(options.retry);
-  const stallTimeoutMs = options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
+  const transport =
+    options.transport ??
+    new Transport({
+      retry: options.retry,
+      stallTimeoutMs: options.stallTimeoutMs,
+      onRetry: options.onRetry as ((event: unknown) => void) | undefined,
+      apiOrigin: options.credentialOrigin,
+      dispatcher: options.dispatcher,
+    });
+  const checksum = options.checksum ?? true;
   const planned = new Map(parts.map((part) => [part.partNumber, part]));
   const etags = new Map<number, string>();
   for (const done of options.completed ?? []) {
@@ -93,41 +99,25 @@ export async function uploadParts(options: UploadPartsOptions): Promise<Complete
   const uploadOne = async (part: Part): Promise<void> => {
     const body = await source.partBody(part);
     try {
-      let target = await resolveTarget(options.target, part, 1, false, controller.signal);
-      let refreshed = false;
-      for (let attempt = 1; ; attempt++) {
-        throwIfAborted(controller.signal);
-        assertCredentialsStayOnOrigin(target.url, target.headers, options.credentialOrigin);
-        const outcome = await sendPart({
-          part,
-          body: body.open(),
-          target,
-          dispatcher: options.dispatcher ?? sharedAgent(),
-          signal: controller.signal,
-          stallTimeoutMs,
-          checksum: options.checksum ?? true,
-          onBytes: (count) => progress.add(count),
-        });
-        if (outcome.ok) {
-          throwIfAborted(controller.signal);
-          etags.set(part.partNumber, outcome.etag);
-          await options.onPartUploaded?.({ partNumber: part.partNumber, etag: outcome.etag });
-          progress.partDone();
-          return;
-        }
-        progress.takeBack(outcome.bytesSent);
-        if (outcome.refreshTarget && !refreshed) {
-          refreshed = true;
-          options.onRetry?.({ partNumber: part.partNumber, attempt, reason: outcome.reason, status: outcome.status, delayMs: 0 });
-          target = await resolveTarget(options.target, part, attempt + 1, true, controller.signal);
-          continue;
-        }
-        if (!outcome.retryable || attempt >= retry.maxAttempts) throw partFailure(part, attempt, outcome, target);
-        const delayMs = nextDelay(attempt, retry, outcome.retryAfterMs);
-        options.onRetry?.({ partNumber: part.partNumber, attempt, reason: outcome.reason, status: outcome.status, delayMs });
-        await sleep(delayMs, controller.signal);
-        refreshed = false;
-      }
+      let readEtag: PartTarget["readEtag"];
+      const etag = await transport.send({
+        label: { partNumber: part.partNumber },
+        target: async (context) => {
+          const target = await options.target(part, context);
+          readEtag = target?.readEtag;
+          return target;
+        },
+        body: { size: part.size, description: source.description, open: () => body.open() },
+        digests: checksum ? ["md5"] : [],
+        repeatable: true,
+        accept: (answer) => etagVerdict(answer, readEtag),
+        progress,
+        signal: controller.signal,
+      });
+      throwIfAborted(controller.signal);
+      etags.set(part.partNumber, etag);
+      await options.onPartUploaded?.({ partNumber: part.partNumber, etag });
+      progress.partDone();
     } finally {
       body.release();
     }
@@ -163,49 +153,19 @@ export async function uploadParts(options: UploadPartsOptions): Promise<Complete
   return parts.map((part) => ({ partNumber: part.partNumber, etag: etags.get(part.partNumber) as string }));
 }
 
-async function resolveTarget(
-  resolver: TargetResolver,
-  part: Part,
-  attempt: number,
-  refresh: boolean,
-  signal: AbortSignal,
-): Promise<PartTarget> {
-  throwIfAborted(signal);
-  const target = await resolver(part, { attempt, refresh, signal });
-  if (!target || typeof target.url !== "string") {
-    throw new InputError(`The target for part ${part.partNumber} has no url.`, { code: "INPUT_TARGET" });
+/** A part's ETag from its answer, compared with the MD5 of the bytes sent when it is a plain MD5. */
+function etagVerdict(answer: SentAnswer, readEtag: PartTarget["readEtag"]): Verdict<string> {
+  const header = answer.headers.etag;
+  const etag = readEtag?.(answer) ?? (Array.isArray(header) ? header[0] : header);
+  if (!etag) {
+    return {
+      fail: "the part was accepted but the response carries no ETag (for browser uploads, the bucket's CORS rules must expose ETag)",
+    };
   }
-  return target;
-}
-
-function partFailure(part: Part, attempts: number, outcome: Extract<AttemptOutcome, { ok: false }>, target: PartTarget): Error {
-  const secrets = Object.values(target.headers ?? {});
-  const where = redactUrl(target.url);
-  const cause = outcome.cause === undefined ? undefined : scrubbedCause(outcome.cause, secrets);
-  if (outcome.integrity) {
-    return new IntegrityError(
-      `Part ${part.partNumber} was stored with ETag ${outcome.integrity.actual}, but the MD5 of the bytes sent is ${outcome.integrity.expected} (after ${attempts} attempts to ${where}).`,
-      { code: "PART_ETAG_MISMATCH", expected: outcome.integrity.expected, actual: outcome.integrity.actual, cause },
-    );
+  const plain = PLAIN_MD5_ETAG.exec(etag)?.[1]?.toLowerCase();
+  const computed = answer.digest("md5");
+  if (plain && computed && plain !== computed) {
+    return { retry: "the stored part's ETag is not the MD5 of the bytes sent", integrity: { expected: computed, actual: plain } };
   }
-  const tries = `${attempts} attempt${attempts === 1 ? "" : "s"}`;
-  return new PartUploadError(
-    redactSecrets(`Part ${part.partNumber} failed after ${tries} to ${where}: ${outcome.reason}.`, secrets),
-    {
-      code: outcome.status ? `PART_HTTP_${outcome.status}` : "PART_NETWORK",
-      partNumber: part.partNumber,
-      attempts,
-      status: outcome.status,
-      cause,
-    },
-  );
-}
-
-/** A copy of a low-level error with secrets and URL signatures removed from its message. */
-function scrubbedCause(error: unknown, secrets: string[]): Error {
-  const original = error as { name?: string; message?: string; code?: string };
-  const copy = new Error(redactSecrets(String(original.message ?? error), secrets));
-  copy.name = original.name ?? "Error";
-  if (original.code) Object.assign(copy, { code: original.code });
-  return copy;
+  return { value: etag };
 }

@@ -1,7 +1,8 @@
 // Child process (run with --expose-gc): API calls to a server that never answers must time out even while
 // garbage collections run. Prints one line per call.
 import { createServer } from "node:http";
-import { createApiClient, unwrap } from "../../dist/index.js";
+import { unwrap } from "../../dist/index.js";
+import { createApiClient } from "../../dist/internal.js";
 
 const server = createServer(() => {});
 await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));

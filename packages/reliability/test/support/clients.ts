@@ -1,12 +1,13 @@
 import { createFanvueClient } from "@uploadkit/fanvue";
 import { createFlowkiwiClient } from "@uploadkit/flowkiwi";
-import type { ClientTransportOptions, SourceInput } from "@uploadkit/multipart";
+import type { ClientTransportOptions, SourceInput, UploadResultCore } from "@uploadkit/multipart";
 import { createOfauthClient } from "@uploadkit/ofauth";
+import { PROVIDER_NAMES, type ProviderName } from "@uploadkit/providers";
 import { createRecord360Client } from "@uploadkit/record360";
 import type { Sandbox } from "@uploadkit/sandbox";
 
-export type Provider = "fanvue" | "ofauth" | "record360" | "flowkiwi";
-export const PROVIDERS: Provider[] = ["fanvue", "ofauth", "record360", "flowkiwi"];
+export type Provider = ProviderName;
+export const PROVIDERS: readonly Provider[] = PROVIDER_NAMES;
 
 export interface UploadOptions {
   signal?: AbortSignal;
@@ -30,8 +31,7 @@ export function uploader(
       }
       case "ofauth": {
         const client = createOfauthClient({ ...transport, ...sandbox.ofauth.credentials, baseUrl });
-        return (await client.uploadMedia(input, { filename: "clip.mp4", contentType: "video/mp4", ...options }))
-          .mediaUploadId as string;
+        return (await client.uploadMedia(input, { filename: "clip.mp4", contentType: "video/mp4", ...options })).id;
       }
       case "record360": {
         const client = createRecord360Client({ ...transport, token: sandbox.record360.credentials.token, baseUrl });
@@ -70,4 +70,32 @@ export function secretsOf(sandbox: Sandbox): Record<string, string[]> {
     record360: [sandbox.record360.credentials.token],
     flowkiwi: [sandbox.flowkiwi.credentials.token, sandbox.flowkiwi.credentials.organizationId],
   };
+}
+
+/** What the common-options table drives: every provider's uploadMedia, seen through the common core. */
+export interface CommonClient {
+  uploadMedia(input: SourceInput, options: Record<string, unknown>): Promise<UploadResultCore>;
+}
+
+/** A provider's client on the sandbox (or on `baseUrl`, a proxy in front of it), behind one shape. */
+export function commonClient(
+  provider: Provider,
+  sandbox: Sandbox,
+  transport: ClientTransportOptions,
+  baseUrl = sandbox[provider].baseUrl,
+): CommonClient {
+  const clients: Record<Provider, () => { uploadMedia(input: SourceInput, options: never): Promise<UploadResultCore> }> = {
+    fanvue: () => createFanvueClient({ ...transport, token: sandbox.fanvue.credentials.token, baseUrl }),
+    ofauth: () => createOfauthClient({ ...transport, ...sandbox.ofauth.credentials, baseUrl }),
+    record360: () => createRecord360Client({ ...transport, token: sandbox.record360.credentials.token, baseUrl }),
+    flowkiwi: () =>
+      createFlowkiwiClient({
+        ...transport,
+        token: sandbox.flowkiwi.credentials.token,
+        organizationId: sandbox.flowkiwi.credentials.organizationId,
+        baseUrl,
+      }),
+  };
+  const client = clients[provider]();
+  return { uploadMedia: (input, options) => client.uploadMedia(input, options as never) };
 }

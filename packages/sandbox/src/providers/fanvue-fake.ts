@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { FANVUE_LIMITS } from "@uploadkit/providers";
 import { verifyCompletion } from "../gateway/part-ledger.js";
 import { HttpError, readJson, sendJson, sendText } from "../http/body.js";
 import { type RouteContext, Router } from "../http/router.js";
@@ -122,8 +123,8 @@ export function createFanvueFake(context: ProviderContext, options: FanvueFakeOp
     if (!Array.isArray(body?.parts)) throw invalid("parts must be an array of { ETag, PartNumber }");
     const listed = body.parts.map((p) => ({ partNumber: Number(p.PartNumber), etag: String(p.ETag ?? "") }));
     const problem = verifyCompletion(listed, context.ledger.parts(session.s3UploadId), {
-      minPartSize: 5 * MiB,
-      maxParts: 10_000,
+      minPartSize: FANVUE_LIMITS.minPartSize,
+      maxParts: FANVUE_LIMITS.maxParts,
     });
     if (problem) throw invalid(`Cannot complete upload ${session.uploadId}: ${problem}`);
     await context.store.completeMultipartUpload(session.key, session.s3UploadId, listed);

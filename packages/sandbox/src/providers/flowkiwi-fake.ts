@@ -5,6 +5,7 @@ import type { IncomingMessage } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
+import { FLOWKIWI_LIMITS } from "@uploadkit/providers";
 import busboy from "busboy";
 import { fileTypeFromFile } from "file-type";
 import { imageSizeFromFile } from "image-size/fromFile";
@@ -26,8 +27,8 @@ export interface FlowkiwiFakeOptions {
 export const FLOWKIWI_DEFAULTS: FlowkiwiFakeOptions = {
   token: "sandbox-flowkiwi-token",
   organizationId: "org_sandbox",
-  maxFileBytes: 5_000_000,
-  maxVideoBytes: 100_000_000,
+  maxFileBytes: FLOWKIWI_LIMITS.maxFileBytes,
+  maxVideoBytes: FLOWKIWI_LIMITS.maxVideoBytes,
   tamperHash: false,
 };
 

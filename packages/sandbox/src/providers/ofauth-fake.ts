@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { OFAUTH_LIMITS } from "@uploadkit/providers";
 import { verifyCompletion } from "../gateway/part-ledger.js";
 import { HttpError, readJson, sendJson } from "../http/body.js";
 import { type RouteContext, Router } from "../http/router.js";
@@ -16,7 +17,7 @@ export interface OfauthFakeOptions {
 export const OFAUTH_DEFAULTS: OfauthFakeOptions = {
   apiKey: "sandbox-ofauth-key",
   connectionId: "conn_sandbox",
-  partSize: 5 * MiB,
+  partSize: OFAUTH_LIMITS.defaultPartSize,
   initResponse: "plan",
 };
 
@@ -188,7 +189,8 @@ export function createOfauthFake(context: ProviderContext, options: OfauthFakeOp
     }),
     keyOf: (id) => {
       const upload = uploads.get(id);
-      return upload?.done ? upload.key : undefined;
+      if (upload?.done) return upload.key;
+      return vault.find((item) => String(item.id) === id)?.key;
     },
   };
 }

@@ -1,3 +1,4 @@
+import { RECORD360_LIMITS } from "@uploadkit/providers";
 import { verifyCompletion } from "../gateway/part-ledger.js";
 import { HttpError, readJson, sendJson } from "../http/body.js";
 import { type RouteContext, Router } from "../http/router.js";
@@ -17,23 +18,10 @@ export const RECORD360_DEFAULTS: Record360FakeOptions = {
   token: "sandbox-record360-token",
   partUrlExpiresInSeconds: 24 * 3600,
   uploadUrlExpiresInSeconds: 900,
-  minPartSize: 5 * MiB,
+  minPartSize: RECORD360_LIMITS.minPartSize,
 };
 
-export const RECORD360_CONTENT_TYPES = [
-  "image/jpeg",
-  "image/png",
-  "video/mp4",
-  "image/heif",
-  "image/heic",
-  "video/quicktime",
-  "image/webp",
-  "video/3gpp",
-  "video/webm",
-  "image/gif",
-  "video/x-m4v",
-  "image/bmp",
-];
+export const RECORD360_CONTENT_TYPES: readonly string[] = RECORD360_LIMITS.contentTypes;
 
 interface Multipart {
   fileId: string;
@@ -56,7 +44,7 @@ export function createRecord360Fake(context: ProviderContext, options: Record360
     const fileId = params.file_id as string;
     const partCountText = url.searchParams.get("part_count");
     const partCount = Number(partCountText);
-    if (!partCountText || !Number.isInteger(partCount) || partCount < 1 || partCount > 20) {
+    if (!partCountText || !Number.isInteger(partCount) || partCount < 1 || partCount > RECORD360_LIMITS.maxParts) {
       throw invalid(`part_count must be an integer from 1 to 20, got ${partCountText ?? "nothing"}`);
     }
     const contentType = (url.searchParams.get("content_type") ?? "application/octet-stream").toLowerCase();
@@ -88,7 +76,7 @@ export function createRecord360Fake(context: ProviderContext, options: Record360
     const problem = verifyCompletion(
       listed,
       context.ledger.parts(upload.uploadId),
-      { minPartSize: options.minPartSize, maxParts: 20 },
+      { minPartSize: options.minPartSize, maxParts: RECORD360_LIMITS.maxParts },
       upload.partCount,
     );
     if (problem) throw new HttpError(422, { errors: problem });

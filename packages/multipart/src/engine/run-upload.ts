@@ -1,0 +1,123 @@
+import { ResumableSession } from "../checkpoint/resumable-session.js";
+import { throwIfAborted } from "../errors.js";
+import { openSource, type SourceInput } from "../sources/open-source.js";
+import type { UploadSource } from "../sources/upload-source.js";
+import type { Transport } from "../transport/transport.js";
+import { withUploadScope } from "../transport/upload-scope.js";
+import { ProgressTracker } from "../upload/progress.js";
+import type { FlowContext, SingleRequest, UploadAdapter } from "./upload-adapter.js";
+import {
+  assertCommonOptions,
+  assertSupported,
+  type CommonUploadOptions,
+  type PartPlanOptions,
+  type UploadResultCore,
+} from "./upload-options.js";
+
+/** A provider's record with the common core beside it. */
+export type UploadResult<Result> = Result & UploadResultCore;
+
+/**
+ * The one upload flow, for every provider: check the options → open the source → checkpoint → plan → resume or
+ * create the session → send the parts (or the single request) → complete → clear the checkpoint → post-steps.
+ * What is the provider's own comes from `adapter`; every request goes through `transport`.
+ */
+export async function runUpload<Options extends CommonUploadOptions, Session, Result extends object>(
+  adapter: UploadAdapter<Options, Session, Result>,
+  transport: Transport,
+  input: SourceInput,
+  options: Options = {} as Options,
+): Promise<UploadResult<Result>> {
+  assertSupported(adapter.provider, options as Record<string, unknown>, adapter.unsupported);
+  assertCommonOptions(options as CommonUploadOptions & PartPlanOptions);
+  return withUploadScope({ onRetry: options.onRetry }, async () => {
+    const { signal } = options;
+    const source = await openSource(input, {
+      filename: options.filename,
+      contentType: options.contentType,
+      rejectEmpty: adapter.rejectEmpty ?? true,
+    });
+    adapter.validate?.(source, options);
+    const context: FlowContext<Options> = { source, options, signal };
+    const resumable = await ResumableSession.open<Session>(options.checkpoint, adapter.provider, source);
+    const resumed = resumable.session;
+    if (resumed !== undefined) adapter.checkResume?.(resumed, options);
+    const planned = adapter.plan?.(source, options, resumed);
+    throwIfAborted(signal);
+
+    if (resumed === undefined && adapter.preflight) {
+      const settled = await adapter.preflight(context);
+      if (settled !== undefined) return withCore(adapter, source, settled, undefined);
+    }
+    const session = resumed ?? (await resumable.start((await adapter.create?.(context, planned)) as Session));
+    const transfer = adapter.transfer(context, session, planned);
+    let record: Result;
+    if ("single" in transfer) {
+      record = await sendSingle(transport, source, transfer.single, options);
+    } else {
+      const etags = await resumable.uploadParts({
+        source,
+        parts: transfer.parts,
+        target: transfer.target,
+        checksum: transfer.checksum,
+        concurrency: options.concurrency,
+        signal,
+        onProgress: options.onProgress,
+        transport,
+      });
+      throwIfAborted(signal);
+      if (!adapter.complete) throw new TypeError(`${adapter.provider}: a multipart transfer needs complete()`);
+      record = await adapter.complete(context, session, etags);
+    }
+    await resumable.clear();
+    if (adapter.finish) record = await adapter.finish(context, session, record);
+    return withCore(adapter, source, record, session);
+  });
+}
+
+async function sendSingle<Result>(
+  transport: Transport,
+  source: UploadSource,
+  request: SingleRequest<Result>,
+  options: CommonUploadOptions,
+): Promise<Result> {
+  const progress = new ProgressTracker(source.size, 1, { loaded: 0, partsDone: 0 }, options.onProgress);
+  progress.emit();
+  const path = new URL(request.url).pathname;
+  const record = await transport.send({
+    label: { method: request.method, path },
+    target: () => ({ url: request.url, method: request.method, headers: request.headers, credentials: request.credentials }),
+    body: {
+      size: source.size,
+      description: source.description,
+      open: () => source.stream(),
+      reopenable: source.kind !== "stream",
+      head: request.head,
+      tail: request.tail,
+    },
+    digests: request.digests,
+    repeatable: request.repeatable,
+    responseLimit: request.responseLimit,
+    accept: (answer) => request.accept(answer),
+    settle: request.settle,
+    progress,
+    signal: options.signal,
+  });
+  progress.partDone();
+  return record;
+}
+
+function withCore<Options extends CommonUploadOptions, Session, Result extends object>(
+  adapter: UploadAdapter<Options, Session, Result>,
+  source: UploadSource,
+  record: Result,
+  session: Session | undefined,
+): UploadResult<Result> {
+  return {
+    ...record,
+    id: adapter.idOf(record, session),
+    provider: adapter.provider,
+    size: source.size,
+    contentType: source.contentType,
+  };
+}

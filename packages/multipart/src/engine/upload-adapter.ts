@@ -1,0 +1,67 @@
+import type { Part } from "../plan-parts.js";
+import type { UploadSource } from "../sources/upload-source.js";
+import type { SentAnswer, Verdict } from "../transport/transport.js";
+import type { TargetResolver } from "../upload/part-target.js";
+import type { CompletedPart } from "../upload/upload-parts.js";
+import type { CommonUploadOptions, EngineOptionName } from "./upload-options.js";
+
+/** What an adapter's steps are given. */
+export interface FlowContext<Options> {
+  source: UploadSource;
+  options: Options;
+  signal: AbortSignal | undefined;
+}
+
+/** The bytes in one request (OFAuth's single PUT, Flowkiwi's form-data POST). */
+export interface SingleRequest<Result> {
+  url: string;
+  method: "PUT" | "POST";
+  headers?: Record<string, string> | undefined;
+  /** Send the client's credentials (the URL must be on the API origin). */
+  credentials?: boolean | undefined;
+  /** Framing around the file's bytes (multipart/form-data). */
+  head?: Buffer | undefined;
+  tail?: Buffer | undefined;
+  digests?: readonly ("md5" | "sha256")[] | undefined;
+  /** May be sent again after it may have reached the server. */
+  repeatable: boolean;
+  responseLimit?: number | undefined;
+  accept(answer: SentAnswer): Verdict<Result>;
+  /** After a failure the server may have acted on: its result if it did, "resend" if it did not (see BodyRequest). */
+  settle?(): Promise<{ value: Result } | "resend">;
+}
+
+export type Transfer<Result> =
+  | { parts: Part[]; target: TargetResolver; checksum?: boolean | undefined }
+  | { single: SingleRequest<Result> };
+
+/**
+ * What a provider supplies to the one upload flow (`runUpload`): its limits and checks, its calls, how part targets
+ * are obtained, and how its answers map to the result. Everything else — options, source, checkpoint, plan, parts,
+ * retries, progress, abort, integrity — is the engine's.
+ */
+export interface UploadAdapter<Options extends CommonUploadOptions, Session, Result> {
+  readonly provider: string;
+  /** Options of the engine this provider cannot honour, each with what to do instead (refused before any call). */
+  readonly unsupported?: Partial<Record<EngineOptionName, string>> | undefined;
+  /** Refuse 0-byte files. Default true. */
+  readonly rejectEmpty?: boolean | undefined;
+  /** Checks options against the opened source; throws an InputError. */
+  validate?(source: UploadSource, options: Options): void;
+  /** Refuses a checkpointed session these options contradict. */
+  checkResume?(session: Session, options: Options): void;
+  /** The client's part plan (omit when the provider plans). `resumed`: the checkpointed session. */
+  plan?(source: UploadSource, options: Options, resumed: Session | undefined): Part[];
+  /** Before a new session: may settle the upload without sending the bytes (already stored). */
+  preflight?(context: FlowContext<Options>): Promise<Result | undefined>;
+  /** Opens the upload at the provider. */
+  create?(context: FlowContext<Options>, parts: Part[] | undefined): Promise<Session>;
+  /** How this session's bytes go. */
+  transfer(context: FlowContext<Options>, session: Session, parts: Part[] | undefined): Transfer<Result>;
+  /** Finishes a multipart session with every part's ETag, in order. */
+  complete?(context: FlowContext<Options>, session: Session, parts: CompletedPart[]): Promise<Result>;
+  /** After completion, before the result (e.g. wait until processed). */
+  finish?(context: FlowContext<Options>, session: Session, record: Result): Promise<Result>;
+  /** The id the common result core carries. */
+  idOf(record: Result, session: Session | undefined): string;
+}

@@ -1,0 +1,96 @@
+import type { CheckpointOption } from "../checkpoint/resumable-session.js";
+import { InputError } from "../errors.js";
+import type { TransportEvent } from "../transport/transport-options.js";
+import type { ProgressListener } from "../upload/progress.js";
+
+/** The options every provider's `uploadMedia` takes. */
+export interface CommonUploadOptions {
+  /** Aborts the upload: requests in flight stop at once and the promise rejects with an AbortError. */
+  signal?: AbortSignal | undefined;
+  /** Called as bytes are sent (at most every 100 ms) and as each part finishes. */
+  onProgress?: ProgressListener | undefined;
+  /** Called before each retry during this upload, besides the client's own `onRetry`. */
+  onRetry?: ((event: TransportEvent) => void) | undefined;
+  /** A checkpoint file path (or store): an interrupted upload rerun with it sends only the missing parts. */
+  checkpoint?: CheckpointOption | undefined;
+  /** Parts in flight at once. Default 4. */
+  concurrency?: number | undefined;
+  /** The MIME type. Default: sniffed from the bytes, else from the file name's extension. */
+  contentType?: string | undefined;
+  /** The file name the provider records. Default: the path's base name, a File's name, or `upload.<ext>`. */
+  filename?: string | undefined;
+}
+
+/** Part-plan options, for providers whose client chooses the plan. */
+export interface PartPlanOptions {
+  /** Bytes per part (the last part may be smaller). */
+  partSize?: number | undefined;
+  /** Number of parts, of equal size (the last may be a byte smaller). */
+  partCount?: number | undefined;
+}
+
+/** Every option the engine knows by name; a provider lists those it cannot honour. */
+export type EngineOptionName = keyof CommonUploadOptions | keyof PartPlanOptions;
+
+/** What every provider's upload result carries, beside the provider's own record. */
+export interface UploadResultCore {
+  /** The provider's id for what was uploaded (media uuid, upload id, file id, media id). */
+  id: string;
+  /** `"fanvue"`, `"ofauth"`, `"record360"` or `"flowkiwi"`. */
+  provider: string;
+  /** Bytes uploaded. */
+  size: number;
+  contentType: string;
+}
+
+/** `type/subtype` of RFC 9110 tokens, then optional parameters of printable ASCII: no line breaks, ever. */
+const MIME_TYPE = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+\/[!#$%&'*+.^_`|~0-9A-Za-z-]+([ \t]*;[ -~]*)?$/;
+
+/** Checks the common options' values before anything is opened or sent. */
+export function assertCommonOptions(options: CommonUploadOptions & PartPlanOptions): void {
+  wholeNumber("concurrency", options.concurrency);
+  wholeNumber("partSize", options.partSize);
+  wholeNumber("partCount", options.partCount);
+  for (const name of ["contentType", "filename"] as const) {
+    const value = options[name];
+    if (value !== undefined && (typeof value !== "string" || value.trim() === "")) {
+      throw new InputError(`${name} must not be empty: give a non-empty string, got ${JSON.stringify(value)}.`, {
+        code: name === "filename" ? "INPUT_FILENAME" : "INPUT_CONTENT_TYPE",
+      });
+    }
+  }
+  if (options.contentType !== undefined && !MIME_TYPE.test(options.contentType)) {
+    throw new InputError(`contentType must be a MIME type such as video/mp4, got ${JSON.stringify(options.contentType)}.`, {
+      code: "INPUT_CONTENT_TYPE",
+    });
+  }
+  for (const name of ["onProgress", "onRetry"] as const) {
+    if (options[name] !== undefined && typeof options[name] !== "function") {
+      throw new InputError(`${name} must be a function.`, { code: "INPUT_INVALID" });
+    }
+  }
+  if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
+    throw new InputError("signal must be an AbortSignal.", { code: "INPUT_INVALID" });
+  }
+}
+
+/** Refuses, naming the option and what to do instead, every option this provider cannot honour. */
+export function assertSupported(
+  provider: string,
+  options: Record<string, unknown>,
+  unsupported: Partial<Record<EngineOptionName, string>> | undefined,
+): void {
+  for (const [name, instead] of Object.entries(unsupported ?? {})) {
+    if (options[name] !== undefined) {
+      throw new InputError(`${provider} uploads do not support the ${name} option: ${instead}`, {
+        code: "INPUT_UNSUPPORTED_OPTION",
+      });
+    }
+  }
+}
+
+function wholeNumber(name: string, value: number | undefined): void {
+  if (value !== undefined && (!Number.isSafeInteger(value) || value < 1)) {
+    throw new InputError(`${name} must be a whole number ≥ 1, got ${value}.`, { code: "INPUT_INVALID_NUMBER" });
+  }
+}

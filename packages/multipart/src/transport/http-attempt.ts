@@ -1,0 +1,52 @@
+import { Readable } from "node:stream";
+import { type Dispatcher, request } from "undici";
+
+export interface HttpAttempt {
+  url: string;
+  method: string;
+  headers: Record<string, string>;
+  body?: Readable | undefined;
+  signal: AbortSignal;
+}
+
+export interface HttpAnswer {
+  status: number;
+  headers: Headers;
+  /** The answer's body; read it (bounded) or `discard()` it. */
+  body: AsyncIterable<Uint8Array>;
+  discard(): void;
+}
+
+/**
+ * Sends one request and returns the answer's head, never following a redirect. Runs on undici's `request`
+ * (the fast path for large bodies) unless the client was given a `fetch`, which then carries every request.
+ */
+export async function httpAttempt(
+  attempt: HttpAttempt,
+  via: { dispatcher: Dispatcher; fetch?: typeof fetch | undefined },
+): Promise<HttpAnswer> {
+  if (via.fetch) {
+    const response = await via.fetch(attempt.url, {
+      method: attempt.method,
+      headers: attempt.headers,
+      body: attempt.body as never,
+      redirect: "manual",
+      signal: attempt.signal,
+      ...(attempt.body ? { duplex: "half" } : {}),
+    } as RequestInit);
+    const body = response.body ? Readable.fromWeb(response.body as never) : Readable.from([]);
+    return { status: response.status, headers: response.headers, body, discard: () => body.destroy() };
+  }
+  const response = await request(attempt.url, {
+    method: attempt.method as Dispatcher.HttpMethod,
+    headers: attempt.headers,
+    body: attempt.body,
+    dispatcher: via.dispatcher,
+    signal: attempt.signal,
+  });
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(response.headers)) {
+    for (const item of Array.isArray(value) ? value : value === undefined ? [] : [value]) headers.append(name, item);
+  }
+  return { status: response.statusCode, headers, body: response.body, discard: () => response.body.destroy() };
+}

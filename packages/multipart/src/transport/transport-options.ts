@@ -1,0 +1,45 @@
+import type { Dispatcher } from "undici";
+import type { RetryOptions } from "../retry-policy.js";
+
+/** A part about to be sent again. */
+export interface RetryEvent {
+  partNumber: number;
+  /** The attempt that failed (1-based). */
+  attempt: number;
+  reason: string;
+  status?: number | undefined;
+  delayMs: number;
+}
+
+/** An API call about to be sent again. */
+export interface ApiRetryEvent {
+  method: string;
+  path: string;
+  /** The attempt that failed (1-based). */
+  attempt: number;
+  reason: string;
+  delayMs: number;
+}
+
+export type TransportEvent = RetryEvent | ApiRetryEvent;
+
+/** How a provider client talks to the network; every provider's client options include these. */
+export interface ClientTransportOptions {
+  /** Attempts and backoff for API calls and part uploads. */
+  retry?: RetryOptions;
+  /** Prepended to the User-Agent (`<yours> uploadkit/<version>`). */
+  userAgent?: string;
+  /** Time limit per API call attempt, from sending to the last byte of the answer. Default 60 s. */
+  timeoutMs?: number;
+  /** A body upload with no byte moving for this long (sending, or awaiting the answer) is aborted and retried. Default 30 s. */
+  stallTimeoutMs?: number;
+  /** Called before each retry of a part (`partNumber`) or an API call (`method`, `path`): for logs and metrics. */
+  onRetry?: (event: TransportEvent) => void;
+  /** A fetch implementation: when given, every request (API calls and uploads) goes through it. */
+  fetch?: typeof fetch;
+  /** The undici dispatcher for uploads (and for API calls when no `fetch` is given). Default: one shared keep-alive Agent. */
+  dispatcher?: Dispatcher;
+}
+
+export const DEFAULT_TIMEOUT_MS = 60_000;
+export const DEFAULT_STALL_TIMEOUT_MS = 30_000;

@@ -1,0 +1,584 @@
+import { Readable } from "node:stream";
+import type { Dispatcher } from "undici";
+import { apiErrorFromResponse } from "../api/parse-api-error.js";
+import {
+  AbortError,
+  InputError,
+  IntegrityError,
+  isAbortError,
+  PartUploadError,
+  SourceChangedError,
+  UploadkitError,
+} from "../errors.js";
+import { sharedAgent } from "../http/agent.js";
+import { ByteMeter, type DigestName } from "../http/byte-meter.js";
+import { assertCredentialsStayOnOrigin } from "../http/credentials.js";
+import { readBounded, summarizeErrorBody } from "../http/read-bounded.js";
+import { redactSecrets, redactUrl } from "../redact.js";
+import { nextDelay, type ResolvedRetryOptions, resolveRetry, serverRequestedDelay, sleep } from "../retry-policy.js";
+import type { PartResponse, PartTarget, TargetContext } from "../upload/part-target.js";
+import { VERSION } from "../version.js";
+import { type HttpAnswer, httpAttempt } from "./http-attempt.js";
+import { type AttemptFailure, isIdempotentMethod, mayRepeat, networkCode } from "./retry-rules.js";
+import {
+  type ClientTransportOptions,
+  DEFAULT_STALL_TIMEOUT_MS,
+  DEFAULT_TIMEOUT_MS,
+  type TransportEvent,
+} from "./transport-options.js";
+import { currentUploadScope } from "./upload-scope.js";
+
+export interface TransportConfig extends ClientTransportOptions {
+  /** The provider API's origin: the only one credentials are sent to. */
+  apiOrigin?: string | undefined;
+  /** Credential headers (e.g. `Authorization`), added to API requests and to targets that ask for them. */
+  credentials?: Record<string, string> | undefined;
+  /** Headers for every API call (e.g. an API version header). */
+  headers?: Record<string, string> | undefined;
+  /** Largest success body an API call may answer with. Default 16 MiB. */
+  maxResponseBytes?: number | undefined;
+}
+
+/** The bytes a body request carries: the source's (metered and hashed), optionally framed. */
+export interface RequestBody {
+  /** How many source bytes; a source that gives more or fewer fails the request with a SourceChangedError. */
+  size: number;
+  /** How messages name the source. */
+  description: string;
+  /** A fresh stream of those bytes for each attempt. */
+  open(): Readable;
+  /** False for a stream that can be read once: a failed attempt then ends the upload instead of being retried. */
+  reopenable?: boolean | undefined;
+  /** Bytes sent before and after the source's (multipart/form-data framing). */
+  head?: Buffer | undefined;
+  tail?: Buffer | undefined;
+}
+
+/** A 2xx answer to a body request, read to at most `responseLimit` bytes. */
+export interface SentAnswer extends PartResponse {
+  /** Digest of the source bytes sent. */
+  digest(name: DigestName): string | undefined;
+}
+
+/** What a body request makes of a 2xx answer: a value, another attempt, or a final error. */
+export type Verdict<T> =
+  | { value: T }
+  | { retry: string; integrity?: { expected: string; actual: string } | undefined }
+  /** Ends the request with this reason (a PartUploadError or an error naming the API call). */
+  | { fail: string }
+  | { error: Error };
+
+export interface BodyRequest<T> {
+  /** A part (events carry `partNumber`, failures are PartUploadErrors) or an API call (ApiErrors). */
+  label: { partNumber: number } | { method: string; path: string };
+  /** Where attempt n goes. A part target is asked again with `refresh` after a 403 (an expired presigned URL). */
+  target(context: TargetContext): PartTarget | Promise<PartTarget>;
+  body: RequestBody;
+  digests?: readonly DigestName[] | undefined;
+  /** The request has no further effect when repeated. Default: by method (PUT yes, POST no). */
+  repeatable?: boolean | undefined;
+  accept(answer: SentAnswer): Verdict<T>;
+  /**
+   * For a request that is not repeatable: after a failure the server may have acted on (a 5xx, a connection cut),
+   * finds out whether it did — its result — or did not — send again. Without it such a failure ends the request.
+   */
+  settle?(): Promise<{ value: T } | "resend">;
+  /** Default 64 KiB. */
+  responseLimit?: number | undefined;
+  progress?: { add(bytes: number): void; takeBack(bytes: number): void } | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+type AttemptResult<T> =
+  | { ok: true; value: T }
+  | {
+      ok: false;
+      failure: AttemptFailure;
+      reason: string;
+      /** False: this failure ends the request, whatever the rules say. */
+      retryable?: boolean | undefined;
+      refreshTarget?: boolean | undefined;
+      integrity?: { expected: string; actual: string } | undefined;
+      answer?: { status: number; headers: Headers; text: string } | undefined;
+      retryAfterMs?: number | undefined;
+      cause?: unknown;
+    };
+
+const ERROR_BODY_LIMIT = 64 * 1024;
+const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+
+/**
+ * The one way uploadkit talks to the network. API calls (`fetch`, for openapi-fetch) and body uploads (`send`:
+ * part PUTs, single PUTs, form-data POSTs) share one retry policy (`retry-rules.ts`), one time limit and stall
+ * watchdog, one dispatcher or `fetch`, one User-Agent, one credential guard and one error mapping.
+ */
+export class Transport {
+  readonly retry: ResolvedRetryOptions;
+  readonly timeoutMs: number;
+  readonly stallTimeoutMs: number;
+  readonly apiOrigin: string | undefined;
+  private readonly credentials: Record<string, string>;
+  private readonly apiHeaders: Record<string, string>;
+  private readonly userAgent: string;
+  private readonly maxResponseBytes: number;
+  private readonly config: TransportConfig;
+
+  constructor(config: TransportConfig = {}) {
+    this.config = config;
+    this.retry = resolveRetry(config.retry);
+    this.timeoutMs = positiveMs("timeoutMs", config.timeoutMs, DEFAULT_TIMEOUT_MS);
+    this.stallTimeoutMs = positiveMs("stallTimeoutMs", config.stallTimeoutMs, DEFAULT_STALL_TIMEOUT_MS);
+    this.apiOrigin = config.apiOrigin === undefined ? undefined : new URL(config.apiOrigin).origin;
+    this.credentials = config.credentials ?? {};
+    this.apiHeaders = config.headers ?? {};
+    this.userAgent = `${config.userAgent ? `${config.userAgent} ` : ""}uploadkit/${VERSION}`;
+    this.maxResponseBytes = config.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  }
+
+  /** Every secret this transport knows, for redaction. */
+  get secrets(): string[] {
+    return Object.values(this.credentials);
+  }
+
+  /** The dispatcher body uploads run on. */
+  get dispatcher(): Dispatcher {
+    return this.config.dispatcher ?? sharedAgent();
+  }
+
+  private emit(event: TransportEvent): void {
+    this.config.onRetry?.(event);
+    currentUploadScope()?.onRetry?.(event);
+  }
+
+  /**
+   * The fetch provider API clients run on: credentials only to the API origin, a User-Agent, a time limit
+   * covering the whole answer, retries by the one rule, `Retry-After` honoured within bounds, redirects never
+   * followed, and every body read to a bound (16 MiB for success, 64 KiB for errors) before it is handed on.
+   */
+  readonly fetch = async (input: Request): Promise<Response> => {
+    const request = new Request(input);
+    const url = new URL(request.url);
+    for (const [name, value] of Object.entries(this.apiHeaders)) if (!request.headers.has(name)) request.headers.set(name, value);
+    request.headers.set("user-agent", this.userAgent);
+    if (url.origin === this.apiOrigin) {
+      for (const [name, value] of Object.entries(this.credentials)) request.headers.set(name, value);
+    }
+    const method = request.method.toUpperCase();
+    const repeatable = isIdempotentMethod(method);
+    const outer = input.signal;
+    for (let attempt = 1; ; attempt++) {
+      if (outer?.aborted) throw new AbortError(undefined, { cause: outer.reason });
+      const last = attempt >= this.retry.maxAttempts;
+      const deadline = attemptDeadline(this.timeoutMs, outer);
+      let response: Response;
+      let text: string | undefined;
+      try {
+        // The signal goes to fetch itself: a `new Request(request, { signal })` follows the signal only weakly, and
+        // after a garbage collection its abort (our time limit) no longer reached the pending fetch.
+        const dispatcher = this.config.fetch ? undefined : this.config.dispatcher;
+        const init = { signal: deadline.signal, redirect: "manual", ...(dispatcher ? { dispatcher } : {}) } as RequestInit;
+        response = await (this.config.fetch ?? globalThis.fetch)(last ? request : request.clone(), init);
+        if (!response.ok && !(repeatable ? isRetryable(response.status, true) : isRetryable(response.status, false))) {
+          text = await readBody(response, ERROR_BODY_LIMIT, false);
+        } else if (response.ok) {
+          text = await readBody(response, this.maxResponseBytes, true);
+        }
+      } catch (error) {
+        deadline.clear();
+        if (outer?.aborted) throw new AbortError(undefined, { cause: outer.reason });
+        if (error instanceof UploadkitError) throw error;
+        const timedOut = deadline.timedOut();
+        const code = networkCode(error);
+        const reason = timedOut ? `no response within ${this.timeoutMs} ms` : `network error${code ? ` ${code}` : ""}`;
+        const failure: AttemptFailure = { kind: "network", code, stalled: timedOut };
+        if (last || !mayRepeat(failure, repeatable)) {
+          throw new UploadkitError(
+            redactSecrets(
+              `${method} ${redactUrl(request.url)} failed after ${attempt} attempt${attempt === 1 ? "" : "s"}: ${reason}.`,
+              this.secrets,
+            ),
+            { code: timedOut ? "API_TIMEOUT" : "API_NETWORK" },
+          );
+        }
+        await this.backOff({ method, path: url.pathname, attempt, reason }, undefined, outer ?? undefined);
+        continue;
+      }
+      deadline.clear();
+      if (response.ok) return rebuilt(response, text ?? "");
+      const status = response.status;
+      if (text === undefined) {
+        if (!last) {
+          await response.body?.cancel().catch(() => {});
+          await this.backOff(
+            { method, path: url.pathname, attempt, reason: `HTTP ${status}` },
+            serverRequestedDelay(response.headers),
+            outer ?? undefined,
+          );
+          continue;
+        }
+        text = await readBody(response, ERROR_BODY_LIMIT, false);
+      }
+      return rebuilt(response, text);
+    }
+  };
+
+  /** Sends one body request: retried by the one rule, the stall watchdog on every attempt, progress taken back on failure. */
+  async send<T>(request: BodyRequest<T>): Promise<T> {
+    const signal = request.signal;
+    let target = await this.resolveTarget(request, 1, false, signal);
+    const repeatable = request.repeatable ?? isIdempotentMethod(target.method ?? "PUT");
+    let refreshed = false;
+    for (let attempt = 1; ; attempt++) {
+      throwIfAborted(signal);
+      const result = await this.attempt(request, target, signal);
+      if (result.ok) return result.value;
+      const label = request.label;
+      const isPart = "partNumber" in label;
+      if (result.refreshTarget && isPart && !refreshed) {
+        refreshed = true;
+        this.emit({ partNumber: label.partNumber, attempt, reason: result.reason, status: statusOf(result), delayMs: 0 });
+        target = await this.resolveTarget(request, attempt + 1, true, signal);
+        continue;
+      }
+      let allowed = result.retryable !== false && (result.integrity !== undefined || mayRepeat(result.failure, repeatable));
+      const ambiguous = !allowed && result.retryable !== false && !repeatable && mayRepeat(result.failure, true);
+      if (ambiguous && request.settle && attempt < this.retry.maxAttempts) {
+        const settled = await request.settle();
+        if (settled !== "resend") return settled.value;
+        allowed = true;
+      }
+      if (!allowed || attempt >= this.retry.maxAttempts) throw this.finalError(request, target, attempt, result);
+      if (request.body.reopenable === false) {
+        throw new InputError(
+          `The upload of the ${request.body.description} failed (${result.reason}) and a stream cannot be sent again; upload it from a file or bytes.`,
+          { code: "INPUT_STREAM_RETRY" },
+        );
+      }
+      const delayMs = nextDelay(attempt, this.retry, result.retryAfterMs);
+      const status = statusOf(result);
+      this.emit(
+        isPart
+          ? { partNumber: label.partNumber, attempt, reason: redactSecrets(result.reason, this.secrets), status, delayMs }
+          : { method: label.method, path: label.path, attempt, reason: redactSecrets(result.reason, this.secrets), delayMs },
+      );
+      await sleep(delayMs, signal);
+      refreshed = false;
+    }
+  }
+
+  private async backOff(
+    event: { method: string; path: string; attempt: number; reason: string },
+    requestedMs: number | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
+    const delayMs = nextDelay(event.attempt, this.retry, requestedMs);
+    this.emit({ ...event, delayMs });
+    await sleep(delayMs, signal);
+  }
+
+  private async resolveTarget<T>(
+    request: BodyRequest<T>,
+    attempt: number,
+    refresh: boolean,
+    signal: AbortSignal | undefined,
+  ): Promise<PartTarget> {
+    throwIfAborted(signal);
+    const target = await request.target({ attempt, refresh, signal: signal ?? new AbortController().signal });
+    if (!target || typeof target.url !== "string") {
+      throw new InputError(`The target for ${describe(request.label)} has no url.`, { code: "INPUT_TARGET" });
+    }
+    return target;
+  }
+
+  /** One attempt. Never throws for HTTP or network failures; throws AbortError, and the source's own errors. */
+  private async attempt<T>(
+    request: BodyRequest<T>,
+    target: PartTarget,
+    signal: AbortSignal | undefined,
+  ): Promise<AttemptResult<T>> {
+    const headers: Record<string, string> = { ...target.headers, "user-agent": this.userAgent };
+    if (target.credentials) {
+      if (this.apiOrigin === undefined || new URL(target.url).origin !== this.apiOrigin) {
+        throw new InputError(
+          `Refusing to send credentials to ${redactUrl(target.url)}: credentials only go to the API origin${this.apiOrigin ? ` ${this.apiOrigin}` : ""}.`,
+          { code: "CREDENTIALS_FOREIGN_ORIGIN" },
+        );
+      }
+      Object.assign(headers, this.credentials);
+    }
+    assertCredentialsStayOnOrigin(target.url, target.headers, this.apiOrigin);
+    const { body } = request;
+    const length = (body.head?.length ?? 0) + body.size + (body.tail?.length ?? 0);
+    headers["content-length"] = String(length);
+
+    const controller = new AbortController();
+    const abortAttempt = () => controller.abort(signal?.reason);
+    signal?.addEventListener("abort", abortAttempt, { once: true });
+    let stalled = false;
+    const watchdog = setTimeout(() => {
+      stalled = true;
+      controller.abort(new Error("stalled"));
+    }, this.stallTimeoutMs);
+    let sourceError: unknown;
+    const meter = new ByteMeter(
+      request.digests ?? [],
+      (count) => {
+        request.progress?.add(count);
+        watchdog.refresh();
+      },
+      { bytes: body.size, description: body.description },
+    );
+    meter.on("error", (error) => {
+      if (error instanceof SourceChangedError) sourceError ??= error;
+    });
+    let bytes: Readable | undefined;
+    try {
+      bytes = body.open();
+    } catch (error) {
+      clearTimeout(watchdog);
+      signal?.removeEventListener("abort", abortAttempt);
+      throw error;
+    }
+    // Only errors the source raises itself (a file that shrank, a short stream) end the upload; a connection
+    // reset destroys the body from the other side and is retried like any network error.
+    bytes.on("error", (error) => {
+      sourceError ??= error;
+      meter.destroy(error);
+    });
+    bytes.pipe(meter);
+    const framed = body.head || body.tail ? frame(body.head, meter, body.tail) : meter;
+    const failed = (
+      reason: string,
+      failure: AttemptFailure,
+      extra: Partial<Extract<AttemptResult<T>, { ok: false }>> = {},
+    ): AttemptResult<T> => {
+      request.progress?.takeBack(meter.bytes);
+      return { ok: false, failure, reason, ...extra };
+    };
+    let answer: HttpAnswer | undefined;
+    try {
+      answer = await httpAttempt(
+        { url: target.url, method: target.method ?? "PUT", headers, body: framed, signal: controller.signal },
+        { dispatcher: this.dispatcher, fetch: this.config.fetch },
+      );
+      watchdog.refresh();
+      const status = answer.status;
+      const ok = status >= 200 && status < 300;
+      const text = await readBounded(answer.body as never, ok ? (request.responseLimit ?? ERROR_BODY_LIMIT) : ERROR_BODY_LIMIT);
+      if (sourceError !== undefined) throw sourceError;
+      if (ok) {
+        const verdict = request.accept({
+          status,
+          headers: Object.fromEntries(answer.headers),
+          body: text,
+          digest: (name) => meter.digest(name),
+        });
+        if ("value" in verdict) return { ok: true, value: verdict.value };
+        if ("error" in verdict) throw verdict.error;
+        if ("fail" in verdict) return failed(verdict.fail, { kind: "status", status }, { retryable: false });
+        return failed(
+          verdict.retry,
+          { kind: "status", status },
+          { integrity: verdict.integrity, answer: { status, headers: answer.headers, text } },
+        );
+      }
+      const detail = summarizeErrorBody(text);
+      const reason = `HTTP ${status}${detail ? ` (${detail})` : ""}`;
+      const common = { answer: { status, headers: answer.headers, text } };
+      if (status >= 300 && status < 400) {
+        const why =
+          "partNumber" in request.label
+            ? "the part URL answered with a redirect; presigned part URLs must not redirect"
+            : "the API answered with a redirect, which uploadkit never follows with your credentials";
+        return failed(
+          `${reason}: ${why}`,
+          { kind: "status", status },
+          {
+            ...common,
+            retryable: false,
+          },
+        );
+      }
+      if (status === 403 && "partNumber" in request.label) {
+        return failed(reason, { kind: "status", status }, { ...common, retryable: false, refreshTarget: true });
+      }
+      return failed(reason, { kind: "status", status }, { ...common, retryAfterMs: serverRequestedDelay(answer.headers) });
+    } catch (error) {
+      if (sourceError !== undefined) throw sourceError;
+      if (signal?.aborted)
+        throw isAbortError(signal.reason) ? signal.reason : new AbortError(undefined, { cause: signal.reason });
+      if (error instanceof UploadkitError) throw error;
+      if (stalled) {
+        return failed(
+          `no bytes moved for ${this.stallTimeoutMs} ms (stalled)`,
+          { kind: "network", stalled: true },
+          { cause: error },
+        );
+      }
+      const code = networkCode(error);
+      return failed(
+        `network error${code ? ` ${code}` : ""}: ${(error as Error).message}`,
+        { kind: "network", code },
+        { cause: error },
+      );
+    } finally {
+      clearTimeout(watchdog);
+      signal?.removeEventListener("abort", abortAttempt);
+      bytes.unpipe(meter);
+      bytes.destroy();
+      if (!meter.destroyed) meter.destroy();
+      if (framed !== meter && !framed.destroyed) framed.destroy();
+    }
+  }
+
+  private finalError<T>(
+    request: BodyRequest<T>,
+    target: PartTarget,
+    attempts: number,
+    result: Extract<AttemptResult<T>, { ok: false }>,
+  ): Error {
+    const secrets = [...this.secrets, ...Object.values(target.headers ?? {})];
+    const where = redactUrl(target.url);
+    const cause = result.cause === undefined ? undefined : scrubbedCause(result.cause, secrets);
+    const label = request.label;
+    const tries = `${attempts} attempt${attempts === 1 ? "" : "s"}`;
+    if (result.integrity) {
+      const what = "partNumber" in label ? `Part ${label.partNumber}` : `${label.method} ${label.path}`;
+      return new IntegrityError(
+        `${what} was stored with ETag ${result.integrity.actual}, but the MD5 of the bytes sent is ${result.integrity.expected} (after ${tries} to ${where}).`,
+        { code: "PART_ETAG_MISMATCH", expected: result.integrity.expected, actual: result.integrity.actual, cause },
+      );
+    }
+    if ("partNumber" in label) {
+      return new PartUploadError(
+        redactSecrets(`Part ${label.partNumber} failed after ${tries} to ${where}: ${result.reason}.`, secrets),
+        {
+          code: result.failure.kind === "status" ? `PART_HTTP_${result.failure.status}` : "PART_NETWORK",
+          partNumber: label.partNumber,
+          attempts,
+          status: statusOf(result),
+          cause,
+        },
+      );
+    }
+    if (result.answer) {
+      const response = new Response(null, { status: result.answer.status, headers: result.answer.headers });
+      Object.defineProperty(response, "url", { value: target.url });
+      return apiErrorFromResponse(response, parseBody(result.answer.text), label.method, secrets);
+    }
+    const stalled = result.failure.kind === "network" && result.failure.stalled;
+    return new UploadkitError(redactSecrets(`${label.method} ${label.path} failed after ${tries}: ${result.reason}.`, secrets), {
+      code: stalled ? "API_TIMEOUT" : "API_NETWORK",
+      cause,
+    });
+  }
+}
+
+function isRetryable(status: number, repeatable: boolean): boolean {
+  return mayRepeat({ kind: "status", status }, repeatable);
+}
+
+function statusOf(result: { failure: AttemptFailure }): number | undefined {
+  return result.failure.kind === "status" ? result.failure.status : undefined;
+}
+
+function describe(label: BodyRequest<unknown>["label"]): string {
+  return "partNumber" in label ? `part ${label.partNumber}` : `${label.method} ${label.path}`;
+}
+
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new AbortError(undefined, { cause: signal.reason });
+}
+
+function positiveMs(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new InputError(`${name} must be a number of milliseconds > 0, got ${value}.`, { code: "INPUT_INVALID_NUMBER" });
+  }
+  return value;
+}
+
+function frame(head: Buffer | undefined, bytes: Readable, tail: Buffer | undefined): Readable {
+  return Readable.from(
+    (async function* () {
+      if (head) yield head;
+      yield* bytes;
+      if (tail) yield tail;
+    })(),
+  );
+}
+
+/** A signal that aborts after `ms` or when `outer` aborts. */
+function attemptDeadline(
+  ms: number,
+  outer: AbortSignal | null | undefined,
+): { signal: AbortSignal; timedOut(): boolean; clear(): void } {
+  const controller = new AbortController();
+  let timedOut = false;
+  const onOuterAbort = () => controller.abort(outer?.reason);
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort(new Error(`no response within ${ms} ms`));
+  }, ms);
+  timer.unref();
+  outer?.addEventListener("abort", onOuterAbort, { once: true });
+  return {
+    signal: controller.signal,
+    timedOut: () => timedOut,
+    clear: () => {
+      clearTimeout(timer);
+      outer?.removeEventListener("abort", onOuterAbort);
+    },
+  };
+}
+
+/** The body as text, at most `limit` bytes; beyond it a success body is an error, an error body is cut. */
+async function readBody(response: Response, limit: number, strict: boolean): Promise<string> {
+  if (!response.body) return "";
+  const chunks: Buffer[] = [];
+  let length = 0;
+  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+    length += chunk.byteLength;
+    if (length > limit) {
+      await response.body.cancel().catch(() => {});
+      if (strict) {
+        throw new UploadkitError(
+          `The API answered with a body over ${limit} bytes (after decompression); uploadkit reads at most that much.`,
+          { code: "API_RESPONSE_TOO_LARGE" },
+        );
+      }
+      chunks.push(Buffer.from(chunk).subarray(0, chunk.byteLength - (length - limit)));
+      break;
+    }
+    chunks.push(Buffer.from(chunk));
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/** The same response with its body already read (so a huge or endless body is never handed on). */
+function rebuilt(response: Response, text: string): Response {
+  const headers = new Headers(response.headers);
+  headers.delete("content-length");
+  headers.delete("content-encoding");
+  const nullBody = response.status === 204 || response.status === 205 || response.status === 304;
+  const copy = new Response(nullBody ? null : text, { status: response.status, statusText: response.statusText, headers });
+  Object.defineProperty(copy, "url", { value: response.url });
+  return copy;
+}
+
+function parseBody(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/** A copy of a low-level error with secrets and URL signatures removed from its message. */
+function scrubbedCause(error: unknown, secrets: string[]): Error {
+  const original = error as { name?: string; message?: string; code?: string };
+  const copy = new Error(redactSecrets(String(original.message ?? error), secrets));
+  copy.name = original.name ?? "Error";
+  if (original.code) Object.assign(copy, { code: original.code });
+  return copy;
+}

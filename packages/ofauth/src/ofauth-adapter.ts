@@ -1,0 +1,156 @@
+import type { CommonUploadOptions, Part, UploadSource } from "@uploadkit/multipart";
+import { InputError, UploadkitError, unwrap, unwrapWithResponse } from "@uploadkit/multipart";
+import { ByteMeter, throwIfAborted, type UploadAdapter } from "@uploadkit/multipart/internal";
+import type { Client } from "openapi-fetch";
+import type { components, paths } from "./generated/openapi.js";
+import { planFromInit } from "./upload-plan.js";
+
+export type OfauthMedia = components["schemas"]["Media"];
+type InitBody = NonNullable<paths["/v2/access/uploads/init"]["post"]["requestBody"]>["content"]["application/json"];
+
+export interface UploadMediaOptions extends CommonUploadOptions {
+  /** Upload into the vault for a message (`{ mode: "message", userId }`). */
+  vaultUpload?: InitBody["vaultUpload"];
+  /** Ask the vault first (MD5 + size) and skip the upload when the media is already there. */
+  skipIfExists?: boolean;
+}
+
+/** OFAuth's own record of an upload. */
+export type OfauthUpload =
+  /** Uploaded: reference it in posts and messages as the `mediaItems` entry `mediaUploadId` (usable once). */
+  | { mediaUploadId: string; media?: OfauthMedia; skipped?: false }
+  /** Already in the vault (skipIfExists): reference `media.id`. */
+  | { mediaUploadId?: undefined; media: OfauthMedia; skipped: true };
+
+interface OfauthSession {
+  mediaUploadId: string;
+  single: boolean;
+  parts: Part[];
+  urls: Record<number, string>;
+}
+
+/** OFAuth's part of the upload flow: (vault check) → init (the server plans) → one PUT, or part PUTs + complete, all through the API. */
+export function ofauthAdapter(
+  api: Client<paths>,
+  apiOrigin: string,
+): UploadAdapter<UploadMediaOptions, OfauthSession, OfauthUpload> {
+  const uploadsUrl = `${apiOrigin.replace(/\/+$/, "")}/v2/access/uploads`;
+  /** The vault's media with these bytes (OFAuth matches MD5 and size), if any. */
+  const vaultCheck = async (source: UploadSource, signal: AbortSignal | undefined) => {
+    const etag = await md5Of(source, signal);
+    const check = await unwrap(api.POST("/v2/access/uploads/check", { body: { etag, size: source.size }, signal }));
+    return check.exists && check.media ? check.media : undefined;
+  };
+  return {
+    provider: "ofauth",
+    unsupported: {
+      partSize: "OFAuth plans the parts itself.",
+      partCount: "OFAuth plans the parts itself.",
+    },
+    async preflight({ source, options, signal }) {
+      if (!options.skipIfExists) return undefined;
+      const found = await vaultCheck(source, signal);
+      return found ? { media: found, skipped: true } : undefined;
+    },
+    async create({ source, options, signal }) {
+      const body: InitBody = {
+        filename: source.filename,
+        size: source.size,
+        contentType: source.contentType,
+        ...(options.vaultUpload ? { vaultUpload: options.vaultUpload } : {}),
+      };
+      const { data, response } = await unwrapWithResponse(api.POST("/v2/access/uploads/init", { body, signal }));
+      const plan = planFromInit(data, response.headers, source.size);
+      for (const url of Object.values(plan.urls)) assertApiOrigin(url, apiOrigin);
+      return { mediaUploadId: data.mediaUploadId, ...plan };
+    },
+    transfer({ source, signal }, session) {
+      const uploadUrl = `${uploadsUrl}/${encodeURIComponent(session.mediaUploadId)}`;
+      const headers = { "content-type": source.contentType };
+      if (session.single) {
+        return {
+          single: {
+            url: uploadUrl,
+            method: "PUT",
+            headers,
+            credentials: true,
+            // This PUT finalises the upload: it is not sent again once it may have reached the server.
+            repeatable: false,
+            accept: (answer) => {
+              const body = parseJson(answer.body) as { mediaUploadId?: string; media?: OfauthMedia } | undefined;
+              if (!body?.mediaUploadId) return { fail: "OFAuth answered the upload without a mediaUploadId" };
+              return {
+                value: body.media
+                  ? { mediaUploadId: body.mediaUploadId, media: body.media }
+                  : { mediaUploadId: body.mediaUploadId },
+              };
+            },
+            // Not sent again blindly: after an answer that leaves it open whether the PUT finalised, ask the vault
+            // for these bytes (MD5 + size). There: the upload is done, reference `media.id`. Not there: send again.
+            settle: async () => {
+              const found = await vaultCheck(source, signal);
+              return found ? { value: { media: found, skipped: true } } : "resend";
+            },
+          },
+        };
+      }
+      return {
+        parts: session.parts,
+        target: (part) => ({
+          url: session.urls[part.partNumber] ?? `${uploadUrl}/parts/${part.partNumber}`,
+          headers,
+          credentials: true,
+          readEtag: (response) => (parseJson(response.body) as { etag?: string } | undefined)?.etag,
+        }),
+      };
+    },
+    async complete({ signal }, session) {
+      const done = await unwrap(
+        api.POST("/v2/access/uploads/complete", { body: { mediaUploadId: session.mediaUploadId }, signal }),
+      );
+      return done.media ? { mediaUploadId: session.mediaUploadId, media: done.media } : { mediaUploadId: session.mediaUploadId };
+    },
+    idOf: (record) => (record.skipped ? String(record.media.id) : record.mediaUploadId),
+  };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Part URLs carry the API key: they must be on the API's own origin. */
+function assertApiOrigin(url: string, apiOrigin: string): void {
+  let origin: string;
+  try {
+    origin = new URL(url).origin;
+  } catch {
+    throw new UploadkitError("OFAuth returned an invalid part URL.", { code: "OFAUTH_PART_URL_INVALID" });
+  }
+  if (origin !== new URL(apiOrigin).origin) {
+    throw new UploadkitError(
+      `OFAuth's plan sends parts to ${origin}, not the API origin ${new URL(apiOrigin).origin}; refusing, since part uploads carry your API key.`,
+      { code: "OFAUTH_PART_URL_FOREIGN_ORIGIN" },
+    );
+  }
+}
+
+/** The file's MD5 (the ETag OFAuth's vault check matches), read once; streams cannot be read twice. */
+async function md5Of(source: UploadSource, signal: AbortSignal | undefined): Promise<string> {
+  if (source.kind === "stream") {
+    throw new InputError("skipIfExists needs an input that can be read twice (a path, bytes or a Blob), not a stream.", {
+      code: "INPUT_SKIP_IF_EXISTS_STREAM",
+    });
+  }
+  const meter = new ByteMeter(["md5"], undefined, { bytes: source.size, description: source.description });
+  const bytes = source.stream();
+  try {
+    for await (const _ of bytes.pipe(meter)) throwIfAborted(signal);
+  } finally {
+    bytes.destroy();
+  }
+  return meter.digest("md5") as string;
+}

@@ -1,0 +1,9 @@
+export { FANVUE_LIMITS, FLOWKIWI_LIMITS, OFAUTH_LIMITS, RECORD360_CONTENT_TYPES, RECORD360_LIMITS } from "./limits.js";
+export {
+  type CredentialDescriptor,
+  PROVIDER_NAMES,
+  PROVIDERS,
+  type ProviderDescriptor,
+  type ProviderName,
+  providerDescriptor,
+} from "./registry.js";

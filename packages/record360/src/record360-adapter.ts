@@ -1,0 +1,85 @@
+import type { CommonUploadOptions, PartPlanOptions } from "@uploadkit/multipart";
+import { InputError, UploadkitError, unwrap } from "@uploadkit/multipart";
+import type { UploadAdapter } from "@uploadkit/multipart/internal";
+import type { Client } from "openapi-fetch";
+import { normalizeContentType, RECORD360_CONTENT_TYPES, type Record360ContentType } from "./content-types.js";
+import type { components, paths } from "./generated/openapi.js";
+import { planRecord360Parts } from "./part-plan.js";
+
+export type Record360UploadedFile = components["schemas"]["UploadedFile"];
+
+export interface UploadMediaOptions extends CommonUploadOptions, PartPlanOptions {
+  /** The identifier naming the final file. Default: a new UUID. */
+  fileId?: string;
+}
+
+interface Record360Session {
+  fileId: string;
+  uploadId: string;
+  presignedUrls: string[];
+  partCount: number;
+  /** Set when the plan was made by part size (uniform parts), so a resume replans the same boundaries. */
+  partSize?: number | undefined;
+}
+
+/** Record360's part of the upload flow: start (1–20 presigned URLs) → PUT parts → complete. */
+export function record360Adapter(api: Client<paths>): UploadAdapter<UploadMediaOptions, Record360Session, Record360UploadedFile> {
+  const contentTypeOf = (contentType: string) => normalizeContentType(contentType) as Record360ContentType;
+  return {
+    provider: "record360",
+    validate(source) {
+      if (!normalizeContentType(source.contentType)) {
+        throw new InputError(
+          `Record360 does not accept ${source.contentType} (${source.description}). Allowed: ${RECORD360_CONTENT_TYPES.join(", ")}. Pass contentType if the type was guessed wrong.`,
+          { code: "INPUT_CONTENT_TYPE" },
+        );
+      }
+    },
+    plan(source, options, resumed) {
+      if (resumed) {
+        return resumed.partSize === undefined
+          ? planRecord360Parts(source.size, resumed.partCount)
+          : planRecord360Parts(source.size, undefined, resumed.partSize);
+      }
+      return planRecord360Parts(source.size, options.partCount, options.partSize);
+    },
+    async create({ source, options, signal }, parts = []) {
+      const fileId = options.fileId ?? crypto.randomUUID();
+      const started = await unwrap(
+        api.GET("/api/users/multipart_upload_start/{file_id}", {
+          params: {
+            path: { file_id: fileId },
+            query: { part_count: parts.length, content_type: contentTypeOf(source.contentType) },
+          },
+          signal,
+        }),
+      );
+      if (started.presigned_urls.length < parts.length) {
+        throw new UploadkitError(
+          `Record360 returned ${started.presigned_urls.length} presigned URLs for ${parts.length} parts (upload ${started.upload_id}); nothing was uploaded.`,
+          { code: "RECORD360_TOO_FEW_URLS" },
+        );
+      }
+      return {
+        fileId,
+        uploadId: started.upload_id,
+        presignedUrls: started.presigned_urls,
+        partCount: parts.length,
+        ...(options.partSize === undefined ? {} : { partSize: options.partSize }),
+      };
+    },
+    transfer(_context, session, parts = []) {
+      return { parts, target: (part) => ({ url: session.presignedUrls[part.partNumber - 1] as string }) };
+    },
+    complete({ signal }, session, etags) {
+      return unwrap(
+        api.POST("/api/users/multipart_upload_complete/{file_id}", {
+          params: { path: { file_id: session.fileId } },
+          body: { upload_id: session.uploadId, parts: etags.map((p) => ({ part_number: p.partNumber, etag: p.etag })) },
+          signal,
+        }),
+      );
+    },
+    idOf: (record) => record.id,
+  };
+}
