@@ -223,7 +223,7 @@ try {
     const tree = treeSize(dir);
     const ours = [...tree.names].filter((n) => n.startsWith("@uploadkit/")).sort();
     check(
-      JSON.stringify(ours) === JSON.stringify(["@uploadkit/multipart", `@uploadkit/${provider}`].sort()),
+      JSON.stringify(ours) === JSON.stringify(["@uploadkit/multipart", "@uploadkit/providers", `@uploadkit/${provider}`].sort()),
       `${provider}: installed ${ours.join(", ")}`,
     );
     for (const [version, node] of runtimes) {

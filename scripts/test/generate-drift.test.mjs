@@ -10,6 +10,8 @@ function scratchCopy() {
   const dir = mkdtempSync(join(tmpdir(), "uploadkit-generate-"));
   cpSync(join(ROOT, "scripts"), join(dir, "scripts"), { recursive: true });
   cpSync(join(ROOT, "specs"), join(dir, "specs"), { recursive: true });
+  const registry = join("packages", "providers", "src", "providers.json");
+  cpSync(join(ROOT, registry), join(dir, registry));
   for (const provider of PROVIDERS) {
     cpSync(join(ROOT, "packages", provider, "src", "generated"), join(dir, "packages", provider, "src", "generated"), {
       recursive: true,

@@ -36,6 +36,8 @@ beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), "uploadkit-specs-update-"));
   cpSync(join(ROOT, "scripts"), join(dir, "scripts"), { recursive: true });
   cpSync(join(ROOT, "specs"), join(dir, "specs"), { recursive: true });
+  const registry = join("packages", "providers", "src", "providers.json");
+  cpSync(join(ROOT, registry), join(dir, registry));
   cpSync(join(ROOT, ".changeset", "config.json"), join(dir, ".changeset", "config.json"));
   for (const provider of PROVIDERS) {
     cpSync(join(ROOT, "packages", provider, "src", "generated"), join(dir, "packages", provider, "src", "generated"), {

@@ -1,11 +1,3 @@
-export type {
-  CommonUploadOptions,
-  PartPlanOptions,
-  ProgressListener,
-  TransportEvent,
-  UploadResultCore,
-} from "@uploadkit/multipart";
-export { unwrap, unwrapWithResponse } from "@uploadkit/multipart";
 export * from "@uploadkit/multipart/errors";
 export type { FanvuePaths } from "./api-paths.js";
 export {

@@ -1,5 +1,3 @@
-export type { CommonUploadOptions, ProgressListener, TransportEvent, UploadResultCore } from "@uploadkit/multipart";
-export { unwrap, unwrapWithResponse } from "@uploadkit/multipart";
 export * from "@uploadkit/multipart/errors";
 export {
   createFlowkiwiClient,

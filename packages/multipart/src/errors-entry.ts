@@ -1,6 +1,9 @@
-// `@uploadkit/multipart/errors`: the error classes and the public types every provider package re-exports.
+// `@uploadkit/multipart/errors`: the error classes, and the public types and helpers every provider package
+// re-exports (so a provider's README examples import from the provider package alone).
+export { unwrap, unwrapWithResponse } from "./api/unwrap.js";
 export type { CheckpointStore } from "./checkpoint/checkpoint-store.js";
 export { fileCheckpointStore } from "./checkpoint/file-checkpoint-store.js";
+export type { CommonUploadOptions, PartPlanOptions, UploadResultCore } from "./engine/upload-options.js";
 export {
   AbortError,
   ApiError,
@@ -15,4 +18,5 @@ export {
 } from "./errors.js";
 export type { RetryOptions } from "./retry-policy.js";
 export type { SourceInput } from "./sources/open-source.js";
-export type { UploadProgress } from "./upload/progress.js";
+export type { ApiRetryEvent, RetryEvent, TransportEvent } from "./transport/transport-options.js";
+export type { ProgressListener, UploadProgress } from "./upload/progress.js";

@@ -2,7 +2,6 @@
 // the transport, and their helpers. Not part of the public API: released in lockstep with the provider packages,
 // and it may change in any release.
 export { type ApiFetchOptions, createApiFetch } from "./api/api-fetch.js";
-export { type TransferOptions, transferOptions } from "./api/client-transport.js";
 export { type ApiClientOptions, createApiClient, createClientTransport } from "./api/create-api-client.js";
 export { apiErrorFromResponse } from "./api/parse-api-error.js";
 export { ResumableSession } from "./checkpoint/resumable-session.js";

@@ -3,7 +3,7 @@ import { FANVUE_LIMITS } from "@uploadkit/providers";
 import { verifyCompletion } from "../gateway/part-ledger.js";
 import { HttpError, readJson, sendJson, sendText } from "../http/body.js";
 import { type RouteContext, Router } from "../http/router.js";
-import { header, MiB, type ProviderContext, type ProviderFake } from "./provider-context.js";
+import { header, type ProviderContext, type ProviderFake } from "./provider-context.js";
 
 export interface FanvueFakeOptions {
   token: string;
