@@ -1,6 +1,6 @@
 import type { CommonUploadOptions, PartPlanOptions } from "@uploadkit/multipart";
 import { InputError, planParts, unwrap } from "@uploadkit/multipart";
-import type { UploadAdapter } from "@uploadkit/multipart/internal";
+import { answerChecks, checkpointChecks, type UploadAdapter } from "@uploadkit/multipart/internal";
 import { FANVUE_LIMITS } from "@uploadkit/providers";
 import type { Client } from "openapi-fetch";
 import type { FanvuePaths } from "./api-paths.js";
@@ -8,7 +8,7 @@ import type { components } from "./generated/openapi.js";
 import { FANVUE_MEDIA_TYPES, type FanvueMediaType, mediaTypeFromMime } from "./media-type.js";
 import { parsePartUrl } from "./part-url.js";
 import { explainSunset } from "./sunset.js";
-import { type WaitForReadyOptions, waitForReady } from "./wait-for-ready.js";
+import { assertWaitOptions, type WaitForReadyOptions, waitForReady } from "./wait-for-ready.js";
 
 export type FanvueMedia = components["schemas"]["Media"];
 export type FanvueMediaStatus = components["schemas"]["MediaUploadsUploadIdPatchResponsesContentApplicationJsonSchemaStatus"];
@@ -56,12 +56,21 @@ export function fanvueAdapter(api: Client<FanvuePaths>): UploadAdapter<UploadMed
           throw new InputError(`${field} must be 1 to 255 characters, got ${value.length}.`, { code: "INPUT_NAME_LENGTH" });
         }
       }
+      if (typeof options.waitForReady === "object" && options.waitForReady !== null) assertWaitOptions(options.waitForReady);
       const mediaType = options.mediaType ?? mediaTypeFromMime(source.contentType);
       if (!FANVUE_MEDIA_TYPES.includes(mediaType)) {
         throw new InputError(`mediaType must be one of ${FANVUE_MEDIA_TYPES.join(", ")}, got "${mediaType}".`, {
           code: "INPUT_MEDIA_TYPE",
         });
       }
+    },
+    checkSession(session, where) {
+      const check = checkpointChecks(where);
+      check.string(session.mediaUuid, "mediaUuid");
+      check.string(session.uploadId, "uploadId");
+      if (session.creatorUserUuid !== null) check.string(session.creatorUserUuid, "creatorUserUuid");
+      check.integer(session.partSize, "partSize", 1, FANVUE_LIMITS.maxPartSize);
+      if (session.partCount !== undefined) check.integer(session.partCount, "partCount", 1, FANVUE_LIMITS.maxParts);
     },
     checkResume(session, options) {
       if (session.creatorUserUuid !== creatorOf(options)) {
@@ -92,8 +101,10 @@ export function fanvueAdapter(api: Client<FanvuePaths>): UploadAdapter<UploadMed
         ? api.POST("/creators/{creatorUserUuid}/media/uploads", { params: { path: { creatorUserUuid: creator } }, body, signal })
         : api.POST("/media/uploads", { body, signal });
       const created = await unwrap(call).catch(explainSunset);
+      const check = answerChecks("fanvue", "POST /media/uploads");
       return {
-        ...created,
+        mediaUuid: check.string(created?.mediaUuid, "mediaUuid"),
+        uploadId: check.string(created?.uploadId, "uploadId"),
         creatorUserUuid: creator,
         partSize: parts?.[0]?.size ?? FANVUE_LIMITS.preferredPartSize,
         ...(options.partCount === undefined ? {} : { partCount: options.partCount }),
@@ -128,7 +139,8 @@ export function fanvueAdapter(api: Client<FanvuePaths>): UploadAdapter<UploadMed
             })
           : api.PATCH("/media/uploads/{uploadId}", { params: { path: { uploadId: session.uploadId } }, body, signal }),
       ).catch(explainSunset);
-      return { mediaUuid: session.mediaUuid, uploadId: session.uploadId, status: completed.status };
+      const status = answerChecks("fanvue", "PATCH /media/uploads/{uploadId}").string(completed?.status, "status");
+      return { mediaUuid: session.mediaUuid, uploadId: session.uploadId, status: status as FanvueMediaStatus };
     },
     async finish({ options, signal }, session, record) {
       if (!options.waitForReady) return record;

@@ -1,4 +1,4 @@
-import { UploadkitError } from "@uploadkit/multipart";
+import { ProviderResponseError } from "@uploadkit/multipart";
 
 const URL_FIELDS = ["url", "signedUrl", "uploadUrl", "presignedUrl", "signed_url", "upload_url"];
 
@@ -17,9 +17,12 @@ export function parsePartUrl(body: string, partNumber: number): string {
     value = URL_FIELDS.map((name) => fields[name]).find((field) => typeof field === "string");
   }
   if (typeof value === "string" && /^https?:\/\//i.test(value.trim())) return value.trim();
-  throw new UploadkitError(
-    `Fanvue's part-URL response for part ${partNumber} carries no URL (expected a URL, a JSON string or { url }).`,
+  throw new ProviderResponseError(
+    `Fanvue's part-URL response for part ${partNumber} carries no absolute http(s) URL (expected a URL, a JSON string or { url }).`,
     {
+      provider: "fanvue",
+      operation: "GET /media/uploads/{uploadId}/parts/{partNumber}/url",
+      field: "url",
       code: "FANVUE_PART_URL_MISSING",
     },
   );

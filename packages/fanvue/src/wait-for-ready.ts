@@ -1,4 +1,4 @@
-import { UploadkitError } from "@uploadkit/multipart";
+import { InputError, UploadkitError } from "@uploadkit/multipart";
 import { sleep } from "@uploadkit/multipart/internal";
 
 export interface WaitForReadyOptions {
@@ -8,6 +8,12 @@ export interface WaitForReadyOptions {
   intervalMs?: number;
 }
 
+/** Checks the polling options before any call: a zero, negative or non-finite time would poll without end. */
+export function assertWaitOptions(options: WaitForReadyOptions): void {
+  if (options.timeoutMs !== undefined) positive("waitForReady.timeoutMs", options.timeoutMs);
+  if (options.intervalMs !== undefined) positive("waitForReady.intervalMs", options.intervalMs);
+}
+
 /** Polls `read` until the status is `ready` (returns the media) or `error` (throws), or the time runs out. */
 export async function waitForReady<Media extends { status: string }>(
   mediaUuid: string,
@@ -15,8 +21,8 @@ export async function waitForReady<Media extends { status: string }>(
   options: WaitForReadyOptions,
   signal: AbortSignal | undefined,
 ): Promise<Media> {
-  const timeoutMs = options.timeoutMs ?? 600_000;
-  let interval = options.intervalMs ?? 1000;
+  const timeoutMs = positive("waitForReady.timeoutMs", options.timeoutMs ?? 600_000);
+  let interval = positive("waitForReady.intervalMs", options.intervalMs ?? 1000);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const media = await read();
@@ -35,4 +41,11 @@ export async function waitForReady<Media extends { status: string }>(
     await sleep(interval, signal);
     interval = Math.min(15_000, Math.round(interval * 1.5));
   }
+}
+
+function positive(name: string, value: number): number {
+  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
+    throw new InputError(`${name} must be a number of milliseconds > 0, got ${value}.`, { code: "INPUT_INVALID_NUMBER" });
+  }
+  return value;
 }

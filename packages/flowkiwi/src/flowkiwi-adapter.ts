@@ -1,5 +1,5 @@
 import type { CommonUploadOptions } from "@uploadkit/multipart";
-import { IntegrityError } from "@uploadkit/multipart";
+import { IntegrityError, ProviderResponseError } from "@uploadkit/multipart";
 import { createMultipartFormBody, type UploadAdapter } from "@uploadkit/multipart/internal";
 import type { components } from "./generated/openapi.js";
 import { assertWithinLimits } from "./limits.js";
@@ -49,7 +49,16 @@ export function flowkiwiAdapter(baseUrl: string): UploadAdapter<UploadMediaOptio
           responseLimit: MEDIA_RESPONSE_LIMIT,
           accept: (answer) => {
             const media = parseMedia(answer.body);
-            if (!media) return { fail: "Flowkiwi answered 201 without a Media resource in the body" };
+            if (!media) {
+              return {
+                error: new ProviderResponseError("Flowkiwi answered 201 without a Media resource (no @id) in the body.", {
+                  provider: "flowkiwi",
+                  operation: "POST /rest/api/medias",
+                  field: "@id",
+                  code: "API_MALFORMED_BODY",
+                }),
+              };
+            }
             const computed = answer.digest("sha256") as string;
             if (verify && media.hash?.toLowerCase() !== computed) {
               return {

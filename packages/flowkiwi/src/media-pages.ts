@@ -1,4 +1,4 @@
-import { unwrap } from "@uploadkit/multipart";
+import { ProviderResponseError, unwrap } from "@uploadkit/multipart";
 import type { Client } from "openapi-fetch";
 import type { FlowkiwiMedia } from "./flowkiwi-adapter.js";
 import type { paths } from "./generated/openapi.js";
@@ -28,15 +28,26 @@ export async function listMediaPage(api: Client<paths>, query: MediaQuery = {}, 
   };
 }
 
-/** Every media matching `query`, following `hydra:view` next links page by page. */
+/**
+ * Every media matching `query`, following `hydra:view` next links page by page. A next link back to a page already
+ * read (a server looping) ends the iteration with a ProviderResponseError instead of going round forever.
+ */
 export async function* iterateMedia(
   api: Client<paths>,
   query: MediaQuery = {},
   signal?: AbortSignal,
 ): AsyncGenerator<FlowkiwiMedia> {
   let page: MediaPage | undefined = await listMediaPage(api, query, signal);
+  const seen = new Set<number>([query.page ?? 1]);
   while (page) {
     yield* page.members;
+    if (page.nextPage !== undefined && seen.has(page.nextPage)) {
+      throw new ProviderResponseError(
+        `Flowkiwi's media list links back to page ${page.nextPage}, which was already read; stopping instead of looping.`,
+        { provider: "flowkiwi", operation: "GET /rest/api/medias", field: "hydra:view.hydra:next" },
+      );
+    }
+    if (page.nextPage !== undefined) seen.add(page.nextPage);
     page = await page.next();
   }
 }

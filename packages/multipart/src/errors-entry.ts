@@ -13,6 +13,7 @@ export {
   IntegrityError,
   isAbortError,
   PartUploadError,
+  ProviderResponseError,
   SourceChangedError,
   UploadkitError,
 } from "./errors.js";

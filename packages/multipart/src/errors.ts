@@ -126,6 +126,23 @@ export class IntegrityError extends UploadkitError {
   }
 }
 
+/** A provider answered 2xx with something the upload cannot use: a missing id, a bad URL list, an inconsistent plan. */
+export class ProviderResponseError extends UploadkitError {
+  override name = "ProviderResponseError";
+  /** "fanvue", "ofauth", "record360" or "flowkiwi". */
+  readonly provider: string;
+  /** The call whose answer is wrong, e.g. "POST /media/uploads". */
+  readonly operation: string;
+  /** The field that is wrong, e.g. "presigned_urls[3]". */
+  readonly field: string;
+  constructor(message: string, options: { provider: string; operation: string; field: string; code?: string | undefined }) {
+    super(message, { code: options.code ?? "PROVIDER_RESPONSE_INVALID" });
+    this.provider = options.provider;
+    this.operation = options.operation;
+    this.field = options.field;
+  }
+}
+
 /** A checkpoint could not be read, written or used. */
 export class CheckpointError extends UploadkitError {
   override name = "CheckpointError";

@@ -4,7 +4,9 @@
 export { type ApiFetchOptions, createApiFetch } from "./api/api-fetch.js";
 export { type ApiClientOptions, createApiClient, createClientTransport } from "./api/create-api-client.js";
 export { apiErrorFromResponse } from "./api/parse-api-error.js";
+export { assertPathSegment } from "./api/path-params.js";
 export { ResumableSession } from "./checkpoint/resumable-session.js";
+export { answerChecks, checkpointChecks } from "./engine/answer-checks.js";
 export { runUpload, type UploadResult } from "./engine/run-upload.js";
 export type { FlowContext, SingleRequest, Transfer, UploadAdapter } from "./engine/upload-adapter.js";
 export { assertCommonOptions, assertSupported } from "./engine/upload-options.js";
@@ -23,6 +25,7 @@ export {
   serverRequestedDelay,
   sleep,
 } from "./retry-policy.js";
+export { digestSource } from "./sources/digest-source.js";
 export { mayRepeat } from "./transport/retry-rules.js";
 export {
   type BodyRequest,

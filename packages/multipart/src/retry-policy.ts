@@ -1,4 +1,4 @@
-import { AbortError } from "./errors.js";
+import { AbortError, InputError } from "./errors.js";
 
 export interface RetryOptions {
   /** Attempts per part or API call, first one included. Default 4. */
@@ -24,7 +24,9 @@ export function resolveRetry(options: RetryOptions | undefined): ResolvedRetryOp
   const resolved = { ...DEFAULT_RETRY, ...options };
   for (const [name, value] of Object.entries(resolved)) {
     if (!Number.isFinite(value) || value < 0 || (name === "maxAttempts" && (value < 1 || !Number.isInteger(value)))) {
-      throw new RangeError(`retry.${name} must be ${name === "maxAttempts" ? "a whole number ≥ 1" : "≥ 0"}, got ${value}`);
+      throw new InputError(`retry.${name} must be ${name === "maxAttempts" ? "a whole number ≥ 1" : "≥ 0"}, got ${value}.`, {
+        code: "INPUT_INVALID_NUMBER",
+      });
     }
   }
   return resolved;

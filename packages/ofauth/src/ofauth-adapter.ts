@@ -1,6 +1,6 @@
 import type { CommonUploadOptions, Part, UploadSource } from "@uploadkit/multipart";
-import { InputError, UploadkitError, unwrap, unwrapWithResponse } from "@uploadkit/multipart";
-import { ByteMeter, throwIfAborted, type UploadAdapter } from "@uploadkit/multipart/internal";
+import { UploadkitError, unwrap, unwrapWithResponse } from "@uploadkit/multipart";
+import { checkpointChecks, digestSource, type UploadAdapter } from "@uploadkit/multipart/internal";
 import type { Client } from "openapi-fetch";
 import type { components, paths } from "./generated/openapi.js";
 import { planFromInit } from "./upload-plan.js";
@@ -37,7 +37,7 @@ export function ofauthAdapter(
   const uploadsUrl = `${apiOrigin.replace(/\/+$/, "")}/v2/access/uploads`;
   /** The vault's media with these bytes (OFAuth matches MD5 and size), if any. */
   const vaultCheck = async (source: UploadSource, signal: AbortSignal | undefined) => {
-    const etag = await md5Of(source, signal);
+    const etag = await digestSource(source, "md5", signal, { name: "skipIfExists", code: "INPUT_SKIP_IF_EXISTS_STREAM" });
     const check = await unwrap(api.POST("/v2/access/uploads/check", { body: { etag, size: source.size }, signal }));
     return check.exists && check.media ? check.media : undefined;
   };
@@ -46,6 +46,23 @@ export function ofauthAdapter(
     unsupported: {
       partSize: "OFAuth plans the parts itself.",
       partCount: "OFAuth plans the parts itself.",
+    },
+    checkSession(session, where) {
+      const check = checkpointChecks(where);
+      check.string(session.mediaUploadId, "mediaUploadId");
+      if (typeof session.single !== "boolean") check.fail("single", "a value that is not true or false");
+      if (!Array.isArray(session.parts) || session.parts.length === 0) check.fail("parts", "no part plan");
+      for (const [index, part] of session.parts.entries()) {
+        check.integer(part?.partNumber, `parts[${index}].partNumber`, 1, 10_000);
+        check.integer(part?.start, `parts[${index}].start`, 0, Number.MAX_SAFE_INTEGER);
+        check.integer(part?.size, `parts[${index}].size`, 1, Number.MAX_SAFE_INTEGER);
+        if (part.end !== part.start + part.size) check.fail(`parts[${index}].end`, "an end that does not match start + size");
+      }
+      for (const [partNumber, url] of Object.entries(session.urls ?? {})) {
+        if (new URL(check.httpUrl(url, `urls.${partNumber}`)).origin !== new URL(apiOrigin).origin) {
+          check.fail(`urls.${partNumber}`, "a URL outside the API origin (part uploads carry your API key)");
+        }
+      }
     },
     async preflight({ source, options, signal }) {
       if (!options.skipIfExists) return undefined;
@@ -136,21 +153,4 @@ function assertApiOrigin(url: string, apiOrigin: string): void {
       { code: "OFAUTH_PART_URL_FOREIGN_ORIGIN" },
     );
   }
-}
-
-/** The file's MD5 (the ETag OFAuth's vault check matches), read once; streams cannot be read twice. */
-async function md5Of(source: UploadSource, signal: AbortSignal | undefined): Promise<string> {
-  if (source.kind === "stream") {
-    throw new InputError("skipIfExists needs an input that can be read twice (a path, bytes or a Blob), not a stream.", {
-      code: "INPUT_SKIP_IF_EXISTS_STREAM",
-    });
-  }
-  const meter = new ByteMeter(["md5"], undefined, { bytes: source.size, description: source.description });
-  const bytes = source.stream();
-  try {
-    for await (const _ of bytes.pipe(meter)) throwIfAborted(signal);
-  } finally {
-    bytes.destroy();
-  }
-  return meter.digest("md5") as string;
 }

@@ -1,10 +1,10 @@
 import type { CommonUploadOptions, PartPlanOptions } from "@uploadkit/multipart";
-import { InputError, UploadkitError, unwrap } from "@uploadkit/multipart";
-import type { UploadAdapter } from "@uploadkit/multipart/internal";
+import { InputError, ProviderResponseError, unwrap } from "@uploadkit/multipart";
+import { answerChecks, checkpointChecks, type UploadAdapter } from "@uploadkit/multipart/internal";
 import type { Client } from "openapi-fetch";
 import { normalizeContentType, RECORD360_CONTENT_TYPES, type Record360ContentType } from "./content-types.js";
 import type { components, paths } from "./generated/openapi.js";
-import { planRecord360Parts } from "./part-plan.js";
+import { planRecord360Parts, RECORD360_PART_RULES } from "./part-plan.js";
 
 export type Record360UploadedFile = components["schemas"]["UploadedFile"];
 
@@ -35,6 +35,14 @@ export function record360Adapter(api: Client<paths>): UploadAdapter<UploadMediaO
         );
       }
     },
+    checkSession(session, where) {
+      const check = checkpointChecks(where);
+      check.string(session.fileId, "fileId");
+      check.string(session.uploadId, "uploadId");
+      const count = check.integer(session.partCount, "partCount", 1, RECORD360_PART_RULES.maxParts);
+      check.urlList(session.presignedUrls, "presignedUrls", count);
+      if (session.partSize !== undefined) check.integer(session.partSize, "partSize", 1, RECORD360_PART_RULES.maxPartSize);
+    },
     plan(source, options, resumed) {
       if (resumed) {
         return resumed.partSize === undefined
@@ -54,16 +62,18 @@ export function record360Adapter(api: Client<paths>): UploadAdapter<UploadMediaO
           signal,
         }),
       );
-      if (started.presigned_urls.length < parts.length) {
-        throw new UploadkitError(
-          `Record360 returned ${started.presigned_urls.length} presigned URLs for ${parts.length} parts (upload ${started.upload_id}); nothing was uploaded.`,
-          { code: "RECORD360_TOO_FEW_URLS" },
+      const check = answerChecks("record360", "GET /api/users/multipart_upload_start/{file_id}");
+      const uploadId = check.string(started?.upload_id, "upload_id");
+      if (Array.isArray(started.presigned_urls) && started.presigned_urls.length < parts.length) {
+        throw new ProviderResponseError(
+          `Record360 returned ${started.presigned_urls.length} presigned URLs for ${parts.length} parts (upload ${uploadId}); nothing was uploaded.`,
+          { provider: "record360", operation: "multipart_upload_start", field: "presigned_urls", code: "RECORD360_TOO_FEW_URLS" },
         );
       }
       return {
         fileId,
-        uploadId: started.upload_id,
-        presignedUrls: started.presigned_urls,
+        uploadId,
+        presignedUrls: check.urlList(started.presigned_urls, "presigned_urls", parts.length),
         partCount: parts.length,
         ...(options.partSize === undefined ? {} : { partSize: options.partSize }),
       };
@@ -71,14 +81,16 @@ export function record360Adapter(api: Client<paths>): UploadAdapter<UploadMediaO
     transfer(_context, session, parts = []) {
       return { parts, target: (part) => ({ url: session.presignedUrls[part.partNumber - 1] as string }) };
     },
-    complete({ signal }, session, etags) {
-      return unwrap(
+    async complete({ signal }, session, etags) {
+      const file = await unwrap(
         api.POST("/api/users/multipart_upload_complete/{file_id}", {
           params: { path: { file_id: session.fileId } },
           body: { upload_id: session.uploadId, parts: etags.map((p) => ({ part_number: p.partNumber, etag: p.etag })) },
           signal,
         }),
       );
+      answerChecks("record360", "POST /api/users/multipart_upload_complete/{file_id}").string(file?.id, "id");
+      return file;
     },
     idOf: (record) => record.id,
   };

@@ -1,6 +1,7 @@
 import createClient, { type Client, type Middleware } from "openapi-fetch";
 import { Transport } from "../transport/transport.js";
 import type { ApiRetryEvent, ClientTransportOptions, TransportEvent } from "../transport/transport-options.js";
+import { pathParameterGuard } from "./path-params.js";
 
 export interface ApiClientOptions extends Omit<ClientTransportOptions, "onRetry"> {
   baseUrl: string;
@@ -46,6 +47,6 @@ export function createClientTransport(options: ApiClientOptions): Transport {
 export function createApiClient<Paths extends {}>(options: ApiClientOptions): Client<Paths> {
   const transport = createClientTransport(options);
   const client = createClient<Paths>({ baseUrl: options.baseUrl.replace(/\/+$/, ""), fetch: transport.fetch });
-  client.use(recordMethod, ...(options.middleware ?? []));
+  client.use(pathParameterGuard, recordMethod, ...(options.middleware ?? []));
   return client;
 }

@@ -30,13 +30,13 @@ export function apiErrorFromResponse(
     status: response.status,
     method: method.toUpperCase(),
     path,
-    providerCode: providerCode(fields),
+    providerCode: redacted(providerCode(fields), secrets),
     providerMessage: redacted(
       fields ? providerMessage(fields) : typeof body === "string" ? summarizeErrorBody(body) : undefined,
       secrets,
     ),
-    requestId,
-    body,
+    requestId: redacted(requestId, secrets),
+    body: redactDeep(body, secrets),
     retryAfterSeconds: retryAfterMs === undefined ? undefined : Math.ceil(retryAfterMs / 1000),
   });
 }
@@ -79,6 +79,16 @@ function providerCode(fields: Record<string, unknown> | undefined): string | und
 function stringField(fields: Record<string, unknown> | undefined, name: string): string | undefined {
   const value = fields?.[name];
   return typeof value === "string" && value.length > 0 ? value : undefined;
+}
+
+/** A copy of a parsed body with every secret (and URL signature) masked in every string, at any depth. */
+function redactDeep(value: unknown, secrets: readonly string[], depth = 0): unknown {
+  if (typeof value === "string") return redactSecrets(value, secrets);
+  if (depth > 32 || value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) return value.map((item) => redactDeep(item, secrets, depth + 1));
+  return Object.fromEntries(
+    Object.entries(value).map(([key, item]) => [redactSecrets(key, secrets), redactDeep(item, secrets, depth + 1)]),
+  );
 }
 
 function redacted(text: string | undefined, secrets: readonly string[]): string | undefined {

@@ -1,4 +1,5 @@
 import { UploadkitError } from "../errors.js";
+import { secretsOf } from "../transport/response-secrets.js";
 import { methodOf } from "./create-api-client.js";
 import { apiErrorFromResponse } from "./parse-api-error.js";
 
@@ -32,6 +33,8 @@ export async function unwrapWithResponse<Data>(call: Promise<ClientResult<Data>>
     throw new UploadkitError(`The API call failed: ${(error as Error).message}`, { code: "API_CALL_FAILED", cause: error });
   }
   const { response } = result;
-  if (!response.ok || result.error !== undefined) throw apiErrorFromResponse(response, result.error, methodOf(response));
+  if (!response.ok || result.error !== undefined) {
+    throw apiErrorFromResponse(response, result.error, methodOf(response), secretsOf(response));
+  }
   return { data: result.data as Data, response };
 }

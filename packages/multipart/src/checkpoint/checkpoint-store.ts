@@ -22,4 +22,9 @@ export interface CheckpointStore {
   clear(): Promise<void>;
   /** How messages name this store (e.g. its path). */
   readonly description: string;
+  /**
+   * Optional: takes the store for one upload at a time, resolving with its release; throws a CheckpointError
+   * (code CHECKPOINT_LOCKED) while another upload holds it. The file store locks; a store without it does not.
+   */
+  lock?(): Promise<() => Promise<void>>;
 }

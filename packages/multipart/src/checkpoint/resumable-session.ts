@@ -1,9 +1,11 @@
+import { createHash } from "node:crypto";
 import { isDeepStrictEqual } from "node:util";
-import { CheckpointError, SourceChangedError } from "../errors.js";
+import { CheckpointError, SourceChangedError, throwIfAborted } from "../errors.js";
+import type { Part } from "../plan-parts.js";
 import type { SourceFingerprint, UploadSource } from "../sources/upload-source.js";
 import { type CompletedPart, type UploadPartsOptions, uploadParts } from "../upload/upload-parts.js";
 import { CHECKPOINT_VERSION, type Checkpoint, type CheckpointStore } from "./checkpoint-store.js";
-import { fileCheckpointStore } from "./file-checkpoint-store.js";
+import { fileCheckpointStore, parseCheckpoint } from "./file-checkpoint-store.js";
 
 /** A checkpoint file path, or a store of your own. */
 export type CheckpointOption = string | CheckpointStore;
@@ -19,18 +21,44 @@ export class ResumableSession<Session> {
     private readonly provider: string,
     private readonly fingerprint: SourceFingerprint | undefined,
     private checkpoint: Checkpoint<Session> | undefined,
+    private readonly unlock: (() => Promise<void>) | undefined,
   ) {}
 
-  /** Loads the checkpoint; throws SourceChangedError if it belongs to other bytes, CheckpointError if to another provider. */
+  /**
+   * Loads the checkpoint; throws SourceChangedError if it belongs to other bytes, CheckpointError if to another
+   * provider. With `{ lock: true }` it first takes the store's lock, so a second upload on the same checkpoint gets a
+   * CheckpointError (code CHECKPOINT_LOCKED); then call `release()` when the upload ends, however it ends.
+   */
   static async open<Session>(
     option: CheckpointOption | undefined,
     provider: string,
     source: UploadSource,
+    options: { lock?: boolean } = {},
   ): Promise<ResumableSession<Session>> {
-    if (option === undefined) return new ResumableSession<Session>(undefined, provider, undefined, undefined);
+    if (option === undefined) return new ResumableSession<Session>(undefined, provider, undefined, undefined, undefined);
     const store = typeof option === "string" ? fileCheckpointStore(option) : option;
-    const fingerprint = await source.fingerprint();
-    const existing = (await store.load()) as Checkpoint<Session> | undefined;
+    const unlock = options.lock ? await store.lock?.() : undefined;
+    try {
+      const fingerprint = await source.fingerprint();
+      const loaded = await store.load();
+      // Whatever the store, every field the engine reads is checked (the file store already parsed it this way).
+      const existing =
+        loaded === undefined ? undefined : (parseCheckpoint(JSON.stringify(loaded), store.description) as Checkpoint<Session>);
+      ResumableSession.assertFor(existing, store, provider, source, fingerprint);
+      return new ResumableSession(store, provider, fingerprint, existing, unlock);
+    } catch (error) {
+      await unlock?.();
+      throw error;
+    }
+  }
+
+  private static assertFor<Session>(
+    existing: Checkpoint<Session> | undefined,
+    store: CheckpointStore,
+    provider: string,
+    source: UploadSource,
+    fingerprint: SourceFingerprint,
+  ): void {
     if (existing) {
       if (existing.provider !== provider) {
         throw new CheckpointError(
@@ -45,7 +73,12 @@ export class ResumableSession<Session> {
         );
       }
     }
-    return new ResumableSession(store, provider, fingerprint, existing);
+  }
+
+  /** Lets another upload take the checkpoint. */
+  async release(): Promise<void> {
+    await this.writes;
+    await this.unlock?.();
   }
 
   /** The session to resume, if the checkpoint has one. */
@@ -86,11 +119,45 @@ export class ResumableSession<Session> {
   }
 
   /**
-   * uploadParts, resuming from this checkpoint: finished parts are skipped, each new one is recorded
-   * before it counts as done.
+   * uploadParts, resuming from this checkpoint: finished parts the source provably still holds are skipped (see
+   * `provenParts`), each new one is recorded before it counts as done.
    */
-  uploadParts(options: Omit<UploadPartsOptions, "completed" | "onPartUploaded">): Promise<CompletedPart[]> {
-    return uploadParts({ ...options, completed: this.completed, onPartUploaded: (part) => this.recordPart(part) });
+  async uploadParts(options: Omit<UploadPartsOptions, "completed" | "onPartUploaded">): Promise<CompletedPart[]> {
+    const completed = await this.provenParts(options.source, options.parts, options.signal);
+    return uploadParts({ ...options, completed, onPartUploaded: (part) => this.recordPart(part) });
+  }
+
+  /**
+   * The checkpoint's finished parts whose bytes the source still has: each is read again and its MD5 compared with
+   * the one recorded when it was sent (cheaper than sending it). A part that differs, or was recorded without an
+   * MD5, is sent again; so is every part of a stream, which cannot be read twice. Resume never stitches other bytes.
+   */
+  private async provenParts(source: UploadSource, parts: Part[], signal: AbortSignal | undefined): Promise<CompletedPart[]> {
+    const recorded = this.checkpoint?.parts ?? [];
+    const planned = new Map(parts.map((part) => [part.partNumber, part]));
+    for (const done of recorded) {
+      if (!planned.has(done.partNumber)) {
+        throw new CheckpointError(
+          `The checkpoint ${this.store?.description} records part ${done.partNumber}, which is not in the plan of ${parts.length} parts; delete it to start over.`,
+          { code: "CHECKPOINT_CORRUPT" },
+        );
+      }
+    }
+    if (source.kind === "stream") return [];
+    const proven: CompletedPart[] = [];
+    for (const done of recorded) {
+      throwIfAborted(signal);
+      if (!done.md5) continue;
+      const body = await source.partBody(planned.get(done.partNumber) as Part);
+      const hash = createHash("md5");
+      try {
+        for await (const chunk of body.open()) hash.update(chunk as Buffer);
+      } finally {
+        body.release();
+      }
+      if (hash.digest("hex") === done.md5) proven.push(done);
+    }
+    return proven;
   }
 
   async clear(): Promise<void> {

@@ -39,39 +39,46 @@ export async function runUpload<Options extends CommonUploadOptions, Session, Re
     });
     adapter.validate?.(source, options);
     const context: FlowContext<Options> = { source, options, signal };
-    const resumable = await ResumableSession.open<Session>(options.checkpoint, adapter.provider, source);
-    const resumed = resumable.session;
-    if (resumed !== undefined) adapter.checkResume?.(resumed, options);
-    const planned = adapter.plan?.(source, options, resumed);
-    throwIfAborted(signal);
-
-    if (resumed === undefined && adapter.preflight) {
-      const settled = await adapter.preflight(context);
-      if (settled !== undefined) return withCore(adapter, source, settled, undefined);
-    }
-    const session = resumed ?? (await resumable.start((await adapter.create?.(context, planned)) as Session));
-    const transfer = adapter.transfer(context, session, planned);
-    let record: Result;
-    if ("single" in transfer) {
-      record = await sendSingle(transport, source, transfer.single, options);
-    } else {
-      const etags = await resumable.uploadParts({
-        source,
-        parts: transfer.parts,
-        target: transfer.target,
-        checksum: transfer.checksum,
-        concurrency: options.concurrency,
-        signal,
-        onProgress: options.onProgress,
-        transport,
-      });
+    const resumable = await ResumableSession.open<Session>(options.checkpoint, adapter.provider, source, { lock: true });
+    try {
+      const resumed = resumable.session;
+      if (resumed !== undefined) {
+        adapter.checkSession?.(resumed, describeCheckpoint(options.checkpoint));
+        adapter.checkResume?.(resumed, options);
+      }
+      const planned = adapter.plan?.(source, options, resumed);
       throwIfAborted(signal);
-      if (!adapter.complete) throw new TypeError(`${adapter.provider}: a multipart transfer needs complete()`);
-      record = await adapter.complete(context, session, etags);
+
+      if (resumed === undefined && adapter.preflight) {
+        const settled = await adapter.preflight(context);
+        if (settled !== undefined) return withCore(adapter, source, settled, undefined);
+      }
+      const session = resumed ?? (await resumable.start((await adapter.create?.(context, planned)) as Session));
+      const transfer = adapter.transfer(context, session, planned);
+      let record: Result;
+      if ("single" in transfer) {
+        record = await sendSingle(transport, source, transfer.single, options);
+      } else {
+        const etags = await resumable.uploadParts({
+          source,
+          parts: transfer.parts,
+          target: transfer.target,
+          checksum: transfer.checksum,
+          concurrency: options.concurrency,
+          signal,
+          onProgress: options.onProgress,
+          transport,
+        });
+        throwIfAborted(signal);
+        if (!adapter.complete) throw new TypeError(`${adapter.provider}: a multipart transfer needs complete()`);
+        record = await adapter.complete(context, session, etags);
+      }
+      await resumable.clear();
+      if (adapter.finish) record = await adapter.finish(context, session, record);
+      return withCore(adapter, source, record, session);
+    } finally {
+      await resumable.release();
     }
-    await resumable.clear();
-    if (adapter.finish) record = await adapter.finish(context, session, record);
-    return withCore(adapter, source, record, session);
   });
 }
 
@@ -105,6 +112,10 @@ async function sendSingle<Result>(
   });
   progress.partDone();
   return record;
+}
+
+function describeCheckpoint(option: CommonUploadOptions["checkpoint"]): string {
+  return typeof option === "string" ? option : (option?.description ?? "");
 }
 
 function withCore<Options extends CommonUploadOptions, Session, Result extends object>(

@@ -48,6 +48,8 @@ export interface UploadAdapter<Options extends CommonUploadOptions, Session, Res
   readonly rejectEmpty?: boolean | undefined;
   /** Checks options against the opened source; throws an InputError. */
   validate?(source: UploadSource, options: Options): void;
+  /** Checks every field of a checkpointed session (see `checkpointChecks`); throws a CheckpointError. */
+  checkSession?(session: Session, description: string): void;
   /** Refuses a checkpointed session these options contradict. */
   checkResume?(session: Session, options: Options): void;
   /** The client's part plan (omit when the provider plans). `resumed`: the checkpointed session. */

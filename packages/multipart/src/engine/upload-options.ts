@@ -1,5 +1,6 @@
 import type { CheckpointOption } from "../checkpoint/resumable-session.js";
 import { InputError } from "../errors.js";
+import { assertMimeType } from "../sources/mime-type.js";
 import type { TransportEvent } from "../transport/transport-options.js";
 import type { ProgressListener } from "../upload/progress.js";
 
@@ -43,9 +44,6 @@ export interface UploadResultCore {
   contentType: string;
 }
 
-/** `type/subtype` of RFC 9110 tokens, then optional parameters of printable ASCII: no line breaks, ever. */
-const MIME_TYPE = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+\/[!#$%&'*+.^_`|~0-9A-Za-z-]+([ \t]*;[ -~]*)?$/;
-
 /** Checks the common options' values before anything is opened or sent. */
 export function assertCommonOptions(options: CommonUploadOptions & PartPlanOptions): void {
   wholeNumber("concurrency", options.concurrency);
@@ -59,11 +57,7 @@ export function assertCommonOptions(options: CommonUploadOptions & PartPlanOptio
       });
     }
   }
-  if (options.contentType !== undefined && !MIME_TYPE.test(options.contentType)) {
-    throw new InputError(`contentType must be a MIME type such as video/mp4, got ${JSON.stringify(options.contentType)}.`, {
-      code: "INPUT_CONTENT_TYPE",
-    });
-  }
+  if (options.contentType !== undefined) assertMimeType(options.contentType);
   for (const name of ["onProgress", "onRetry"] as const) {
     if (options[name] !== undefined && typeof options[name] !== "function") {
       throw new InputError(`${name} must be a function.`, { code: "INPUT_INVALID" });

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { Readable, type Transform } from "node:stream";
+import { assertMimeType } from "../sources/mime-type.js";
 import type { UploadSource } from "../sources/upload-source.js";
 
 export interface MultipartFormBody {
@@ -33,6 +34,7 @@ export function createMultipartFormBody(options: MultipartFormOptions): Multipar
   const boundary = `----uploadkit${randomBytes(16).toString("hex")}`;
   const filename = options.filename ?? options.source.filename;
   const fileType = options.contentType ?? options.source.contentType;
+  assertMimeType(fileType);
   const textParts = Object.entries(options.fields ?? {})
     .map(([name, value]) => `--${boundary}\r\nContent-Disposition: form-data; name="${escapeQuoted(name)}"\r\n\r\n${value}\r\n`)
     .join("");
@@ -56,7 +58,12 @@ export function createMultipartFormBody(options: MultipartFormOptions): Multipar
   };
 }
 
-/** Quotes and line breaks in field and file names are percent-encoded, as browsers do. */
+/** Quotes, line breaks and every other control character in field and file names are percent-encoded, as browsers do. */
 function escapeQuoted(value: string): string {
-  return value.replace(/"/g, "%22").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+  let escaped = "";
+  for (const char of value) {
+    const code = char.charCodeAt(0);
+    escaped += char === '"' || code < 0x20 || code === 0x7f ? `%${code.toString(16).toUpperCase().padStart(2, "0")}` : char;
+  }
+  return escaped;
 }

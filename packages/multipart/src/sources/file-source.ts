@@ -41,8 +41,7 @@ class FileSource implements UploadSource {
     return {
       open: () => {
         if (part.size === 0) return Readable.from([]);
-        const range = createReadStream(this.path, { start: part.start, end: part.end - 1, highWaterMark: 256 * 1024 });
-        return range.pipe(new ExactLength(part.size, this.description));
+        return exactRange(this.path, part.start, part.end, this.description);
       },
       release: () => {},
     };
@@ -50,9 +49,7 @@ class FileSource implements UploadSource {
 
   stream(): Readable {
     if (this.size === 0) return Readable.from([]);
-    return createReadStream(this.path, { start: 0, end: this.size - 1, highWaterMark: 256 * 1024 }).pipe(
-      new ExactLength(this.size, this.description),
-    );
+    return exactRange(this.path, 0, this.size, this.description);
   }
 
   async fingerprint(): Promise<SourceFingerprint> {
@@ -77,6 +74,15 @@ class FileSource implements UploadSource {
       );
     }
   }
+}
+
+/** Bytes [start, end) of the file; a read error or a file that shrank errors the returned stream (never unhandled). */
+function exactRange(path: string, start: number, end: number, description: string): Readable {
+  const range = createReadStream(path, { start, end: end - 1, highWaterMark: 256 * 1024 });
+  const exact = new ExactLength(end - start, description);
+  range.on("error", (error) => exact.destroy(error));
+  exact.on("close", () => range.destroy());
+  return range.pipe(exact);
 }
 
 /** Fails the part if the file gives fewer bytes than planned (it shrank while uploading). */

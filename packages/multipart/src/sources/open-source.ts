@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import { InputError } from "../errors.js";
 import { defaultFilename, detectContentType, SNIFF_BYTES } from "./content-type.js";
 import { openFileSource } from "./file-source.js";
+import { assertMimeType } from "./mime-type.js";
 import { RandomAccessSource } from "./random-access-source.js";
 import { type StreamInput, StreamSource } from "./stream-source.js";
 import type { UploadSource } from "./upload-source.js";
@@ -36,6 +37,8 @@ export async function openSource(input: SourceInput, options: OpenSourceOptions 
 }
 
 async function open(input: SourceInput, options: OpenSourceOptions): Promise<UploadSource> {
+  if (options.contentType !== undefined) assertMimeType(options.contentType);
+  if (isStreamInput(input) && input.contentType !== undefined) assertMimeType(input.contentType, "the stream's contentType");
   if (typeof input === "string") {
     if (input.length === 0) throw new InputError("The file path is empty.", { code: "INPUT_INVALID" });
     return openFileSource(input.startsWith("file:") ? fileUrlToPath(input) : input, options);

@@ -35,6 +35,12 @@ export interface ClientTransportOptions {
   stallTimeoutMs?: number;
   /** Called before each retry of a part (`partNumber`) or an API call (`method`, `path`): for logs and metrics. */
   onRetry?: (event: TransportEvent) => void;
+  /**
+   * Compare each part's plain-MD5 ETag with the MD5 of the bytes sent; a mismatch is retried, then an
+   * IntegrityError. Stores whose ETags are not MD5s (SSE-KMS, SSE-C) are detected and skipped with a warning.
+   * Default true.
+   */
+  checksum?: boolean;
   /** A fetch implementation: when given, every request (API calls and uploads) goes through it. */
   fetch?: typeof fetch;
   /** The undici dispatcher for uploads (and for API calls when no `fetch` is given). Default: one shared keep-alive Agent. */

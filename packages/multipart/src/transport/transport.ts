@@ -19,6 +19,7 @@ import { nextDelay, type ResolvedRetryOptions, resolveRetry, serverRequestedDela
 import type { PartResponse, PartTarget, TargetContext } from "../upload/part-target.js";
 import { VERSION } from "../version.js";
 import { type HttpAnswer, httpAttempt } from "./http-attempt.js";
+import { rememberSecrets } from "./response-secrets.js";
 import { type AttemptFailure, isIdempotentMethod, mayRepeat, networkCode } from "./retry-rules.js";
 import {
   type ClientTransportOptions,
@@ -122,6 +123,9 @@ export class Transport {
   private readonly userAgent: string;
   private readonly maxResponseBytes: number;
   private readonly config: TransportConfig;
+  /** Compare part ETags with the MD5 of the bytes sent (client option `checksum`, default true). */
+  readonly checksum: boolean;
+  private readonly warned = new Set<string>();
 
   constructor(config: TransportConfig = {}) {
     this.config = config;
@@ -133,11 +137,22 @@ export class Transport {
     this.apiHeaders = config.headers ?? {};
     this.userAgent = `${config.userAgent ? `${config.userAgent} ` : ""}uploadkit/${VERSION}`;
     this.maxResponseBytes = config.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    this.checksum = config.checksum ?? true;
   }
 
-  /** Every secret this transport knows, for redaction. */
+  /** A warning about this transport's uploads, once per kind (a Node process warning, so it can be listened for). */
+  warnOnce(code: string, message: string): void {
+    if (this.warned.has(code)) return;
+    this.warned.add(code);
+    process.emitWarning(message, { code });
+  }
+
+  /** Every secret this transport knows, for redaction: header values, and the token inside `<scheme> <token>`. */
   get secrets(): string[] {
-    return Object.values(this.credentials);
+    return Object.values(this.credentials).flatMap((value) => {
+      const token = /^\S+ (\S+)$/.exec(value)?.[1];
+      return token ? [value, token] : [value];
+    });
   }
 
   /** The dispatcher body uploads run on. */
@@ -204,7 +219,7 @@ export class Transport {
         continue;
       }
       deadline.clear();
-      if (response.ok) return rebuilt(response, text ?? "");
+      if (response.ok) return rememberSecrets(rebuilt(response, text ?? ""), this.secrets);
       const status = response.status;
       if (text === undefined) {
         if (!last) {
@@ -218,7 +233,7 @@ export class Transport {
         }
         text = await readBody(response, ERROR_BODY_LIMIT, false);
       }
-      return rebuilt(response, text);
+      return rememberSecrets(rebuilt(response, text), this.secrets);
     }
   };
 
@@ -242,7 +257,7 @@ export class Transport {
       }
       let allowed = result.retryable !== false && (result.integrity !== undefined || mayRepeat(result.failure, repeatable));
       const ambiguous = !allowed && result.retryable !== false && !repeatable && mayRepeat(result.failure, true);
-      if (ambiguous && request.settle && attempt < this.retry.maxAttempts) {
+      if (ambiguous && request.settle && request.body.reopenable !== false && attempt < this.retry.maxAttempts) {
         const settled = await request.settle();
         if (settled !== "resend") return settled.value;
         allowed = true;

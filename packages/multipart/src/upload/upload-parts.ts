@@ -1,5 +1,6 @@
 import type { Dispatcher } from "undici";
 import { InputError, throwIfAborted, UploadkitError } from "../errors.js";
+import { summarizeErrorBody } from "../http/read-bounded.js";
 import type { Part } from "../plan-parts.js";
 import type { RetryOptions } from "../retry-policy.js";
 import type { UploadSource } from "../sources/upload-source.js";
@@ -14,6 +15,8 @@ export { DEFAULT_STALL_TIMEOUT_MS };
 export interface CompletedPart {
   partNumber: number;
   etag: string;
+  /** MD5 (hex) of the bytes sent, recorded so a resume can prove the source still has them. */
+  md5?: string | undefined;
 }
 
 export interface UploadPartsOptions {
@@ -30,7 +33,10 @@ export interface UploadPartsOptions {
   /** Awaited after each part is stored, before it counts as done (write the checkpoint here). */
   onPartUploaded?: ((part: CompletedPart) => void | Promise<void>) | undefined;
   onRetry?: ((event: RetryEvent) => void) | undefined;
-  /** Compare plain-MD5 ETags with the MD5 of the bytes sent. Default true. */
+  /**
+   * Compare plain-MD5 ETags with the MD5 of the bytes sent. Default: the transport's `checksum`, else true. Stores
+   * whose ETags are not MD5s (SSE-KMS, SSE-C: told by their headers) and weak ETags are not compared; a warning says so.
+   */
   checksum?: boolean | undefined;
   /** A part with no bytes moving for this long is aborted and retried. Default 30 s. */
   stallTimeoutMs?: number | undefined;
@@ -67,9 +73,11 @@ export async function uploadParts(options: UploadPartsOptions): Promise<Complete
       apiOrigin: options.credentialOrigin,
       dispatcher: options.dispatcher,
     });
-  const checksum = options.checksum ?? true;
+  const checksum = options.checksum ?? transport.checksum;
+  const recordDigest = checksum || options.onPartUploaded !== undefined;
   const planned = new Map(parts.map((part) => [part.partNumber, part]));
   const etags = new Map<number, string>();
+  const digests = new Map<number, string>();
   for (const done of options.completed ?? []) {
     if (!planned.has(done.partNumber)) {
       throw new InputError(`Completed part ${done.partNumber} is not in the plan of ${parts.length} parts.`, {
@@ -77,6 +85,7 @@ export async function uploadParts(options: UploadPartsOptions): Promise<Complete
       });
     }
     etags.set(done.partNumber, done.etag);
+    if (done.md5) digests.set(done.partNumber, done.md5);
   }
   throwIfAborted(options.signal);
 
@@ -100,7 +109,7 @@ export async function uploadParts(options: UploadPartsOptions): Promise<Complete
     const body = await source.partBody(part);
     try {
       let readEtag: PartTarget["readEtag"];
-      const etag = await transport.send({
+      const { etag, md5 } = await transport.send({
         label: { partNumber: part.partNumber },
         target: async (context) => {
           const target = await options.target(part, context);
@@ -108,15 +117,16 @@ export async function uploadParts(options: UploadPartsOptions): Promise<Complete
           return target;
         },
         body: { size: part.size, description: source.description, open: () => body.open() },
-        digests: checksum ? ["md5"] : [],
+        digests: recordDigest ? ["md5"] : [],
         repeatable: true,
-        accept: (answer) => etagVerdict(answer, readEtag),
+        accept: (answer) => etagVerdict(answer, readEtag, checksum, transport),
         progress,
         signal: controller.signal,
       });
       throwIfAborted(controller.signal);
       etags.set(part.partNumber, etag);
-      await options.onPartUploaded?.({ partNumber: part.partNumber, etag });
+      if (md5) digests.set(part.partNumber, md5);
+      await options.onPartUploaded?.({ partNumber: part.partNumber, etag, md5 });
       progress.partDone();
     } finally {
       body.release();
@@ -150,11 +160,26 @@ export async function uploadParts(options: UploadPartsOptions): Promise<Complete
       code: "PARTS_MISSING",
     });
   }
-  return parts.map((part) => ({ partNumber: part.partNumber, etag: etags.get(part.partNumber) as string }));
+  return parts.map((part) => {
+    const md5 = digests.get(part.partNumber);
+    return { partNumber: part.partNumber, etag: etags.get(part.partNumber) as string, ...(md5 ? { md5 } : {}) };
+  });
 }
 
-/** A part's ETag from its answer, compared with the MD5 of the bytes sent when it is a plain MD5. */
-function etagVerdict(answer: SentAnswer, readEtag: PartTarget["readEtag"]): Verdict<string> {
+/**
+ * A part's ETag from its answer. A plain-MD5 ETag is compared with the MD5 of the bytes sent, unless the store says
+ * its ETags are not MD5s (SSE-KMS, SSE-C) or the ETag is weak: those are accepted unverified, with a warning. A 200
+ * that carries an S3 `<Error>` body is a failed attempt named by its S3 code.
+ */
+function etagVerdict(
+  answer: SentAnswer,
+  readEtag: PartTarget["readEtag"],
+  checksum: boolean,
+  transport: Transport,
+): Verdict<{ etag: string; md5: string | undefined }> {
+  const md5 = answer.digest("md5");
+  const s3Error = /<Error>[\s\S]*<\/Error>/.test(answer.body) ? summarizeErrorBody(answer.body) : undefined;
+  if (s3Error) return { retry: `the store answered 200 with an S3 error (${s3Error})` };
   const header = answer.headers.etag;
   const etag = readEtag?.(answer) ?? (Array.isArray(header) ? header[0] : header);
   if (!etag) {
@@ -162,10 +187,22 @@ function etagVerdict(answer: SentAnswer, readEtag: PartTarget["readEtag"]): Verd
       fail: "the part was accepted but the response carries no ETag (for browser uploads, the bucket's CORS rules must expose ETag)",
     };
   }
-  const plain = PLAIN_MD5_ETAG.exec(etag)?.[1]?.toLowerCase();
-  const computed = answer.digest("md5");
-  if (plain && computed && plain !== computed) {
-    return { retry: "the stored part's ETag is not the MD5 of the bytes sent", integrity: { expected: computed, actual: plain } };
+  if (!checksum || md5 === undefined) return { value: { etag, md5 } };
+  if (etag.startsWith("W/")) {
+    transport.warnOnce("UPLOADKIT_WEAK_ETAG", "The store answered a part with a weak ETag; such parts are not verified by MD5.");
+    return { value: { etag, md5 } };
   }
-  return { value: etag };
+  const encryption = String(answer.headers["x-amz-server-side-encryption"] ?? "").toLowerCase();
+  if (encryption.startsWith("aws:kms") || answer.headers["x-amz-server-side-encryption-customer-algorithm"] !== undefined) {
+    transport.warnOnce(
+      "UPLOADKIT_ETAG_NOT_MD5",
+      "The store encrypts with SSE-KMS or SSE-C, so its ETags are not MD5s: parts are not verified by MD5 (set checksum: false to silence this).",
+    );
+    return { value: { etag, md5 } };
+  }
+  const plain = PLAIN_MD5_ETAG.exec(etag)?.[1]?.toLowerCase();
+  if (plain && plain !== md5) {
+    return { retry: "the stored part's ETag is not the MD5 of the bytes sent", integrity: { expected: md5, actual: plain } };
+  }
+  return { value: { etag, md5 } };
 }
