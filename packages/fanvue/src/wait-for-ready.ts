@@ -44,8 +44,8 @@ export async function waitForReady<Media extends { status: string }>(
 }
 
 function positive(name: string, value: number): number {
-  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
-    throw new InputError(`${name} must be a number of milliseconds > 0, got ${value}.`, { code: "INPUT_INVALID_NUMBER" });
+  if (typeof value !== "number" || !Number.isSafeInteger(value) || value <= 0) {
+    throw new InputError(`${name} must be a whole number of milliseconds ≥ 1, got ${value}.`, { code: "INPUT_INVALID_NUMBER" });
   }
   return value;
 }

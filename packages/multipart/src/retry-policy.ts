@@ -23,10 +23,13 @@ export const DEFAULT_RETRY: ResolvedRetryOptions = {
 export function resolveRetry(options: RetryOptions | undefined): ResolvedRetryOptions {
   const resolved = { ...DEFAULT_RETRY, ...options };
   for (const [name, value] of Object.entries(resolved)) {
-    if (!Number.isFinite(value) || value < 0 || (name === "maxAttempts" && (value < 1 || !Number.isInteger(value)))) {
-      throw new InputError(`retry.${name} must be ${name === "maxAttempts" ? "a whole number ≥ 1" : "≥ 0"}, got ${value}.`, {
-        code: "INPUT_INVALID_NUMBER",
-      });
+    if (!Number.isSafeInteger(value) || value < 0 || (name === "maxAttempts" && value < 1)) {
+      throw new InputError(
+        `retry.${name} must be ${name === "maxAttempts" ? "a whole number ≥ 1" : "a whole number ≥ 0"}, got ${value}.`,
+        {
+          code: "INPUT_INVALID_NUMBER",
+        },
+      );
     }
   }
   return resolved;

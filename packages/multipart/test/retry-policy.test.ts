@@ -30,6 +30,7 @@ describe("retry policy", () => {
 
   it("refuses nonsensical options with a clear message", () => {
     expect(() => resolveRetry({ maxAttempts: 0 })).toThrow(/retry.maxAttempts must be a whole number ≥ 1, got 0/);
-    expect(() => resolveRetry({ baseDelayMs: -1 })).toThrow(/retry.baseDelayMs must be ≥ 0/);
+    expect(() => resolveRetry({ baseDelayMs: -1 })).toThrow(/retry.baseDelayMs must be a whole number ≥ 0/);
+    expect(() => resolveRetry({ maxDelayMs: 1.5 })).toThrow(/retry.maxDelayMs must be a whole number ≥ 0, got 1.5/);
   });
 });

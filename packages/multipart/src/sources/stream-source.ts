@@ -49,7 +49,7 @@ export class StreamSource implements UploadSource {
     const headParts: Buffer[] = [];
     let length = 0;
     while (length < Math.min(SNIFF_BYTES, input.size)) {
-      const next = await chunks.next();
+      const next = await nextChunk(chunks, options.description);
       if (next.done) break;
       headParts.push(Buffer.from(next.value));
       length += next.value.length;
@@ -99,7 +99,7 @@ export class StreamSource implements UploadSource {
     let length = 0;
     while (length < count) {
       if (this.carry.length === 0) {
-        const next = await this.chunks.next();
+        const next = await nextChunk(this.chunks, this.description);
         if (next.done) {
           const got = this.position + length;
           throw new InputError(`The ${this.description} ended after ${got} bytes, but its declared size is ${this.size} bytes.`, {
@@ -144,12 +144,24 @@ export class StreamSource implements UploadSource {
     await this.skip(this.size - this.position);
     let extra = this.carry.length;
     while (extra === 0) {
-      const next = await this.chunks.next();
+      const next = await nextChunk(this.chunks, this.description);
       if (next.done) return;
       extra += next.value.length;
     }
     throw new InputError(`The ${this.description} has more bytes than its declared size of ${this.size} bytes.`, {
       code: "INPUT_STREAM_TOO_LONG",
+    });
+  }
+}
+
+/** The stream's next chunk; a stream that errors is an InputError naming it (the stream's error is its cause). */
+async function nextChunk(chunks: AsyncIterator<Uint8Array>, description: string): Promise<IteratorResult<Uint8Array>> {
+  try {
+    return await chunks.next();
+  } catch (error) {
+    throw new InputError(`Reading the ${description} failed: ${(error as Error)?.message ?? String(error)}`, {
+      code: "SOURCE_READ_FAILED",
+      cause: error,
     });
   }
 }

@@ -357,7 +357,13 @@ export class Transport {
     // Only errors the source raises itself (a file that shrank, a short stream) end the upload; a connection
     // reset destroys the body from the other side and is retried like any network error.
     bytes.on("error", (error) => {
-      sourceError ??= error;
+      sourceError ??=
+        error instanceof UploadkitError
+          ? error
+          : new InputError(`Reading the ${body.description} failed: ${error.message}`, {
+              code: "SOURCE_READ_FAILED",
+              cause: error,
+            });
       meter.destroy(error);
     });
     bytes.pipe(meter);
@@ -507,8 +513,8 @@ function throwIfAborted(signal: AbortSignal | undefined): void {
 
 function positiveMs(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
-  if (!Number.isFinite(value) || value <= 0) {
-    throw new InputError(`${name} must be a number of milliseconds > 0, got ${value}.`, { code: "INPUT_INVALID_NUMBER" });
+  if (!Number.isSafeInteger(value) || value <= 0) {
+    throw new InputError(`${name} must be a whole number of milliseconds ≥ 1, got ${value}.`, { code: "INPUT_INVALID_NUMBER" });
   }
   return value;
 }

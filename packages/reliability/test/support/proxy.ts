@@ -10,8 +10,11 @@ export interface Canned {
 export interface ProxyOptions {
   /** The server requests are forwarded to. */
   target: string;
-  /** Answer this request here instead of forwarding it (undefined: forward). "hang" never answers. */
-  intercept?: (req: IncomingMessage, count: number) => Canned | "hang" | undefined;
+  /**
+   * Answer this request here instead of forwarding it (undefined: forward). "hang" never answers; "cut" forwards it
+   * and drops the connection once the answer's head has arrived (the server acted, the client never hears how).
+   */
+  intercept?: (req: IncomingMessage, count: number) => Canned | "hang" | "cut" | undefined;
   /** Rewrites a forwarded JSON response body. */
   rewriteJson?: (path: string, body: Record<string, unknown>) => Record<string, unknown>;
   /** Response headers to drop. */
@@ -30,7 +33,7 @@ export async function startProxy(options: ProxyOptions): Promise<Proxy> {
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const canned = options.intercept?.(req, ++count);
     if (canned === "hang") return;
-    if (canned) {
+    if (canned && canned !== "cut") {
       req.resume();
       req.on("end", () => res.writeHead(canned.status, canned.headers ?? {}).end(canned.body ?? ""));
       return;
@@ -44,6 +47,11 @@ export async function startProxy(options: ProxyOptions): Promise<Proxy> {
         headers: { ...req.headers, host: target.host },
       },
       (response) => {
+        if (canned === "cut") {
+          response.resume();
+          res.socket?.destroy();
+          return;
+        }
         const headers = { ...response.headers };
         for (const name of options.dropHeaders ?? []) delete headers[name];
         const isJson = String(headers["content-type"] ?? "").includes("json");
