@@ -58,6 +58,7 @@ export function createProgram(io: ProgramIO): Command {
     .option("--wait", "Fanvue: wait until the media is ready")
     .option("--skip-if-exists", "OFAuth: skip files already in the vault")
     .option("--json", "print one JSON object per file instead of progress")
+    .option("--verbose", "log every API call and part attempt to stderr (secrets masked; same as UPLOADKIT_LOG=debug)")
     .option("--sandbox", "upload to a local sandbox started for this command (no account needed)")
     .option("--checkpoint-dir <dir>", "where resumable uploads keep their checkpoints", ".uploadkit")
     .option("--no-resume", "do not keep a checkpoint")

@@ -25,6 +25,14 @@ export interface UploadFlags {
   concurrency?: number;
   wait?: boolean;
   skipIfExists?: boolean;
+  verbose?: boolean;
+}
+
+/** The transport options every client gets from the flags: `--verbose` logs at debug to stderr. */
+function transportOptions(flags: UploadFlags) {
+  if (!flags.verbose) return {};
+  const write = (line: string) => process.stderr.write(`${line}\n`);
+  return { logLevel: "debug" as const, logger: { debug: write, info: write, warn: write, error: write } };
 }
 
 export interface UploadRun {
@@ -66,7 +74,12 @@ type Upload = (flags: UploadFlags, file: string, run: UploadRun) => Promise<Uplo
 const UPLOADS: Record<ProviderName, Upload> = {
   async fanvue(flags, file, run) {
     const { createFanvueClient } = await import("@uploadkit/fanvue");
-    const client = createFanvueClient({ token: flags.token as string, baseUrl: flags.baseUrl, apiVersion: flags.apiVersion });
+    const client = createFanvueClient({
+      ...transportOptions(flags),
+      token: flags.token as string,
+      baseUrl: flags.baseUrl,
+      apiVersion: flags.apiVersion,
+    });
     const result = await client.uploadMedia(file, {
       ...commonOptions(flags, run),
       name: flags.name,
@@ -79,6 +92,7 @@ const UPLOADS: Record<ProviderName, Upload> = {
   async ofauth(flags, file, run) {
     const { createOfauthClient } = await import("@uploadkit/ofauth");
     const client = createOfauthClient({
+      ...transportOptions(flags),
       apiKey: flags.apiKey as string,
       connectionId: flags.connectionId as string,
       baseUrl: flags.baseUrl,
@@ -88,13 +102,14 @@ const UPLOADS: Record<ProviderName, Upload> = {
   },
   async record360(flags, file, run) {
     const { createRecord360Client } = await import("@uploadkit/record360");
-    const client = createRecord360Client({ token: flags.token as string, baseUrl: flags.baseUrl });
+    const client = createRecord360Client({ ...transportOptions(flags), token: flags.token as string, baseUrl: flags.baseUrl });
     const result = await client.uploadMedia(file, { ...commonOptions(flags, run), fileId: flags.fileId });
     return { id: result.id, status: "completed" };
   },
   async flowkiwi(flags, file, run) {
     const { createFlowkiwiClient } = await import("@uploadkit/flowkiwi");
     const client = createFlowkiwiClient({
+      ...transportOptions(flags),
       token: flags.token as string,
       organizationId: flags.organizationId as string,
       tenant: flags.tenant,

@@ -114,6 +114,24 @@ describe("uploadkit upload", () => {
     expect(result.out).toMatch(/tty\.mp4\s+\|[█░]+\| 100% \| 3\.00\/3\.00 MiB \| [\d.]+ MiB\/s \| ETA \d+s \| parts 1\/1/);
   });
 
+  it("--verbose logs every API call and part attempt to stderr without a secret; RECORD360_BASE_URL points the provider", async () => {
+    const a = file("verbose.mp4", 11 * MiB);
+    const result = await run(
+      ["upload", "record360", a.path, "--json", "--verbose", "--content-type", "video/mp4", "--part-count", "2"],
+      {
+        RECORD360_BASE_URL: sandbox.record360.baseUrl,
+      },
+    );
+    expect(result.code).toBe(0);
+    const line = JSON.parse(result.stdout.trim());
+    expect(await stored(line.id)).toBe(sha256(a.bytes));
+    expect(result.stderr).toMatch(/\[uploadkit\] api GET .*multipart_upload_start.* → 200/);
+    expect(result.stderr).toMatch(/\[uploadkit\] part 2: PUT /);
+    expect(result.stderr).toMatch(/\[uploadkit\] api POST .*multipart_upload_complete.* → 200/);
+    expect(result.stderr).not.toContain(sandbox.record360.credentials.token);
+    expect(result.stderr).not.toMatch(/X-Amz-(Signature|Credential)=/i);
+  });
+
   it("a missing credential exits 2 and names the variable to set", async () => {
     const a = file("nocred.jpg", 10);
     const result = await run(["upload", "record360", a.path], { RECORD360_TOKEN: "" });

@@ -1,5 +1,5 @@
-import type { ClientTransportOptions, SourceInput } from "@uploadkit/multipart";
-import { createApiClient, createClientTransport, runUpload, type UploadResult } from "@uploadkit/multipart/internal";
+import type { ClientTransportOptions, CredentialSource, SourceInput } from "@uploadkit/multipart";
+import { createApiClient, createClientTransport, runUpload, type UploadResult, withScheme } from "@uploadkit/multipart/internal";
 import { providerDescriptor } from "@uploadkit/providers";
 import type { Client } from "openapi-fetch";
 import type { FanvuePaths } from "./api-paths.js";
@@ -9,8 +9,12 @@ export const FANVUE_BASE_URL = providerDescriptor("fanvue").defaultBaseUrl as st
 export const FANVUE_API_VERSION = "2025-06-26";
 
 export interface FanvueClientOptions extends ClientTransportOptions {
-  /** OAuth 2.0 access token (scopes `write:media`, `read:media`; `write:creator` for creator routes). */
-  token: string;
+  /**
+   * OAuth 2.0 access token (scopes `write:media`, `read:media`; `write:creator` for creator routes), or a function
+   * returning one — asked before each API call and once more after a 401. `fanvueOAuthToken()` is such a function
+   * that refreshes through Fanvue's token endpoint.
+   */
+  token: CredentialSource;
   /** Default https://api.fanvue.com. */
   baseUrl?: string;
   /** Sent as X-Fanvue-API-Version. Default 2025-06-26. */
@@ -35,7 +39,7 @@ export function createFanvueClient(options: FanvueClientOptions): FanvueClient {
   const transport = createClientTransport({
     ...options,
     baseUrl,
-    credentials: { Authorization: `Bearer ${options.token}` },
+    credentials: { Authorization: withScheme("Bearer", options.token) },
     headers: { "X-Fanvue-API-Version": options.apiVersion ?? FANVUE_API_VERSION },
   });
   const api = createApiClient<FanvuePaths>({ baseUrl, transport });

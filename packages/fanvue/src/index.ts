@@ -11,4 +11,5 @@ export {
 export type { FanvueMedia, FanvueMediaStatus, FanvueUpload, UploadMediaOptions } from "./fanvue-adapter.js";
 export type { components, operations, paths } from "./generated/openapi.js";
 export { FANVUE_MEDIA_TYPES, type FanvueMediaType, mediaTypeFromMime } from "./media-type.js";
+export { FANVUE_TOKEN_URL, type FanvueOAuthTokenOptions, type FanvueTokens, fanvueOAuthToken } from "./oauth-token.js";
 export type { WaitForReadyOptions } from "./wait-for-ready.js";

@@ -1,13 +1,13 @@
-import { type ClientTransportOptions, type SourceInput, unwrap } from "@uploadkit/multipart";
-import { createApiClient, createClientTransport, runUpload, type UploadResult } from "@uploadkit/multipart/internal";
+import { type ClientTransportOptions, type CredentialSource, type SourceInput, unwrap } from "@uploadkit/multipart";
+import { createApiClient, createClientTransport, runUpload, type UploadResult, withScheme } from "@uploadkit/multipart/internal";
 import type { Client } from "openapi-fetch";
 import { type FlowkiwiMedia, flowkiwiAdapter, type UploadMediaOptions } from "./flowkiwi-adapter.js";
 import type { paths } from "./generated/openapi.js";
 import { iterateMedia, listMediaPage, type MediaPage, type MediaQuery } from "./media-pages.js";
 
 export interface FlowkiwiClientOptions extends ClientTransportOptions {
-  /** OAuth 2.0 bearer token (a partner user token or an integration's token). */
-  token: string;
+  /** OAuth 2.0 bearer token (a partner user token or an integration's token), or a function returning one (asked again after a 401). */
+  token: CredentialSource;
   /** Sent as X-Flowkiwi-Organization-Id: the organisation the requests act as. */
   organizationId: string;
   /** The instance handle: https://<tenant>.product-management.flowkiwi.net. */
@@ -47,7 +47,7 @@ export function createFlowkiwiClient(options: FlowkiwiClientOptions): FlowkiwiCl
   const transport = createClientTransport({
     ...options,
     baseUrl,
-    credentials: { Authorization: `Bearer ${options.token}`, "X-Flowkiwi-Organization-Id": options.organizationId },
+    credentials: { Authorization: withScheme("Bearer", options.token), "X-Flowkiwi-Organization-Id": options.organizationId },
     headers: { Accept: "application/ld+json, application/problem+json" },
   });
   const api = createApiClient<paths>({ baseUrl, transport });

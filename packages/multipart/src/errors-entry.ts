@@ -19,5 +19,7 @@ export {
 } from "./errors.js";
 export type { RetryOptions } from "./retry-policy.js";
 export type { SourceInput } from "./sources/open-source.js";
+export type { CredentialContext, CredentialSource } from "./transport/credential-set.js";
+export type { Logger, LogLevel } from "./transport/transport-log.js";
 export type { ApiRetryEvent, RetryEvent, TransportEvent } from "./transport/transport-options.js";
 export type { ProgressListener, UploadProgress } from "./upload/progress.js";

@@ -26,6 +26,7 @@ export {
   sleep,
 } from "./retry-policy.js";
 export { digestSource } from "./sources/digest-source.js";
+export { CredentialSet, withScheme } from "./transport/credential-set.js";
 export { mayRepeat } from "./transport/retry-rules.js";
 export {
   type BodyRequest,
@@ -35,5 +36,6 @@ export {
   type TransportConfig,
   type Verdict,
 } from "./transport/transport.js";
+export { TransportLog } from "./transport/transport-log.js";
 export { withUploadScope } from "./transport/upload-scope.js";
 export { ProgressTracker } from "./upload/progress.js";

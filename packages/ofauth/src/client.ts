@@ -1,4 +1,4 @@
-import type { ClientTransportOptions, SourceInput } from "@uploadkit/multipart";
+import type { ClientTransportOptions, CredentialSource, SourceInput } from "@uploadkit/multipart";
 import { createApiClient, createClientTransport, runUpload, type UploadResult } from "@uploadkit/multipart/internal";
 import { providerDescriptor } from "@uploadkit/providers";
 import type { Client } from "openapi-fetch";
@@ -8,10 +8,10 @@ import { type OfauthUpload, ofauthAdapter, type UploadMediaOptions } from "./ofa
 export const OFAUTH_BASE_URL = providerDescriptor("ofauth").defaultBaseUrl as string;
 
 export interface OfauthClientOptions extends ClientTransportOptions {
-  /** Your OFAuth API key (sent as the `apiKey` header). */
-  apiKey: string;
-  /** The connection to act for (sent as `x-connection-id`). */
-  connectionId: string;
+  /** Your OFAuth API key (sent as the `apiKey` header), or a function returning it (asked again after a 401). */
+  apiKey: CredentialSource;
+  /** The connection to act for (sent as `x-connection-id`), or a function returning it. */
+  connectionId: CredentialSource;
   /** Default https://api.ofauth.com. */
   baseUrl?: string;
 }

@@ -1,5 +1,5 @@
-import type { ClientTransportOptions, SourceInput } from "@uploadkit/multipart";
-import { createApiClient, createClientTransport, runUpload, type UploadResult } from "@uploadkit/multipart/internal";
+import type { ClientTransportOptions, CredentialSource, SourceInput } from "@uploadkit/multipart";
+import { createApiClient, createClientTransport, runUpload, type UploadResult, withScheme } from "@uploadkit/multipart/internal";
 import { providerDescriptor } from "@uploadkit/providers";
 import type { Client } from "openapi-fetch";
 import type { paths } from "./generated/openapi.js";
@@ -8,8 +8,11 @@ import { type Record360UploadedFile, record360Adapter, type UploadMediaOptions }
 export const RECORD360_BASE_URL = providerDescriptor("record360").defaultBaseUrl as string;
 
 export interface Record360ClientOptions extends ClientTransportOptions {
-  /** The JWT from `POST /api/users/authenticate` (sent as `Authorization: Token <jwt>`). */
-  token: string;
+  /**
+   * The JWT from `POST /api/users/authenticate` (sent as `Authorization: Token <jwt>`), or a function returning one
+   * (asked before each API call and once more after a 401) — `record360SignIn()` signs in with a username and password.
+   */
+  token: CredentialSource;
   /** Default https://api.record360.com. */
   baseUrl?: string;
 }
@@ -31,7 +34,7 @@ export function createRecord360Client(options: Record360ClientOptions): Record36
   const transport = createClientTransport({
     ...options,
     baseUrl,
-    credentials: { Authorization: `Token ${options.token}` },
+    credentials: { Authorization: withScheme("Token", options.token) },
     headers: { Accept: "application/json; version=1" },
   });
   const api = createApiClient<paths>({ baseUrl, transport });

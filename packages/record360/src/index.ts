@@ -10,3 +10,4 @@ export { RECORD360_CONTENT_TYPES, type Record360ContentType } from "./content-ty
 export type { components, operations, paths } from "./generated/openapi.js";
 export { PREFERRED_MAX_PART_SIZE, RECORD360_PART_RULES } from "./part-plan.js";
 export type { Record360UploadedFile, UploadMediaOptions } from "./record360-adapter.js";
+export { type Record360SignInOptions, record360SignIn } from "./sign-in.js";

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { PROVIDER_NAMES, type ProviderName } from "@uploadkit/providers";
 import { Chaos, type ChaosCounts, type ChaosOptions } from "./chaos/chaos.js";
 import { PartLedger } from "./gateway/part-ledger.js";
@@ -41,7 +42,7 @@ export interface SandboxProvider<Credentials> {
 export interface Sandbox {
   fanvue: SandboxProvider<{ token: string; apiVersion: string; creatorUserUuid: string }>;
   ofauth: SandboxProvider<{ apiKey: string; connectionId: string }>;
-  record360: SandboxProvider<{ token: string }>;
+  record360: SandboxProvider<{ token: string; username: string; password: string }>;
   flowkiwi: SandboxProvider<{ token: string; organizationId: string; tenant: string }>;
   /** The S3-compatible store, and the gateway part URLs point at. */
   store: { endpoint: string; bucket: string; gatewayOrigin: string };
@@ -53,6 +54,11 @@ export interface Sandbox {
   objectSha256(key: string): Promise<string>;
   /** Marks a presigned URL as expired. */
   expireUrl(url: string): void;
+  /**
+   * Issues a new value for the provider's secret credential (Fanvue's, Record360's and Flowkiwi's token, OFAuth's API
+   * key): from now on the old one is refused with 401. Returns the new value, also in `sandbox.<provider>.credentials`.
+   */
+  rotateCredential(provider: ProviderName): string;
   stop(): Promise<void>;
 }
 
@@ -116,19 +122,26 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         keyOf: (id) => entry?.fake.keyOf(id),
       };
     };
-    return {
+    const endpoints = {
       fanvue: endpoint("fanvue", {
         token: settings.fanvue.token,
         apiVersion: settings.fanvue.apiVersions[0] as string,
         creatorUserUuid: settings.fanvue.creators[0] as string,
       }),
       ofauth: endpoint("ofauth", { apiKey: settings.ofauth.apiKey, connectionId: settings.ofauth.connectionId }),
-      record360: endpoint("record360", { token: settings.record360.token }),
+      record360: endpoint("record360", {
+        token: settings.record360.token,
+        username: settings.record360.username,
+        password: settings.record360.password,
+      }),
       flowkiwi: endpoint("flowkiwi", {
         token: settings.flowkiwi.token,
         organizationId: settings.flowkiwi.organizationId,
         tenant: "sandbox",
       }),
+    };
+    return {
+      ...endpoints,
       store: { endpoint: config.endpoint, bucket: config.bucket, gatewayOrigin: gateway.origin },
       requests: log.entries,
       chaos: {
@@ -139,6 +152,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       },
       objectSha256: async (key) => (await store.digests(key)).sha256,
       expireUrl: (url) => gateway.expire(url),
+      rotateCredential: (provider) => {
+        const fresh = `${provider}-rotated-${randomUUID()}`;
+        const field = provider === "ofauth" ? "apiKey" : "token";
+        (settings[provider] as unknown as Record<string, string>)[field] = fresh;
+        (endpoints[provider].credentials as Record<string, string>)[field] = fresh;
+        return fresh;
+      },
       stop: stopAll,
     };
   } catch (error) {

@@ -1,12 +1,13 @@
 import createClient, { type Client, type Middleware } from "openapi-fetch";
+import type { CredentialSource } from "../transport/credential-set.js";
 import { Transport } from "../transport/transport.js";
 import type { ApiRetryEvent, ClientTransportOptions, TransportEvent } from "../transport/transport-options.js";
 import { pathParameterGuard } from "./path-params.js";
 
 export interface ApiClientOptions extends Omit<ClientTransportOptions, "onRetry"> {
   baseUrl: string;
-  /** Credential headers, sent to `baseUrl`'s origin only. */
-  credentials?: Record<string, string> | undefined;
+  /** Credential headers (values, or functions returning them), sent to `baseUrl`'s origin only. */
+  credentials?: Record<string, CredentialSource> | undefined;
   /** Headers for every request (e.g. an API version). */
   headers?: Record<string, string> | undefined;
   onRetry?: ((event: ApiRetryEvent) => void) | ((event: TransportEvent) => void) | undefined;

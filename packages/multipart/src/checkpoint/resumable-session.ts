@@ -124,6 +124,12 @@ export class ResumableSession<Session> {
    */
   async uploadParts(options: Omit<UploadPartsOptions, "completed" | "onPartUploaded">): Promise<CompletedPart[]> {
     const completed = await this.provenParts(options.source, options.parts, options.signal);
+    const recorded = this.checkpoint?.parts.length ?? 0;
+    if (recorded > 0) {
+      options.transport?.log.info(
+        `resuming the ${this.provider} upload from ${this.store?.description}: ${completed.length} of ${recorded} finished parts verified, ${options.parts.length - completed.length} to send`,
+      );
+    }
     return uploadParts({ ...options, completed, onPartUploaded: (part) => this.recordPart(part) });
   }
 

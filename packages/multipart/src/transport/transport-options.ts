@@ -1,5 +1,6 @@
 import type { Dispatcher } from "undici";
 import type { RetryOptions } from "../retry-policy.js";
+import type { Logger, LogLevel } from "./transport-log.js";
 
 /** A part about to be sent again. */
 export interface RetryEvent {
@@ -43,6 +44,14 @@ export interface ClientTransportOptions {
   checksum?: boolean;
   /** A fetch implementation: when given, every request (API calls and uploads) goes through it. */
   fetch?: typeof fetch;
+  /**
+   * Where uploadkit logs: any object with debug/info/warn/error (`console`, pino…). Default `console`. One line per
+   * API call and per part attempt at `debug`; retries, credential refreshes and resumes at `info`; integrity checks
+   * skipped at `warn`. No credential, signature or presigned query string ever reaches a line.
+   */
+  logger?: Logger;
+  /** `debug`, `info`, `warn` (default), `error` or `off`. `UPLOADKIT_LOG=debug` in the environment sets it without code. */
+  logLevel?: LogLevel;
   /** The undici dispatcher for uploads (and for API calls when no `fetch` is given). Default: one shared keep-alive Agent. */
   dispatcher?: Dispatcher;
 }

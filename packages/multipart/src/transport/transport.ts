@@ -18,9 +18,11 @@ import { redactSecrets, redactUrl } from "../redact.js";
 import { nextDelay, type ResolvedRetryOptions, resolveRetry, serverRequestedDelay, sleep } from "../retry-policy.js";
 import type { PartResponse, PartTarget, TargetContext } from "../upload/part-target.js";
 import { VERSION } from "../version.js";
+import { CredentialSet, type CredentialSource } from "./credential-set.js";
 import { type HttpAnswer, httpAttempt } from "./http-attempt.js";
 import { rememberSecrets } from "./response-secrets.js";
 import { type AttemptFailure, isIdempotentMethod, mayRepeat, networkCode } from "./retry-rules.js";
+import { TransportLog } from "./transport-log.js";
 import {
   type ClientTransportOptions,
   DEFAULT_STALL_TIMEOUT_MS,
@@ -32,10 +34,15 @@ import { currentUploadScope } from "./upload-scope.js";
 export interface TransportConfig extends ClientTransportOptions {
   /** The provider API's origin: the only one credentials are sent to. */
   apiOrigin?: string | undefined;
-  /** Credential headers (e.g. `Authorization`), added to API requests and to targets that ask for them. */
-  credentials?: Record<string, string> | undefined;
+  /**
+   * Credential headers (e.g. `Authorization`), added to API requests and to targets that ask for them. A value may be
+   * a function (see CredentialSource): asked before each request, and once more after a 401.
+   */
+  credentials?: Record<string, CredentialSource> | undefined;
   /** Headers for every API call (e.g. an API version header). */
   headers?: Record<string, string> | undefined;
+  /** More values to mask in every message and log line (e.g. a password sent in a body). */
+  redact?: readonly string[] | undefined;
   /** Largest success body an API call may answer with. Default 16 MiB. */
   maxResponseBytes?: number | undefined;
 }
@@ -118,7 +125,9 @@ export class Transport {
   readonly timeoutMs: number;
   readonly stallTimeoutMs: number;
   readonly apiOrigin: string | undefined;
-  private readonly credentials: Record<string, string>;
+  private readonly credentials: CredentialSet;
+  /** Where the transport's debug, info and warn lines go (secrets masked). */
+  readonly log: TransportLog;
   private readonly apiHeaders: Record<string, string>;
   private readonly userAgent: string;
   private readonly maxResponseBytes: number;
@@ -133,26 +142,24 @@ export class Transport {
     this.timeoutMs = positiveMs("timeoutMs", config.timeoutMs, DEFAULT_TIMEOUT_MS);
     this.stallTimeoutMs = positiveMs("stallTimeoutMs", config.stallTimeoutMs, DEFAULT_STALL_TIMEOUT_MS);
     this.apiOrigin = config.apiOrigin === undefined ? undefined : new URL(config.apiOrigin).origin;
-    this.credentials = config.credentials ?? {};
+    this.credentials = new CredentialSet(config.credentials ?? {}, config.redact);
+    this.log = new TransportLog(config.logger ?? console, config.logLevel, () => this.secrets);
     this.apiHeaders = config.headers ?? {};
     this.userAgent = `${config.userAgent ? `${config.userAgent} ` : ""}uploadkit/${VERSION}`;
     this.maxResponseBytes = config.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     this.checksum = config.checksum ?? true;
   }
 
-  /** A warning about this transport's uploads, once per kind (a Node process warning, so it can be listened for). */
+  /** A warning about this transport's uploads, logged once per kind (`[CODE] message`, at warn). */
   warnOnce(code: string, message: string): void {
     if (this.warned.has(code)) return;
     this.warned.add(code);
-    process.emitWarning(message, { code });
+    this.log.warn(`[${code}] ${message}`);
   }
 
   /** Every secret this transport knows, for redaction: header values, and the token inside `<scheme> <token>`. */
   get secrets(): string[] {
-    return Object.values(this.credentials).flatMap((value) => {
-      const token = /^\S+ (\S+)$/.exec(value)?.[1];
-      return token ? [value, token] : [value];
-    });
+    return this.credentials.secrets;
   }
 
   /** The dispatcher body uploads run on. */
@@ -161,6 +168,8 @@ export class Transport {
   }
 
   private emit(event: TransportEvent): void {
+    const what = "partNumber" in event ? `part ${event.partNumber}` : `${event.method} ${event.path}`;
+    this.log.info(`retrying ${what} in ${event.delayMs} ms after attempt ${event.attempt}: ${event.reason}`);
     this.config.onRetry?.(event);
     currentUploadScope()?.onRetry?.(event);
   }
@@ -175,16 +184,23 @@ export class Transport {
     const url = new URL(request.url);
     for (const [name, value] of Object.entries(this.apiHeaders)) if (!request.headers.has(name)) request.headers.set(name, value);
     request.headers.set("user-agent", this.userAgent);
-    if (url.origin === this.apiOrigin) {
-      for (const [name, value] of Object.entries(this.credentials)) request.headers.set(name, value);
-    }
+    const withCredentials = url.origin === this.apiOrigin;
     const method = request.method.toUpperCase();
     const repeatable = isIdempotentMethod(method);
     const outer = input.signal;
+    let refreshCredentials = false;
+    let refreshed = false;
     for (let attempt = 1; ; attempt++) {
       if (outer?.aborted) throw new AbortError(undefined, { cause: outer.reason });
       const last = attempt >= this.retry.maxAttempts;
+      const sent = request.clone();
+      if (withCredentials) {
+        for (const [name, value] of Object.entries(await this.credentials.headers(refreshCredentials)))
+          sent.headers.set(name, value);
+      }
+      refreshCredentials = false;
       const deadline = attemptDeadline(this.timeoutMs, outer);
+      const started = performance.now();
       let response: Response;
       let text: string | undefined;
       try {
@@ -192,7 +208,19 @@ export class Transport {
         // after a garbage collection its abort (our time limit) no longer reached the pending fetch.
         const dispatcher = this.config.fetch ? undefined : this.config.dispatcher;
         const init = { signal: deadline.signal, redirect: "manual", ...(dispatcher ? { dispatcher } : {}) } as RequestInit;
-        response = await (this.config.fetch ?? globalThis.fetch)(last ? request : request.clone(), init);
+        response = await (this.config.fetch ?? globalThis.fetch)(sent, init);
+        if (response.status === 401 && withCredentials && !refreshed && this.credentials.refreshable) {
+          // The API refused the credential: ask the provider once more and repeat this call once. A 401 means the
+          // request was not acted on, so this holds for any method.
+          await response.body?.cancel().catch(() => {});
+          deadline.clear();
+          this.logApiCall(method, request.url, attempt, started, { status: 401, headers: response.headers });
+          this.log.info(`${method} ${url.pathname} answered 401: asking for fresh credentials and sending it once more`);
+          refreshed = true;
+          refreshCredentials = true;
+          attempt--;
+          continue;
+        }
         if (!response.ok && !(repeatable ? isRetryable(response.status, true) : isRetryable(response.status, false))) {
           text = await readBody(response, ERROR_BODY_LIMIT, false);
         } else if (response.ok) {
@@ -205,6 +233,7 @@ export class Transport {
         const timedOut = deadline.timedOut();
         const code = networkCode(error);
         const reason = timedOut ? `no response within ${this.timeoutMs} ms` : `network error${code ? ` ${code}` : ""}`;
+        this.logApiCall(method, request.url, attempt, started, { reason });
         const failure: AttemptFailure = { kind: "network", code, stalled: timedOut };
         if (last || !mayRepeat(failure, repeatable)) {
           throw new UploadkitError(
@@ -219,6 +248,11 @@ export class Transport {
         continue;
       }
       deadline.clear();
+      this.logApiCall(method, request.url, attempt, started, {
+        status: response.status,
+        headers: response.headers,
+        bytes: text?.length,
+      });
       if (response.ok) return rememberSecrets(rebuilt(response, text ?? ""), this.secrets);
       const status = response.status;
       if (text === undefined) {
@@ -237,18 +271,54 @@ export class Transport {
     }
   };
 
+  /** One debug line per API call attempt: method, redacted URL, status or failure, bytes, duration, attempt, request id. */
+  private logApiCall(
+    method: string,
+    url: string,
+    attempt: number,
+    started: number,
+    outcome: { status?: number; headers?: Headers; bytes?: number | undefined; reason?: string },
+  ): void {
+    if (!this.log.enabled("debug")) return;
+    const requestId = outcome.headers ? requestIdOf(outcome.headers) : undefined;
+    const result =
+      outcome.status === undefined
+        ? outcome.reason
+        : `${outcome.status}${outcome.bytes === undefined ? "" : ` ${outcome.bytes} B`}`;
+    this.log.debug(
+      `api ${method} ${redactUrl(url)} → ${result} in ${Math.round(performance.now() - started)} ms (attempt ${attempt}${requestId ? `, request id ${requestId}` : ""})`,
+    );
+  }
+
   /** Sends one body request: retried by the one rule, the stall watchdog on every attempt, progress taken back on failure. */
   async send<T>(request: BodyRequest<T>): Promise<T> {
     const signal = request.signal;
     let target = await this.resolveTarget(request, 1, false, signal);
     const repeatable = request.repeatable ?? isIdempotentMethod(target.method ?? "PUT");
     let refreshed = false;
+    let credentialsRefreshed = false;
+    let refreshCredentials = false;
     for (let attempt = 1; ; attempt++) {
       throwIfAborted(signal);
-      const result = await this.attempt(request, target, signal);
+      const result = await this.attempt(request, target, signal, attempt, refreshCredentials);
+      refreshCredentials = false;
       if (result.ok) return result.value;
       const label = request.label;
       const isPart = "partNumber" in label;
+      if (
+        statusOf(result) === 401 &&
+        target.credentials &&
+        !credentialsRefreshed &&
+        this.credentials.refreshable &&
+        request.body.reopenable !== false
+      ) {
+        // Refused credentials: the request was not acted on; ask once more and repeat it once.
+        this.log.info(`${describe(label)} answered 401: asking for fresh credentials and sending it once more`);
+        credentialsRefreshed = true;
+        refreshCredentials = true;
+        attempt--;
+        continue;
+      }
       if (result.refreshTarget && isPart && !refreshed) {
         refreshed = true;
         this.emit({ partNumber: label.partNumber, attempt, reason: result.reason, status: statusOf(result), delayMs: 0 });
@@ -310,6 +380,25 @@ export class Transport {
     request: BodyRequest<T>,
     target: PartTarget,
     signal: AbortSignal | undefined,
+    attemptNumber: number,
+    refreshCredentials: boolean,
+  ): Promise<AttemptResult<T>> {
+    const started = performance.now();
+    const result = await this.attemptOnce(request, target, signal, refreshCredentials);
+    if (this.log.enabled("debug")) {
+      const outcome = result.ok ? "2xx" : result.failure.kind === "status" ? String(result.failure.status) : result.reason;
+      this.log.debug(
+        `${describe(request.label)}: ${target.method ?? "PUT"} ${redactUrl(target.url)} → ${outcome} in ${Math.round(performance.now() - started)} ms (attempt ${attemptNumber}, ${request.body.size} B${result.ok ? "" : `: ${result.reason}`})`,
+      );
+    }
+    return result;
+  }
+
+  private async attemptOnce<T>(
+    request: BodyRequest<T>,
+    target: PartTarget,
+    signal: AbortSignal | undefined,
+    refreshCredentials: boolean,
   ): Promise<AttemptResult<T>> {
     const headers: Record<string, string> = { ...target.headers, "user-agent": this.userAgent };
     if (target.credentials) {
@@ -319,7 +408,7 @@ export class Transport {
           { code: "CREDENTIALS_FOREIGN_ORIGIN" },
         );
       }
-      Object.assign(headers, this.credentials);
+      Object.assign(headers, await this.credentials.headers(refreshCredentials));
     }
     assertCredentialsStayOnOrigin(target.url, target.headers, this.apiOrigin);
     const { body } = request;
@@ -493,6 +582,12 @@ export class Transport {
       cause,
     });
   }
+}
+
+const REQUEST_ID_HEADERS = ["x-request-id", "request-id", "x-amz-request-id", "x-amzn-requestid", "x-correlation-id"];
+
+function requestIdOf(headers: Headers): string | undefined {
+  return REQUEST_ID_HEADERS.map((name) => headers.get(name)).find((value): value is string => Boolean(value));
 }
 
 function isRetryable(status: number, repeatable: boolean): boolean {

@@ -5,6 +5,7 @@ import type { Part } from "../plan-parts.js";
 import type { RetryOptions } from "../retry-policy.js";
 import type { UploadSource } from "../sources/upload-source.js";
 import { type SentAnswer, Transport, type Verdict } from "../transport/transport.js";
+import type { Logger, LogLevel } from "../transport/transport-log.js";
 import { DEFAULT_STALL_TIMEOUT_MS, type RetryEvent } from "../transport/transport-options.js";
 import type { PartTarget, TargetResolver } from "./part-target.js";
 import { type ProgressListener, ProgressTracker } from "./progress.js";
@@ -43,6 +44,10 @@ export interface UploadPartsOptions {
   /** The only origin credential headers may be sent to (the provider's API). */
   credentialOrigin?: string | undefined;
   dispatcher?: Dispatcher | undefined;
+  /** Where the transport logs (see ClientTransportOptions.logger). Default `console`. */
+  logger?: Logger | undefined;
+  /** Default `warn`, or `UPLOADKIT_LOG`. */
+  logLevel?: LogLevel | undefined;
   /**
    * The transport to send on (a provider client's, with its credentials and policy). When given, `retry`,
    * `stallTimeoutMs`, `onRetry`, `credentialOrigin` and `dispatcher` come from it.
@@ -72,6 +77,8 @@ export async function uploadParts(options: UploadPartsOptions): Promise<Complete
       onRetry: options.onRetry as ((event: unknown) => void) | undefined,
       apiOrigin: options.credentialOrigin,
       dispatcher: options.dispatcher,
+      logger: options.logger,
+      logLevel: options.logLevel,
     });
   const checksum = options.checksum ?? transport.checksum;
   const recordDigest = checksum || options.onPartUploaded !== undefined;

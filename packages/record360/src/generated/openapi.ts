@@ -4,6 +4,28 @@
  */
 
 export interface paths {
+    "/api/users/authenticate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign in
+         * @description Exchanges a username and password for the JWT every other call sends as `Authorization: Token <jwt>`.
+         *     Source: app.record360.com/api-docs/1.0/users.html ("authenticate"). The `user` object's fields are not
+         *     documented beyond its presence, so it is modelled as an open object.
+         */
+        post: operations["authenticate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/users/multipart_upload_start/{file_id}": {
         parameters: {
             query?: never;
@@ -87,6 +109,19 @@ export interface components {
         MultipartUploadComplete: {
             upload_id: string;
             parts: components["schemas"]["CompletedPart"][];
+        };
+        AuthenticateRequest: {
+            user: {
+                username: string;
+                password: string;
+            };
+        };
+        AuthenticateResponse: {
+            /** @description The JWT to send as `Authorization: Token <jwt>`. */
+            auth_token: string;
+            user?: {
+                [key: string]: unknown;
+            };
         };
         UploadedFile: {
             id: string;
@@ -222,6 +257,50 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    authenticate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "user": {
+                 *         "username": "inspector@example.com",
+                 *         "password": "correct-horse-battery-staple"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["AuthenticateRequest"];
+            };
+        };
+        responses: {
+            /** @description The token, and the signed-in user. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "auth_token": "eyJhbGciOiJIUzI1NiJ9.eyJ1c2VyX2lkIjo0Mn0.c2lnbmF0dXJl",
+                     *       "user": {
+                     *         "id": 42
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AuthenticateResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
     multipartUploadStart: {
         parameters: {
             query: {

@@ -83,17 +83,20 @@ export function commonClient(
   sandbox: Sandbox,
   transport: ClientTransportOptions,
   baseUrl = sandbox[provider].baseUrl,
+  /** Credential options that replace the sandbox's (e.g. a token provider function). */
+  credentials: Record<string, unknown> = {},
 ): CommonClient {
   const clients: Record<Provider, () => { uploadMedia(input: SourceInput, options: never): Promise<UploadResultCore> }> = {
-    fanvue: () => createFanvueClient({ ...transport, token: sandbox.fanvue.credentials.token, baseUrl }),
-    ofauth: () => createOfauthClient({ ...transport, ...sandbox.ofauth.credentials, baseUrl }),
-    record360: () => createRecord360Client({ ...transport, token: sandbox.record360.credentials.token, baseUrl }),
+    fanvue: () => createFanvueClient({ ...transport, token: sandbox.fanvue.credentials.token, baseUrl, ...credentials }),
+    ofauth: () => createOfauthClient({ ...transport, ...sandbox.ofauth.credentials, baseUrl, ...credentials }),
+    record360: () => createRecord360Client({ ...transport, token: sandbox.record360.credentials.token, baseUrl, ...credentials }),
     flowkiwi: () =>
       createFlowkiwiClient({
         ...transport,
         token: sandbox.flowkiwi.credentials.token,
         organizationId: sandbox.flowkiwi.credentials.organizationId,
         baseUrl,
+        ...credentials,
       }),
   };
   const client = clients[provider]();

@@ -6,6 +6,9 @@ import { header, type ProviderContext, type ProviderFake } from "./provider-cont
 
 export interface Record360FakeOptions {
   token: string;
+  /** The account `POST /api/users/authenticate` signs in (answering `token`). */
+  username: string;
+  password: string;
   /** Lifetime of multipart part URLs (documented: 24 h). */
   partUrlExpiresInSeconds: number;
   /** Lifetime of single-upload URLs (seen in the docs' example: 900 s). */
@@ -16,6 +19,8 @@ export interface Record360FakeOptions {
 
 export const RECORD360_DEFAULTS: Record360FakeOptions = {
   token: "sandbox-record360-token",
+  username: "inspector@sandbox.record360.test",
+  password: "sandbox-record360-password",
   partUrlExpiresInSeconds: 24 * 3600,
   uploadUrlExpiresInSeconds: 900,
   minPartSize: RECORD360_LIMITS.minPartSize,
@@ -39,6 +44,17 @@ export function createRecord360Fake(context: ProviderContext, options: Record360
   const router = new Router();
   const invalid = (message: string) => new HttpError(400, { errors: message });
   const keyFor = (fileId: string) => `users/42/${fileId}`;
+
+  router.on("POST", "/api/users/authenticate", async ({ req, res }: RouteContext) => {
+    const body = (await readJson(req, invalid)) as { user?: { username?: unknown; password?: unknown } } | undefined;
+    if (typeof body?.user?.username !== "string" || typeof body.user.password !== "string") {
+      throw invalid("user.username and user.password are required");
+    }
+    if (body.user.username !== options.username || body.user.password !== options.password) {
+      throw new HttpError(401, { errors: "Invalid username or password" });
+    }
+    sendJson(res, 200, { auth_token: options.token, user: { id: 42, username: options.username } });
+  });
 
   router.on("GET", "/api/users/multipart_upload_start/:file_id", async ({ res, url, params }: RouteContext) => {
     const fileId = params.file_id as string;
@@ -111,8 +127,11 @@ export function createRecord360Fake(context: ProviderContext, options: Record360
 
   return {
     router,
-    guard(req) {
-      if (header(req, "authorization") !== `Token ${options.token}`) throw new HttpError(401, { errors: "Not Authenticated" });
+    guard(req, url) {
+      const signingIn = url.pathname === "/api/users/authenticate";
+      if (!signingIn && header(req, "authorization") !== `Token ${options.token}`) {
+        throw new HttpError(401, { errors: "Not Authenticated" });
+      }
       if (!/version=1/.test(header(req, "accept") ?? "")) {
         throw new HttpError(406, { errors: "Send Accept: application/json; version=1" });
       }

@@ -1,0 +1,82 @@
+import { UploadkitError } from "../errors.js";
+import { redactSecrets } from "../redact.js";
+
+/** What a credential provider is told: `forceRefresh` after the API refused the last value with 401. */
+export interface CredentialContext {
+  forceRefresh: boolean;
+}
+
+/**
+ * A credential: the value itself, or a function returning it (sync or async). A function is asked before every API
+ * call — caching is its business — and once more, with `forceRefresh: true`, after a 401.
+ */
+export type CredentialSource = string | ((context: CredentialContext) => string | Promise<string>);
+
+/** `<scheme> <token>` (e.g. `Bearer …`) for a token or a token provider. */
+export function withScheme(scheme: string, token: CredentialSource): CredentialSource {
+  return typeof token === "string" ? `${scheme} ${token}` : async (context) => `${scheme} ${await token(context)}`;
+}
+
+/**
+ * A client's credential headers. Resolves them per request and remembers every value it ever handed out (and the
+ * token inside `<scheme> <token>`), so old and new secrets alike are redacted from messages.
+ */
+export class CredentialSet {
+  private readonly known = new Set<string>();
+
+  constructor(
+    private readonly sources: Record<string, CredentialSource>,
+    alsoSecret: readonly string[] = [],
+  ) {
+    for (const source of Object.values(sources)) if (typeof source === "string") this.remember(source);
+    for (const value of alsoSecret) if (value) this.known.add(value);
+  }
+
+  /** Some credential comes from a function, so asking again after a 401 may give a new value. */
+  get refreshable(): boolean {
+    return Object.values(this.sources).some((source) => typeof source === "function");
+  }
+
+  get secrets(): string[] {
+    return [...this.known];
+  }
+
+  get names(): string[] {
+    return Object.keys(this.sources);
+  }
+
+  async headers(forceRefresh: boolean): Promise<Record<string, string>> {
+    const entries = await Promise.all(
+      Object.entries(this.sources).map(async ([name, source]) => [name, await this.resolve(name, source, forceRefresh)] as const),
+    );
+    return Object.fromEntries(entries);
+  }
+
+  private async resolve(name: string, source: CredentialSource, forceRefresh: boolean): Promise<string> {
+    if (typeof source === "string") return source;
+    let value: unknown;
+    try {
+      value = await source({ forceRefresh });
+    } catch (error) {
+      if (error instanceof UploadkitError) throw error;
+      throw new UploadkitError(
+        redactSecrets(`The credential provider for ${name} failed: ${(error as Error)?.message ?? String(error)}`, this.secrets),
+        { code: "CREDENTIALS_PROVIDER_FAILED" },
+      );
+    }
+    // A provider that returned "" shows here as "Bearer " (see withScheme): no trailing space, no line break.
+    if (typeof value !== "string" || value.length === 0 || value.trim() !== value || /[\r\n]/.test(value)) {
+      throw new UploadkitError(`The credential provider for ${name} returned no usable value (a non-empty string, one line).`, {
+        code: "CREDENTIALS_INVALID",
+      });
+    }
+    this.remember(value);
+    return value;
+  }
+
+  private remember(value: string): void {
+    this.known.add(value);
+    const token = /^\S+ (\S+)$/.exec(value)?.[1];
+    if (token) this.known.add(token);
+  }
+}
