@@ -48,6 +48,8 @@ export async function runUploadCommand(
   const onSigint = () => controller.abort(new Error("interrupted (SIGINT)"));
   process.once("SIGINT", onSigint);
   let failures = 0;
+  let skipped = 0;
+  let interrupted = false;
   try {
     for (const file of files) {
       const size = await stat(file).then(
@@ -79,10 +81,12 @@ export async function runUploadCommand(
           seconds,
           mibPerSecond: size / 1048576 / Math.max(seconds, 0.001),
         };
+        if (outcome.status?.startsWith("skipped")) skipped++;
         report.done(summary);
       } catch (error) {
         if (isAbortError(error) && controller.signal.aborted) {
           report.failed("interrupted");
+          interrupted = true;
           reporter.close();
           const resume = checkpoint
             ? `The checkpoint ${checkpoint} is kept. Resume with:\n  uploadkit ${context.argv.map(quote).join(" ")}`
@@ -92,12 +96,15 @@ export async function runUploadCommand(
         }
         failures++;
         report.failed(formatError(error));
-        if (!options.json) reporter.note(`error: ${basename(file)}: ${formatError(error)}`);
       }
     }
   } finally {
     process.removeListener("SIGINT", onSigint);
-    reporter.close();
+    if (!interrupted) {
+      const uploaded = files.length - failures - skipped;
+      const parts = [`${uploaded} uploaded`, skipped ? `${skipped} skipped` : "", failures ? `${failures} failed` : ""];
+      reporter.close([`${files.length} file${files.length === 1 ? "" : "s"}: ${parts.filter(Boolean).join(", ")}.`]);
+    }
     await sandbox?.stop();
   }
   return failures > 0 ? EXIT_FAILED : EXIT_OK;

@@ -1,11 +1,12 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Sandbox, startSandbox } from "@uploadkit/sandbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { checkpointPath } from "../src/checkpoint-path.js";
 
 const BIN = fileURLToPath(new URL("../dist/bin.js", import.meta.url));
 const MiB = 1024 * 1024;
@@ -83,35 +84,104 @@ describe("uploadkit upload", () => {
     ]);
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/plain\.mp4: 0\.0% 0\.00\/2\.00 MiB/);
-    expect(result.stderr).toMatch(/plain\.mp4: done — [\w-]+ \(completed\), 2\.00 MiB in/);
+    expect(result.stderr).toMatch(/plain\.mp4: done — id [\w-]+ — completed, 2\.00 MiB in/);
+    expect(result.stderr).toMatch(/^1 file: 1 uploaded\.$/m);
     expect(result.stderr).not.toContain(sandbox.record360.credentials.token);
   });
 
-  it("draws a progress bar in a terminal", async () => {
-    const a = file("tty.mp4", 3 * MiB);
-    const command = [
-      process.execPath,
-      BIN,
-      "upload",
-      "record360",
-      a.path,
-      "--base-url",
-      sandbox.record360.baseUrl,
-      "--content-type",
-      "video/mp4",
-    ]
-      .map((arg) => `'${arg}'`)
-      .join(" ");
-    const result = await new Promise<{ code: number | null; out: string }>((resolve) => {
-      const child = spawn("script", ["-qec", command, "/dev/null"], {
-        env: { PATH: process.env.PATH, TERM: "xterm", RECORD360_TOKEN: sandbox.record360.credentials.token, COLUMNS: "160" },
+  /** Runs `uploadkit …` in a pseudo-terminal (util-linux `script`), returning what the screen shows, escapes removed. */
+  function inTerminal(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; screen: string }> {
+    const command = [process.execPath, BIN, ...args].map((arg) => `'${arg.replace(/'/g, `'\\''`)}'`).join(" ");
+    return new Promise((resolve) => {
+      const child = spawn("script", ["-qec", `stty cols 100; ${command}`, "/dev/null"], {
+        cwd: dir,
+        env: { PATH: process.env.PATH, TERM: "xterm", RECORD360_TOKEN: sandbox.record360.credentials.token, ...env },
       });
       let out = "";
       child.stdout.on("data", (c: Buffer) => (out += c));
-      child.on("exit", (code) => resolve({ code, out }));
+      child.on("exit", (code) =>
+        // biome-ignore lint/suspicious/noControlCharactersInRegex: terminal escapes are what is removed
+        resolve({ code, screen: out.replace(/\x1b(\[[0-9;?]*[a-zA-Z]|[78])/g, "").replace(/\r/g, "\n") }),
+      );
     });
-    expect(result.code).toBe(0);
-    expect(result.out).toMatch(/tty\.mp4\s+\|[█░]+\| 100% \| 3\.00\/3\.00 MiB \| [\d.]+ MiB\/s \| ETA \d+s \| parts 1\/1/);
+  }
+
+  describe("in a terminal", () => {
+    it("draws a progress bar, then ends each file's line in its result and the run in a summary", async () => {
+      const a = file("tty.mp4", 3 * MiB);
+      const result = await inTerminal([
+        "upload",
+        "record360",
+        a.path,
+        "--base-url",
+        sandbox.record360.baseUrl,
+        "--content-type",
+        "video/mp4",
+      ]);
+      expect(result.code).toBe(0);
+      expect(result.screen).toMatch(
+        /tty\.mp4 +[█░]+ \d+% \| [\d.]+\/3\.00 MiB \| ([\d.]+|--) MiB\/s \| ETA (\S+) \| parts \d\/(1|\?)/,
+      );
+      expect(result.screen).not.toMatch(/NaN|Infinity/);
+      const id = /tty\.mp4 ✔ id ([\w-]+) — completed/.exec(result.screen)?.[1] as string;
+      expect(await stored(id)).toBe(sha256(a.bytes));
+      expect(result.screen).toMatch(/1 file: 1 uploaded\./);
+    });
+
+    it("shows every bad input's error on screen, naming the flag to change", async () => {
+      const empty = file("empty.mp4", 0);
+      const pdf = join(dir, "doc.pdf");
+      writeFileSync(pdf, "%PDF-1.4\n%%EOF\n");
+      mkdirSync(join(dir, "a-folder"), { recursive: true });
+      const changed = file("changed.mp4", 64 * 1024);
+      const checkpointDir = join(dir, "cp");
+      const checkpoint = checkpointPath(checkpointDir, "record360", changed.path);
+      mkdirSync(checkpointDir, { recursive: true });
+      const fingerprint = { kind: "file", size: 1, path: changed.path, mtimeMs: 1 };
+      writeFileSync(
+        checkpoint,
+        JSON.stringify({
+          version: 1,
+          provider: "record360",
+          source: fingerprint,
+          session: {},
+          parts: [],
+          createdAt: "",
+          updatedAt: "",
+        }),
+      );
+      const result = await inTerminal([
+        "upload",
+        "record360",
+        join(dir, "missing.mp4"),
+        join(dir, "a-folder"),
+        empty.path,
+        pdf,
+        changed.path,
+        "--base-url",
+        sandbox.record360.baseUrl,
+        "--checkpoint-dir",
+        checkpointDir,
+      ]);
+      expect(result.code).toBe(1);
+      expect(result.screen).toMatch(/missing\.mp4 ✖ invalid input: File not found: .*missing\.mp4\. Check the path\./);
+      expect(result.screen).toMatch(/a-folder ✖ invalid input: .*a-folder is a directory; give the path of a file\./);
+      expect(result.screen).toMatch(/empty\.mp4 ✖ invalid input: .*is empty \(0 bytes\)/);
+      expect(result.screen).toMatch(
+        /doc\.pdf ✖ invalid input: Record360 does not accept application\/pdf .* Pass --content-type if/,
+      );
+      expect(result.screen).toMatch(/changed\.mp4 ✖ .*was made for other bytes/);
+      expect(result.screen).toMatch(/5 files: 0 uploaded, 5 failed\./);
+
+      const png = join(dir, "big.png");
+      writeFileSync(png, Buffer.concat([Buffer.from("89504e470d0a1a0a", "hex"), Buffer.alloc(6_000_000)]));
+      const kiwi = await inTerminal(["upload", "flowkiwi", png, "--sandbox", "--part-size", "5MiB"]);
+      expect(kiwi.screen).toMatch(/big\.png ✖ invalid input: flowkiwi uploads do not support the --part-size flag/);
+      const kiwiSize = await inTerminal(["upload", "flowkiwi", png, "--sandbox"]);
+      expect(kiwiSize.screen).toMatch(
+        /big\.png ✖ invalid input: The file .*big\.png is 6\.00 MB \(image\/png\); Flowkiwi accepts non-video files up to 5 MB\./,
+      );
+    });
   });
 
   it("--verbose logs every API call and part attempt to stderr without a secret; RECORD360_BASE_URL points the provider", async () => {

@@ -24,7 +24,8 @@ export interface Reporter {
   file(label: string, size: number): FileReport;
   /** A line of text (for the JSON reporter, on stderr). */
   note(message: string): void;
-  close(): void;
+  /** Ends the display, then prints `closing` (the run's summary) under it. */
+  close(closing?: string[]): void;
 }
 
 export const MiB = 1024 * 1024;

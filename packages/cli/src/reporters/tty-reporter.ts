@@ -1,56 +1,93 @@
 import cliProgress from "cli-progress";
+import { Rate } from "./rate.js";
 import { type FileReport, type FileSummary, formatMiB, type Reporter } from "./reporter.js";
 
-/** One cli-progress bar per file: bytes, percent, speed, ETA and parts done. */
+interface Line {
+  label: string;
+  size: number;
+  loaded: number;
+  partsDone: number;
+  partsTotal: number | undefined;
+  rate: Rate;
+}
+
+/**
+ * One bar per file in a terminal, drawn by cli-progress (percent, MiB, this run's speed and ETA, parts), each fitting
+ * the width; when a file ends its bar is replaced by its whole result: the id and status, a skip, or the error.
+ */
 export function ttyReporter(stream: NodeJS.WriteStream = process.stderr): Reporter {
-  const bars = new cliProgress.MultiBar(
-    {
-      stream,
-      format:
-        " {label} |{bar}| {percentage}% | {done}/{size} MiB | {speed} MiB/s | ETA {eta_formatted} | parts {partsDone}/{partsTotal}",
-      barCompleteChar: "█",
-      barIncompleteChar: "░",
-      hideCursor: true,
-      clearOnComplete: false,
-      stopOnComplete: false,
-      etaBuffer: 40,
-      fps: 10,
-    },
-    cliProgress.Presets.shades_classic,
-  );
+  const width = () => Math.max(40, (stream.columns || 80) - 1);
+  const render = (line: Line): string => {
+    const percent = line.size === 0 ? 100 : Math.min(100, Math.floor((100 * line.loaded) / line.size));
+    const facts = [
+      `${percent}%`,
+      `${formatMiB(line.loaded)}/${formatMiB(line.size)} MiB`,
+      `${line.rate.speed(line.loaded)} MiB/s`,
+      `ETA ${line.rate.eta(line.loaded)}`,
+      `parts ${line.partsDone}/${line.partsTotal ?? "?"}`,
+      line.rate.resumed,
+    ].filter(Boolean);
+    const text = ` ${facts.join(" | ")}`;
+    const room = width() - line.label.length - text.length - 3;
+    const barWidth = Math.min(40, room);
+    if (barWidth < 5) return fit(` ${line.label}${text}`, width());
+    const filled = Math.round((barWidth * percent) / 100);
+    return ` ${line.label} ${"█".repeat(filled)}${"░".repeat(barWidth - filled)}${text}`;
+  };
+  const options = {
+    stream,
+    format: (_options: unknown, _params: unknown, payload: { line: Line }) => render(payload.line),
+    hideCursor: true,
+    clearOnComplete: true,
+    stopOnComplete: false,
+    fps: 10,
+    linewrap: false,
+  };
+  let active: cliProgress.SingleBar | undefined;
   return {
+    // The CLI sends its files one after another: one live bar at a time, each file's result printed in its place.
     file(label, size): FileReport {
-      const started = Date.now();
-      const bar = bars.create(Math.max(1, size), 0, {
-        label: label.padEnd(24).slice(0, 24),
-        done: "0",
-        size: formatMiB(size),
-        speed: "0.0",
+      active?.stop();
+      const line: Line = {
+        label: label.length > 24 ? `${label.slice(0, 23)}…` : label.padEnd(24),
+        size,
+        loaded: 0,
         partsDone: 0,
-        partsTotal: "?",
-      });
-      const speed = (loaded: number) => (loaded / 1024 / 1024 / Math.max(0.001, (Date.now() - started) / 1000)).toFixed(1);
+        partsTotal: undefined,
+        rate: new Rate(size),
+      };
+      const bar = new cliProgress.SingleBar(options as cliProgress.Options);
+      active = bar;
+      bar.start(Math.max(1, size), 0, { line });
+      const finish = (result: string) => {
+        bar.stop();
+        if (active === bar) active = undefined;
+        stream.write(` ${line.label.trimEnd()} ${result}\n`);
+      };
       return {
-        progress: (p) =>
-          bar.update(p.loaded, {
-            done: formatMiB(p.loaded),
-            speed: speed(p.loaded),
-            partsDone: p.partsDone,
-            partsTotal: p.partsTotal,
-          }),
-        done: (summary: FileSummary) => {
-          bar.update(Math.max(1, summary.size), {
-            done: formatMiB(summary.size),
-            speed: summary.mibPerSecond.toFixed(1),
-            partsDone: summary.parts,
-            partsTotal: summary.parts,
-          });
-          bar.stop();
+        progress: (p) => {
+          line.rate.observe(p);
+          Object.assign(line, { loaded: p.loaded, partsDone: p.partsDone, partsTotal: p.partsTotal });
+          bar.update(p.loaded, { line });
         },
-        failed: () => bar.stop(),
+        done: (summary: FileSummary) => finish(`✔ ${describeDone(summary)}`),
+        failed: (message) => finish(`✖ ${message}`),
       };
     },
-    note: (message) => bars.log(`${message}\n`),
-    close: () => bars.stop(),
+    note: (message) => stream.write(`${message}\n`),
+    close: (closing = []) => {
+      active?.stop();
+      active = undefined;
+      for (const text of closing) stream.write(`${text}\n`);
+    },
   };
+}
+
+/** "id 42 — completed, 12.0 MiB in 1.2 s (10.0 MiB/s)" */
+export function describeDone(summary: FileSummary): string {
+  return `id ${summary.id} — ${summary.status ?? "done"}, ${formatMiB(summary.size)} MiB in ${summary.seconds.toFixed(1)} s (${summary.mibPerSecond.toFixed(1)} MiB/s)`;
+}
+
+function fit(text: string, width: number): string {
+  return text.length <= width ? text : `${text.slice(0, width - 1)}…`;
 }

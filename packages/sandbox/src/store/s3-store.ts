@@ -21,10 +21,16 @@ export interface StoredObject {
 }
 
 /** The S3 operations the fakes need, on any S3-compatible endpoint. */
+const QUIET_LOGGER = { trace() {}, debug() {}, info() {}, warn() {}, error() {} };
+
 export class S3Store {
   readonly client: S3Client;
   constructor(readonly config: S3Config) {
+    // The SDK's own chatter (a Node 20 support notice, "non-retryable streaming request" lines when a client cuts an
+    // upload on purpose) is not the sandbox's to print: its failures still reach us as errors.
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
     this.client = new S3Client({
+      logger: QUIET_LOGGER,
       endpoint: config.endpoint,
       region: config.region,
       forcePathStyle: config.forcePathStyle ?? true,

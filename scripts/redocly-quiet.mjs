@@ -1,0 +1,37 @@
+#!/usr/bin/env node
+// Runs Redocly CLI with its telemetry, update notices and announcements off, and without the Node 20 deprecation box
+// it prints unconditionally (a notice for us, not a finding about the specs). Everything else it prints, and its
+// exit code, pass through unchanged.
+import { spawn } from "node:child_process";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+
+const require = createRequire(import.meta.url);
+const cli = join(dirname(require.resolve("@redocly/cli/package.json")), "bin", "cli.js");
+const child = spawn(process.execPath, [cli, ...process.argv.slice(2)], {
+  stdio: ["ignore", "inherit", "pipe"],
+  env: {
+    ...process.env,
+    REDOCLY_TELEMETRY: "off",
+    REDOCLY_SUPPRESS_NOTIFICATIONS: "true",
+    REDOCLY_SUPPRESS_UPDATE_NOTICE: "true",
+  },
+});
+let buffered = "";
+let inBox = false;
+child.stderr.setEncoding("utf8");
+child.stderr.on("data", (chunk) => {
+  buffered += chunk;
+  const lines = buffered.split("\n");
+  buffered = lines.pop() ?? "";
+  for (const line of lines) {
+    const boxed = /^\s*[╔║╚]/.test(line);
+    if (/^\s*╔/.test(line)) inBox = true;
+    if (!inBox && !boxed) process.stderr.write(`${line}\n`);
+    if (/^\s*╚/.test(line)) inBox = false;
+  }
+});
+child.on("close", (code) => {
+  if (buffered) process.stderr.write(buffered);
+  process.exit(code ?? 1);
+});
