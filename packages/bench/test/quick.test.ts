@@ -1,9 +1,9 @@
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { scratchDir } from "@uploadkit/sandbox";
 import { describe, expect, it } from "vitest";
 import { CONTESTANTS } from "../src/job.js";
 
@@ -11,7 +11,7 @@ const CLI = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
 
 describe("pnpm bench --quick (smoke test: no timing assertions)", () => {
   it("measures every contestant on both targets and writes valid JSON and an SVG chart", async () => {
-    const out = mkdtempSync(join(tmpdir(), "uploadkit-bench-out-"));
+    const out = scratchDir("bench-out", { onSignal: true });
     try {
       const { stdout } = await promisify(execFile)(process.execPath, [CLI, "--quick", "--out", out], {
         maxBuffer: 16 * 1024 * 1024,

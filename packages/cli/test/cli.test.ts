@@ -1,16 +1,15 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type Sandbox, startSandbox } from "@uploadkit/sandbox";
+import { type Sandbox, scratchDir, startSandbox } from "@uploadkit/sandbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkpointPath } from "../src/checkpoint-path.js";
 
 const BIN = fileURLToPath(new URL("../dist/bin.js", import.meta.url));
 const MiB = 1024 * 1024;
-const dir = mkdtempSync(join(tmpdir(), "uploadkit-cli-"));
+const dir = scratchDir("cli", { onSignal: true });
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 let sandbox: Sandbox;
 beforeAll(async () => {

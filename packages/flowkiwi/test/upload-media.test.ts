@@ -1,15 +1,14 @@
 import { createHash, randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Readable } from "node:stream";
-import { type Sandbox, startSandbox } from "@uploadkit/sandbox";
+import { type Sandbox, scratchDir, startSandbox } from "@uploadkit/sandbox";
 import { startRecordingServer } from "@uploadkit/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createFlowkiwiClient, InputError, IntegrityError, type UploadProgress } from "../src/index.js";
 
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
-const dir = mkdtempSync(join(tmpdir(), "uploadkit-flowkiwi-"));
+const dir = scratchDir("flowkiwi", { onSignal: true });
 const PNG_1X1 = Buffer.from(
   "89504e470d0a1a0a0000000d4948445200000001000000010806000000" +
     "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082",

@@ -1,15 +1,14 @@
 import { createHash, randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { type Sandbox, startSandbox } from "@uploadkit/sandbox";
+import { type Sandbox, scratchDir, startSandbox } from "@uploadkit/sandbox";
 import { type PrismServer, startPrism } from "@uploadkit/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRecord360Client, InputError } from "../src/index.js";
 
 const MiB = 1024 * 1024;
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
-const dir = mkdtempSync(join(tmpdir(), "uploadkit-record360-"));
+const dir = scratchDir("record360", { onSignal: true });
 let sandbox: Sandbox;
 beforeAll(async () => {
   sandbox = await startSandbox({ providers: ["record360"] });

@@ -1,11 +1,10 @@
 // One table of the options every provider's uploadMedia takes, driven through all four providers against the
 // sandbox: the same option must behave the same way everywhere, or be refused with an InputError before any call.
 import { createHash, randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { AbortError, InputError, type TransportEvent, UploadkitError, type UploadProgress } from "@uploadkit/multipart";
-import { type Sandbox, startSandbox } from "@uploadkit/sandbox";
+import { type Sandbox, scratchDir, startSandbox } from "@uploadkit/sandbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { commonClient, PROVIDERS, type Provider } from "./support/clients.js";
 import { startProxy } from "./support/proxy.js";
@@ -13,7 +12,7 @@ import { startProxy } from "./support/proxy.js";
 const MiB = 1024 * 1024;
 const SIZE = 12 * MiB;
 const FAST = { retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 } };
-const dir = mkdtempSync(join(tmpdir(), "uploadkit-common-"));
+const dir = scratchDir("common", { onSignal: true });
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 
 /** What differs per provider: the options it needs for a 12 MiB MP4 in several parts, and the options it refuses. */

@@ -1,15 +1,14 @@
 // Long uploads on real accounts: credentials that refresh mid-upload, Fanvue's OAuth refresh, Record360's sign-in,
 // and a debug log of a whole chaos upload in which no secret appears.
 import { createHash, randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createFanvueClient, fanvueOAuthToken } from "@uploadkit/fanvue";
 import { ApiError, type CredentialContext, UploadkitError, type UploadProgress } from "@uploadkit/multipart";
 import { createRecord360Client, record360SignIn } from "@uploadkit/record360";
-import { type Sandbox, startSandbox } from "@uploadkit/sandbox";
+import { type Sandbox, scratchDir, startSandbox } from "@uploadkit/sandbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { commonClient, PROVIDERS, type Provider, secretSandboxOptions, secretsOf } from "./support/clients.js";
 
@@ -28,7 +27,7 @@ const FAST = {
   stallTimeoutMs: 2000,
 };
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
-const dir = mkdtempSync(join(tmpdir(), "uploadkit-credentials-"));
+const dir = scratchDir("credentials", { onSignal: true });
 let sandbox: Sandbox;
 let n = 0;
 function mp4(size: number) {

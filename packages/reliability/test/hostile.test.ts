@@ -1,10 +1,9 @@
 // Hostile servers and careless input, class by class (issue: hardened against hostile servers). Every case goes
 // through the public API against the sandbox or a server that misbehaves on purpose, and each can fail.
 import { createHash, randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, truncateSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync, truncateSync, utimesSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { inspect } from "node:util";
@@ -25,7 +24,7 @@ import {
   type UploadProgress,
   uploadParts,
 } from "@uploadkit/multipart";
-import { type Sandbox, startSandbox } from "@uploadkit/sandbox";
+import { type Sandbox, scratchDir, startSandbox } from "@uploadkit/sandbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { commonClient, PROVIDERS, type Provider, secretSandboxOptions, secretsOf } from "./support/clients.js";
 import { type ProxyOptions, startProxy } from "./support/proxy.js";
@@ -42,7 +41,7 @@ const PLAN: Record<Provider, Record<string, unknown>> = {
 };
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 const md5 = (bytes: Uint8Array) => createHash("md5").update(bytes).digest("hex");
-const dir = join(tmpdir(), `uploadkit-hostile-${process.pid}`);
+const dir = scratchDir("hostile", { onSignal: true });
 const counts = new Map<string, number>();
 const count = (klass: string) => counts.set(klass, (counts.get(klass) ?? 0) + 1);
 
@@ -116,7 +115,6 @@ async function recorder() {
 }
 
 beforeAll(async () => {
-  mkdirSync(dir, { recursive: true });
   sandbox = await startSandbox({ ...secretSandboxOptions(), fanvue: { ...secretSandboxOptions().fanvue, processingMs: 0 } });
 });
 afterAll(async () => {

@@ -1,7 +1,6 @@
 import { spawn } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { appendFileSync, existsSync, readFileSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -19,7 +18,7 @@ import {
 } from "@uploadkit/multipart";
 import { createOfauthClient } from "@uploadkit/ofauth";
 import { createRecord360Client } from "@uploadkit/record360";
-import { type Sandbox, startSandbox } from "@uploadkit/sandbox";
+import { type Sandbox, scratchDir, startSandbox } from "@uploadkit/sandbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LeakAudit } from "./support/audit.js";
 import { PROVIDERS, type Provider, secretSandboxOptions, secretsOf, uploader } from "./support/clients.js";
@@ -29,7 +28,7 @@ import { seededSizes } from "./support/seeded.js";
 const MiB = 1024 * 1024;
 const FULL = process.env.UPLOADKIT_RELIABILITY_FULL === "1";
 const MAX_SIZE = FULL ? 40 * MiB : 12 * MiB;
-const dir = mkdtempSync(join(tmpdir(), "uploadkit-reliability-"));
+const dir = scratchDir("reliability", { onSignal: true });
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 const audit = new LeakAudit();
 const totals = { cases: 0, faults: 0, retries: 0, completed: 0, aborts: 0, resumes: 0, requests: 0, leaks: 0 };

@@ -6,6 +6,7 @@ export { FLOWKIWI_DEFAULTS, type FlowkiwiFakeOptions } from "./providers/flowkiw
 export { OFAUTH_DEFAULTS, type OfauthFakeOptions } from "./providers/ofauth-fake.js";
 export { RECORD360_CONTENT_TYPES, RECORD360_DEFAULTS, type Record360FakeOptions } from "./providers/record360-fake.js";
 export { runSandbox, sandboxOptionsFromArgs } from "./run-sandbox.js";
+export { removeScratch, scratchDir } from "./scratch.js";
 export {
   PROVIDER_NAMES,
   type ProviderName,

@@ -5,7 +5,7 @@ import { PartLedger } from "./gateway/part-ledger.js";
 import { type StoreGateway, startStoreGateway } from "./gateway/store-gateway.js";
 import { type FakeServer, startFakeServer } from "./http/fake-server.js";
 import { type LoggedRequest, RequestLog } from "./http/request-log.js";
-import { createFanvueFake, FANVUE_DEFAULTS, type FanvueFakeOptions } from "./providers/fanvue-fake.js";
+import { createFanvueFake, FANVUE_DEFAULTS, type FanvueFake, type FanvueFakeOptions } from "./providers/fanvue-fake.js";
 import { createFlowkiwiFake, FLOWKIWI_DEFAULTS, type FlowkiwiFakeOptions } from "./providers/flowkiwi-fake.js";
 import { createOfauthFake, OFAUTH_DEFAULTS, type OfauthFakeOptions } from "./providers/ofauth-fake.js";
 import type { ProviderContext, ProviderFake } from "./providers/provider-context.js";
@@ -40,7 +40,10 @@ export interface SandboxProvider<Credentials> {
 }
 
 export interface Sandbox {
-  fanvue: SandboxProvider<{ token: string; apiVersion: string; creatorUserUuid: string }>;
+  fanvue: SandboxProvider<{ token: string; apiVersion: string; creatorUserUuid: string }> & {
+    /** With `fanvue: { processingMs: "manual" }`: ends processing of one media (or of all). */
+    finishProcessing(mediaUuid?: string): void;
+  };
   ofauth: SandboxProvider<{ apiKey: string; connectionId: string }>;
   record360: SandboxProvider<{ token: string; username: string; password: string }>;
   flowkiwi: SandboxProvider<{ token: string; organizationId: string; tenant: string }>;
@@ -98,8 +101,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       record360: { ...RECORD360_DEFAULTS, ...options.record360 },
       flowkiwi: { ...FLOWKIWI_DEFAULTS, ...options.flowkiwi },
     };
+    let fanvueFake: FanvueFake | undefined;
     const makers: Record<ProviderName, (context: ProviderContext) => ProviderFake> = {
-      fanvue: (context) => createFanvueFake(context, settings.fanvue),
+      fanvue: (context) => {
+        fanvueFake = createFanvueFake(context, settings.fanvue);
+        return fanvueFake;
+      },
       ofauth: (context) => createOfauthFake(context, settings.ofauth),
       record360: (context) => createRecord360Fake(context, settings.record360),
       flowkiwi: (context) => createFlowkiwiFake(context, settings.flowkiwi),
@@ -123,11 +130,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       };
     };
     const endpoints = {
-      fanvue: endpoint("fanvue", {
-        token: settings.fanvue.token,
-        apiVersion: settings.fanvue.apiVersions[0] as string,
-        creatorUserUuid: settings.fanvue.creators[0] as string,
-      }),
+      fanvue: {
+        ...endpoint("fanvue", {
+          token: settings.fanvue.token,
+          apiVersion: settings.fanvue.apiVersions[0] as string,
+          creatorUserUuid: settings.fanvue.creators[0] as string,
+        }),
+        finishProcessing: (mediaUuid?: string) => fanvueFake?.finishProcessing(mediaUuid),
+      },
       ofauth: endpoint("ofauth", { apiKey: settings.ofauth.apiKey, connectionId: settings.ofauth.connectionId }),
       record360: endpoint("record360", {
         token: settings.record360.token,

@@ -12,7 +12,7 @@ import { bytes, call, json, MiB, sha256 } from "./support/http.js";
 let sandbox: Sandbox;
 const proxies: PrismServer[] = [];
 beforeAll(async () => {
-  sandbox = await startSandbox({ fanvue: { processingMs: 200 } });
+  sandbox = await startSandbox({ fanvue: { processingMs: "manual" } });
 });
 afterAll(async () => {
   await Promise.all(proxies.map((p) => p.stop()));
@@ -58,7 +58,7 @@ describe("scripted full flows through the sandbox behind the Prism proxy", () =>
     );
     expect(completed).toEqual({ status: "processing" });
     expect(await json(await call(`${prefix}/media/${session.mediaUuid}`, { headers }))).toMatchObject({ status: "processing" });
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    sandbox.fanvue.finishProcessing(session.mediaUuid);
     expect(await json(await call(`${prefix}/media/${session.mediaUuid}`, { headers }))).toMatchObject({
       status: "ready",
       mediaType: "video",

@@ -1,16 +1,16 @@
 import { createHash, randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { scratchDir as newScratchDir, removeScratch } from "@uploadkit/sandbox";
 
 export function sha256(bytes: Uint8Array): string {
   return createHash("sha256").update(bytes).digest("hex");
 }
 
-/** A scratch directory removed by the returned cleanup. */
+/** A scratch directory removed by the returned cleanup (or at exit, or when the run is interrupted). */
 export function scratchDir(): { dir: string; cleanup: () => void } {
-  const dir = mkdtempSync(join(tmpdir(), "uploadkit-test-"));
-  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  const dir = newScratchDir("test", { onSignal: true });
+  return { dir, cleanup: () => removeScratch(dir) };
 }
 
 /** Random bytes written to `dir/name`; returns the path and the bytes. */

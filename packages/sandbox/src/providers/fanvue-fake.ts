@@ -16,8 +16,11 @@ export interface FanvueFakeOptions {
   /** How the part-URL endpoint answers (the real format is undocumented). */
   partUrlFormat: "object" | "string" | "text";
   partUrlExpiresInSeconds: number;
-  /** Time from complete to `ready`. */
-  processingMs: number;
+  /**
+   * Time from complete to `ready`, or `"manual"`: media stay `processing` until `sandbox.fanvue.finishProcessing()`
+   * (tests that look at the processing state drive it, instead of racing a clock).
+   */
+  processingMs: number | "manual";
   /** Media whose processing ends in `error`. */
   failProcessing: (name: string) => boolean;
 }
@@ -51,11 +54,18 @@ interface MediaRecord {
   mediaType: string;
   createdAt: string;
   completedAt: number | undefined;
+  /** With processingMs "manual": processing was finished by the test. */
+  processed?: boolean;
   creator: string | undefined;
 }
 
+export interface FanvueFake extends ProviderFake {
+  /** With processingMs "manual": ends processing of one media (or of all), which then read `ready` (or `error`). */
+  finishProcessing(mediaUuid?: string): void;
+}
+
 /** Fanvue's media upload flow: sessions, per-part presigned URLs, complete, processing → ready. */
-export function createFanvueFake(context: ProviderContext, options: FanvueFakeOptions): ProviderFake {
+export function createFanvueFake(context: ProviderContext, options: FanvueFakeOptions): FanvueFake {
   const sessions = new Map<string, Session>();
   const media = new Map<string, MediaRecord>();
   let remaining = 200;
@@ -167,7 +177,9 @@ export function createFanvueFake(context: ProviderContext, options: FanvueFakeOp
 
   const statusOf = (record: MediaRecord): string => {
     if (record.completedAt === undefined) return "created";
-    if (Date.now() - record.completedAt < options.processingMs) return "processing";
+    const processing =
+      options.processingMs === "manual" ? !record.processed : Date.now() - record.completedAt < options.processingMs;
+    if (processing) return "processing";
     return options.failProcessing(record.name) ? "error" : "ready";
   };
 
@@ -205,6 +217,9 @@ export function createFanvueFake(context: ProviderContext, options: FanvueFakeOp
       "x-ratelimit-remaining": String(remaining),
       "x-ratelimit-reset": String(Math.ceil(Date.now() / 1000) + 60),
     }),
+    finishProcessing(mediaUuid) {
+      for (const record of media.values()) if (mediaUuid === undefined || record.uuid === mediaUuid) record.processed = true;
+    },
     keyOf: (mediaUuid) => [...sessions.values()].find((s) => s.mediaUuid === mediaUuid && s.completed)?.key,
   };
 }

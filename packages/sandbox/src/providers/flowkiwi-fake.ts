@@ -1,8 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
-import { mkdtemp, rm, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import type { IncomingMessage } from "node:http";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { FLOWKIWI_LIMITS } from "@uploadkit/providers";
@@ -11,6 +10,7 @@ import { fileTypeFromFile } from "file-type";
 import { imageSizeFromFile } from "image-size/fromFile";
 import { drain, HttpError, sendJson } from "../http/body.js";
 import { type RouteContext, Router } from "../http/router.js";
+import { removeScratch, scratchDir } from "../scratch.js";
 import { header, type ProviderContext, type ProviderFake } from "./provider-context.js";
 
 export interface FlowkiwiFakeOptions {
@@ -65,7 +65,7 @@ export function createFlowkiwiFake(context: ProviderContext, options: FlowkiwiFa
     if (!/^multipart\/form-data/i.test(header(req, "content-type") ?? "")) {
       throw problem(400, "An error occurred", 'Send the file as multipart/form-data in a "file" field.');
     }
-    const dir = await mkdtemp(join(tmpdir(), "uploadkit-flowkiwi-"));
+    const dir = scratchDir("flowkiwi");
     try {
       const upload = await receiveFile(req, join(dir, "upload"), options.maxVideoBytes);
       if (!upload) throw problem(400, "An error occurred", 'The file "file" was not found in the request.');
@@ -108,7 +108,7 @@ export function createFlowkiwiFake(context: ProviderContext, options: FlowkiwiFa
       medias.set(id, record);
       sendJson(res, 201, mediaJson(record), {}, LD);
     } finally {
-      await rm(dir, { recursive: true, force: true });
+      removeScratch(dir);
     }
   });
 

@@ -1,7 +1,5 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import S3rver from "s3rver";
+import { removeScratch, scratchDir } from "../scratch.js";
 import type { S3Config } from "./store-config.js";
 
 export interface EmbeddedS3 {
@@ -9,9 +7,9 @@ export interface EmbeddedS3 {
   stop(): Promise<void>;
 }
 
-/** s3rver in this process, on 127.0.0.1, storing in a temporary directory removed on stop. */
+/** s3rver in this process, on 127.0.0.1, storing in a temporary directory removed on stop (or at exit; see scratchDir). */
 export async function startEmbeddedS3(options: { port?: number; bucket?: string } = {}): Promise<EmbeddedS3> {
-  const directory = await mkdtemp(join(tmpdir(), "uploadkit-s3-"));
+  const directory = scratchDir("s3");
   const bucket = options.bucket ?? "uploadkit-sandbox";
   const server = new S3rver({
     address: "127.0.0.1",
@@ -34,7 +32,7 @@ export async function startEmbeddedS3(options: { port?: number; bucket?: string 
       // Uploads cut off mid-body leave connections open that would keep close() waiting.
       server.httpServer?.closeAllConnections();
       await server.close();
-      await rm(directory, { recursive: true, force: true });
+      removeScratch(directory);
     },
   };
 }
