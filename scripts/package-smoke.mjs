@@ -13,6 +13,7 @@ import { PROVIDERS, ROOT } from "./lib/providers.mjs";
 
 const PUBLISHED = ["providers", "multipart", ...PROVIDERS, "sandbox", "cli"];
 const withNode24 = !process.argv.includes("--no-node24");
+const withBunDeno = !process.argv.includes("--no-bun-deno");
 const work = mkdtempSync(join(tmpdir(), "uploadkit-smoke-"));
 const run = (command, args, options = {}) =>
   execFileSync(command, args, {
@@ -91,6 +92,22 @@ function node24() {
   const binary = join(dir, "node_modules", "node", "bin", "node");
   console.log(`node 24 for the smoke test: ${run(binary, ["--version"]).trim()}`);
   return binary;
+}
+
+/** Bun and Deno from the npm registry (their packages carry the binaries), to run each provider's example as is. */
+function bunAndDeno() {
+  const dir = join(work, "js-runtimes");
+  mkdirSync(dir);
+  run("npm", ["init", "-y"], { cwd: dir });
+  run("npm", ["install", "--no-save", "bun@1.4.5", "deno@2.9.6"], { cwd: dir });
+  const bin = (name) => join(dir, "node_modules", ".bin", name);
+  console.log(
+    `bun ${run(bin("bun"), ["--version"]).trim()}, ${run(bin("deno"), ["--version"]).split("\n")[0]} for the smoke test`,
+  );
+  return [
+    ["Bun 1.4", bin("bun"), ["run"]],
+    ["Deno 2.9", bin("deno"), ["run", "--allow-all", "--quiet"]],
+  ];
 }
 
 /** Packages in the production tree of `dir` and their bytes on disk. */
@@ -184,8 +201,10 @@ const tsc = join(typescriptDir, "node_modules", "typescript", "bin", "tsc");
 
 const tarballs = pack();
 for (const name of PUBLISHED) inspect(name, tarballs[name]);
-const runtimes = [["20", process.execPath]];
-if (withNode24) runtimes.push(["24", node24()]);
+/** [label, binary, arguments before the script]: Node 20 and 24, and Bun and Deno running the same example. */
+const runtimes = [["Node 20", process.execPath, []]];
+if (withNode24) runtimes.push(["Node 24", node24(), []]);
+if (withBunDeno) runtimes.push(...bunAndDeno());
 
 const { startSandbox } = await import(join(ROOT, "packages/sandbox/dist/index.js"));
 const sandbox = await startSandbox();
@@ -229,13 +248,13 @@ try {
       JSON.stringify(ours) === JSON.stringify(["@uploadkit/multipart", "@uploadkit/providers", `@uploadkit/${provider}`].sort()),
       `${provider}: installed ${ours.join(", ")}`,
     );
-    for (const [version, node] of runtimes) {
+    for (const [version, node, prefix] of runtimes) {
       const bytes = randomBytes(6 * 1024 * 1024 + 1);
       const file = join(dir, "clip.mp4");
       writeFileSync(file, bytes);
       let verified = false;
       try {
-        const output = await runAsync(node, ["smoke.mjs"], {
+        const output = await runAsync(node, [...prefix, "smoke.mjs"], {
           cwd: dir,
           env: { ...process.env, ...CONSUMERS[provider].env(sandbox), FILE: file },
         });
@@ -246,12 +265,15 @@ try {
       }
       check(verified, `${provider} on Node ${version}: the uploaded bytes did not verify`);
       // CommonJS consumers: require() of the ES module (Node >= 20.19).
-      try {
-        const exported = await runAsync(node, ["-e", `console.log(typeof require("@uploadkit/${provider}").InputError)`], { cwd: dir });
-        check(exported.trim() === "function", `${provider} on Node ${version}: require() gave no InputError`);
-      } catch (error) {
-        failures.push(`${provider} on Node ${version}: require() failed: ${error.stderr ?? error.message}`);
-      }
+      if (version.startsWith("Node"))
+        try {
+          const exported = await runAsync(node, ["-e", `console.log(typeof require("@uploadkit/${provider}").InputError)`], {
+            cwd: dir,
+          });
+          check(exported.trim() === "function", `${provider} on Node ${version}: require() gave no InputError`);
+        } catch (error) {
+          failures.push(`${provider} on Node ${version}: require() failed: ${error.stderr ?? error.message}`);
+        }
       results.push({ provider, node: version, packages: tree.packages, kib: Math.round(tree.bytes / 1024), verified });
     }
   }
@@ -272,14 +294,14 @@ try {
   await sandbox.stop();
 }
 
-console.log("\n| provider | node | installed packages | installed KiB | upload verified |\n|---|---|---|---|---|");
+console.log("\n| provider | runtime | installed packages | installed KiB | upload verified |\n|---|---|---|---|---|");
 for (const r of results) console.log(`| ${r.provider} | ${r.node} | ${r.packages} | ${r.kib} | ${r.verified ? "yes" : "NO"} |`);
 if (failures.length > 0) {
   console.error(`\n${failures.length} problem(s):\n${failures.map((f) => `- ${f}`).join("\n")}`);
   process.exitCode = 1;
 } else {
   console.log(
-    `\nAll ${PUBLISHED.length} packages pass publint, attw and the tarball checks; every provider installs alone and uploads on Node ${runtimes.map((r) => r[0]).join(" and ")}.`,
+    `\nAll ${PUBLISHED.length} packages pass publint, attw and the tarball checks; every provider installs alone and uploads on ${runtimes.map((r) => r[0]).join(", ")}.`,
   );
   rmSync(work, { recursive: true, force: true });
 }
