@@ -1,6 +1,6 @@
 import type { ClientTransportOptions, CredentialSource, SourceInput } from "@uploadkit/multipart";
 import { createApiClient, createClientTransport, runUpload, type UploadResult, withScheme } from "@uploadkit/multipart/internal";
-import { providerDescriptor } from "@uploadkit/providers";
+import { baseUrlFromEnvironment, providerDescriptor } from "@uploadkit/providers";
 import type { Client } from "openapi-fetch";
 import type { FanvuePaths } from "./api-paths.js";
 import { type FanvueUpload, fanvueAdapter, getMedia, type UploadMediaOptions } from "./fanvue-adapter.js";
@@ -15,7 +15,7 @@ export interface FanvueClientOptions extends ClientTransportOptions {
    * that refreshes through Fanvue's token endpoint.
    */
   token: CredentialSource;
-  /** Default https://api.fanvue.com. */
+  /** Default: `FANVUE_BASE_URL` from the environment, else https://api.fanvue.com. */
   baseUrl?: string;
   /** Sent as X-Fanvue-API-Version. Default 2025-06-26. */
   apiVersion?: string;
@@ -35,7 +35,7 @@ export interface FanvueClient {
 
 export function createFanvueClient(options: FanvueClientOptions): FanvueClient {
   if (!options?.token) throw new TypeError("createFanvueClient: token is required (a Fanvue OAuth access token).");
-  const baseUrl = options.baseUrl ?? FANVUE_BASE_URL;
+  const baseUrl = options.baseUrl ?? baseUrlFromEnvironment("fanvue") ?? FANVUE_BASE_URL;
   const transport = createClientTransport({
     ...options,
     baseUrl,

@@ -26,7 +26,7 @@ export interface FanvueOAuthTokenOptions
    * here, or the next process cannot refresh. Awaited before the new access token is used.
    */
   onRefresh?: ((tokens: FanvueTokens) => void | Promise<void>) | undefined;
-  /** Default https://auth.fanvue.com/oauth2/token. */
+  /** Default: `FANVUE_TOKEN_URL` from the environment, else https://auth.fanvue.com/oauth2/token. */
   tokenUrl?: string | undefined;
   /**
    * How the client authenticates at the token endpoint. Default `client_secret_post` (`client_id` and
@@ -49,7 +49,7 @@ export function fanvueOAuthToken(options: FanvueOAuthTokenOptions): (context?: C
       throw new TypeError(`fanvueOAuthToken: ${name} is required.`);
     }
   }
-  const tokenUrl = options.tokenUrl ?? FANVUE_TOKEN_URL;
+  const tokenUrl = options.tokenUrl ?? (process.env.FANVUE_TOKEN_URL || FANVUE_TOKEN_URL);
   const margin = options.refreshMarginMs ?? 60_000;
   const transport = new Transport({ ...options, apiOrigin: tokenUrl, redact: [options.refreshToken, options.clientSecret] });
   let state: FanvueTokens = {

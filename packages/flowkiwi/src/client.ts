@@ -1,5 +1,6 @@
 import { type ClientTransportOptions, type CredentialSource, type SourceInput, unwrap } from "@uploadkit/multipart";
 import { createApiClient, createClientTransport, runUpload, type UploadResult, withScheme } from "@uploadkit/multipart/internal";
+import { baseUrlFromEnvironment } from "@uploadkit/providers";
 import type { Client } from "openapi-fetch";
 import { type FlowkiwiMedia, flowkiwiAdapter, type UploadMediaOptions } from "./flowkiwi-adapter.js";
 import type { paths } from "./generated/openapi.js";
@@ -12,7 +13,7 @@ export interface FlowkiwiClientOptions extends ClientTransportOptions {
   organizationId: string;
   /** The instance handle: https://<tenant>.product-management.flowkiwi.net. */
   tenant?: string;
-  /** Overrides `tenant`. */
+  /** Overrides `tenant`. Default: `FLOWKIWI_BASE_URL` from the environment. */
   baseUrl?: string;
 }
 
@@ -38,12 +39,13 @@ export function createFlowkiwiClient(options: FlowkiwiClientOptions): FlowkiwiCl
   if (!options?.token) throw new TypeError("createFlowkiwiClient: token is required.");
   if (!options.organizationId)
     throw new TypeError("createFlowkiwiClient: organizationId is required (sent as X-Flowkiwi-Organization-Id).");
-  if (!options.baseUrl && !(options.tenant && TENANT.test(options.tenant))) {
+  const configured = options.baseUrl ?? baseUrlFromEnvironment("flowkiwi");
+  if (!configured && !(options.tenant && TENANT.test(options.tenant))) {
     throw new TypeError(
       `createFlowkiwiClient: give tenant (your instance handle, e.g. "my-shop") or baseUrl; got tenant ${JSON.stringify(options.tenant)}.`,
     );
   }
-  const baseUrl = options.baseUrl ?? `https://${options.tenant}.product-management.flowkiwi.net`;
+  const baseUrl = configured ?? `https://${options.tenant}.product-management.flowkiwi.net`;
   const transport = createClientTransport({
     ...options,
     baseUrl,

@@ -1,6 +1,6 @@
 import type { ClientTransportOptions, CredentialSource, SourceInput } from "@uploadkit/multipart";
 import { createApiClient, createClientTransport, runUpload, type UploadResult } from "@uploadkit/multipart/internal";
-import { providerDescriptor } from "@uploadkit/providers";
+import { baseUrlFromEnvironment, providerDescriptor } from "@uploadkit/providers";
 import type { Client } from "openapi-fetch";
 import type { paths } from "./generated/openapi.js";
 import { type OfauthUpload, ofauthAdapter, type UploadMediaOptions } from "./ofauth-adapter.js";
@@ -12,7 +12,7 @@ export interface OfauthClientOptions extends ClientTransportOptions {
   apiKey: CredentialSource;
   /** The connection to act for (sent as `x-connection-id`), or a function returning it. */
   connectionId: CredentialSource;
-  /** Default https://api.ofauth.com. */
+  /** Default: `OFAUTH_BASE_URL` from the environment, else https://api.ofauth.com. */
   baseUrl?: string;
 }
 
@@ -30,7 +30,7 @@ export function createOfauthClient(options: OfauthClientOptions): OfauthClient {
   if (!options?.apiKey) throw new TypeError("createOfauthClient: apiKey is required.");
   if (!options.connectionId)
     throw new TypeError("createOfauthClient: connectionId is required (the x-connection-id of the account).");
-  const baseUrl = options.baseUrl ?? OFAUTH_BASE_URL;
+  const baseUrl = options.baseUrl ?? baseUrlFromEnvironment("ofauth") ?? OFAUTH_BASE_URL;
   const transport = createClientTransport({
     ...options,
     baseUrl,

@@ -47,3 +47,12 @@ export function providerDescriptor(name: string): ProviderDescriptor {
   if (!found) throw new TypeError(`Unknown provider "${name}". Choose one of: ${PROVIDER_NAMES.join(", ")}.`);
   return found;
 }
+
+/**
+ * The base URL set for `name` in the environment (`FANVUE_BASE_URL`, …), if any: clients use it when no `baseUrl`
+ * option is given, so a staging API, a proxy or a local sandbox needs no code change.
+ */
+export function baseUrlFromEnvironment(name: ProviderName): string | undefined {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  return env?.[providerDescriptor(name).baseUrlEnv] || undefined;
+}

@@ -1,6 +1,6 @@
 import type { ClientTransportOptions, CredentialSource, SourceInput } from "@uploadkit/multipart";
 import { createApiClient, createClientTransport, runUpload, type UploadResult, withScheme } from "@uploadkit/multipart/internal";
-import { providerDescriptor } from "@uploadkit/providers";
+import { baseUrlFromEnvironment, providerDescriptor } from "@uploadkit/providers";
 import type { Client } from "openapi-fetch";
 import type { paths } from "./generated/openapi.js";
 import { type Record360UploadedFile, record360Adapter, type UploadMediaOptions } from "./record360-adapter.js";
@@ -13,7 +13,7 @@ export interface Record360ClientOptions extends ClientTransportOptions {
    * (asked before each API call and once more after a 401) — `record360SignIn()` signs in with a username and password.
    */
   token: CredentialSource;
-  /** Default https://api.record360.com. */
+  /** Default: `RECORD360_BASE_URL` from the environment, else https://api.record360.com. */
   baseUrl?: string;
 }
 
@@ -30,7 +30,7 @@ export interface Record360Client {
 export function createRecord360Client(options: Record360ClientOptions): Record360Client {
   if (!options?.token)
     throw new TypeError("createRecord360Client: token is required (the auth_token from POST /api/users/authenticate).");
-  const baseUrl = options.baseUrl ?? RECORD360_BASE_URL;
+  const baseUrl = options.baseUrl ?? baseUrlFromEnvironment("record360") ?? RECORD360_BASE_URL;
   const transport = createClientTransport({
     ...options,
     baseUrl,

@@ -1,6 +1,6 @@
 import { type ClientTransportOptions, type CredentialContext, unwrap } from "@uploadkit/multipart";
 import { answerChecks, createApiClient, Transport } from "@uploadkit/multipart/internal";
-import { providerDescriptor } from "@uploadkit/providers";
+import { baseUrlFromEnvironment, providerDescriptor } from "@uploadkit/providers";
 import type { paths } from "./generated/openapi.js";
 
 export interface Record360SignInOptions
@@ -19,7 +19,8 @@ export function record360SignIn(options: Record360SignInOptions): (context?: Cre
   for (const name of ["username", "password"] as const) {
     if (typeof options?.[name] !== "string" || !options[name]) throw new TypeError(`record360SignIn: ${name} is required.`);
   }
-  const baseUrl = options.baseUrl ?? (providerDescriptor("record360").defaultBaseUrl as string);
+  const baseUrl =
+    options.baseUrl ?? baseUrlFromEnvironment("record360") ?? (providerDescriptor("record360").defaultBaseUrl as string);
   const transport = new Transport({
     ...options,
     apiOrigin: baseUrl,

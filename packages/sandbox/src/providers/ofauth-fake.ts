@@ -166,6 +166,21 @@ export function createOfauthFake(context: ProviderContext, options: OfauthFakeOp
     sendJson(routeContext.res, 200, { mediaUploadId: upload.id, media: mediaJson(item) });
   });
 
+  // A post referencing uploads, so examples that go on from an upload to a post run against the sandbox too.
+  router.on("POST", "/v2/access/posts", async (routeContext) => {
+    const body = (await readJson(routeContext.req, invalid)) as { text?: unknown; mediaItems?: unknown } | undefined;
+    const items = Array.isArray(body?.mediaItems) ? body.mediaItems : [];
+    for (const item of items) {
+      const upload = typeof item === "string" ? uploads.get(item) : undefined;
+      if (typeof item === "string" && !upload?.done) throw invalid(`mediaItems: ${item} is not a finished upload`);
+    }
+    sendJson(routeContext.res, 200, {
+      id: nextMediaId++,
+      text: typeof body?.text === "string" ? body.text : "",
+      mediaCount: items.length,
+    });
+  });
+
   router.on("POST", "/v2/access/uploads/check", async (routeContext) => {
     const body = (await readJson(routeContext.req, invalid)) as { etag?: unknown; size?: unknown } | undefined;
     if (typeof body?.etag !== "string" || !body.etag) throw invalid("etag is required");
