@@ -59,15 +59,13 @@ const partServer = await listen((req, res) => {
 const tokenEndpoint = await listen((req, res) => {
   req.resume();
   req.on("end", () =>
-    res
-      .writeHead(200, { "content-type": "application/json" })
-      .end(
-        JSON.stringify({
-          access_token: sandbox.fanvue.credentials.token,
-          refresh_token: `r-${randomBytes(4).toString("hex")}`,
-          expires_in: 3600,
-        }),
-      ),
+    res.writeHead(200, { "content-type": "application/json" }).end(
+      JSON.stringify({
+        access_token: sandbox.fanvue.credentials.token,
+        refresh_token: `r-${randomBytes(4).toString("hex")}`,
+        expires_in: 3600,
+      }),
+    ),
   );
 });
 const env = {

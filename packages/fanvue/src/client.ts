@@ -5,9 +5,12 @@ import type { Client } from "openapi-fetch";
 import type { FanvuePaths } from "./api-paths.js";
 import { type FanvueUpload, fanvueAdapter, getMedia, type UploadMediaOptions } from "./fanvue-adapter.js";
 
+/** Fanvue's production API: https://api.fanvue.com. */
 export const FANVUE_BASE_URL = providerDescriptor("fanvue").defaultBaseUrl as string;
+/** The `X-Fanvue-API-Version` sent when `apiVersion` is not given. */
 export const FANVUE_API_VERSION = "2025-06-26";
 
+/** Options of `createFanvueClient`: the token, where the API is, and the transport options every client takes. */
 export interface FanvueClientOptions extends ClientTransportOptions {
   /**
    * OAuth 2.0 access token (scopes `write:media`, `read:media`; `write:creator` for creator routes), or a function
@@ -24,6 +27,7 @@ export interface FanvueClientOptions extends ClientTransportOptions {
 /** What `uploadMedia` resolves with: Fanvue's record (`mediaUuid`, `uploadId`, `status`) and the common core. */
 export type UploadMediaResult = UploadResult<FanvueUpload>;
 
+/** A Fanvue client: the typed `api` for every operation, and `uploadMedia`. */
 export interface FanvueClient {
   /** openapi-fetch client typed by the generated paths: every operation in the spec. */
   api: Client<FanvuePaths>;
@@ -33,6 +37,7 @@ export interface FanvueClient {
   getMedia(uuid: string, options?: { creatorUserUuid?: string; signal?: AbortSignal }): ReturnType<typeof getMedia>;
 }
 
+/** Creates a Fanvue client. Throws a TypeError without a token; bad transport options are an InputError. */
 export function createFanvueClient(options: FanvueClientOptions): FanvueClient {
   if (!options?.token) throw new TypeError("createFanvueClient: token is required (a Fanvue OAuth access token).");
   const baseUrl = options.baseUrl ?? baseUrlFromEnvironment("fanvue") ?? FANVUE_BASE_URL;

@@ -10,9 +10,12 @@ import { parsePartUrl } from "./part-url.js";
 import { explainSunset } from "./sunset.js";
 import { assertWaitOptions, type WaitForReadyOptions, waitForReady } from "./wait-for-ready.js";
 
+/** A Fanvue media record, as `GET /media/{uuid}` returns it once it is ready. */
 export type FanvueMedia = components["schemas"]["Media"];
+/** Where a media is in Fanvue's processing: `created`, `processing`, `ready` or `error`. */
 export type FanvueMediaStatus = components["schemas"]["MediaUploadsUploadIdPatchResponsesContentApplicationJsonSchemaStatus"];
 
+/** Options of `uploadMedia`: the common options every provider takes, and this provider's own. */
 export interface UploadMediaOptions extends CommonUploadOptions, PartPlanOptions {
   /** Display name, 1–255 characters. Default: the file name. */
   name?: string;
@@ -26,8 +29,11 @@ export interface UploadMediaOptions extends CommonUploadOptions, PartPlanOptions
 
 /** Fanvue's own record of an upload. */
 export interface FanvueUpload {
+  /** The media's uuid: reference it in posts and messages, read it with `getMedia`. */
   mediaUuid: string;
+  /** The upload session that carried the bytes. */
   uploadId: string;
+  /** The media's status after completion (`ready` after `waitForReady`). */
   status: FanvueMediaStatus;
   /** The media record, with `waitForReady`. */
   media?: FanvueMedia;

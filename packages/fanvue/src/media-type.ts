@@ -1,6 +1,8 @@
 import type { components } from "./generated/openapi.js";
 
+/** Fanvue's media types: `image`, `video`, `audio`, `document`. */
 export type FanvueMediaType = components["schemas"]["MediaUploadsPostRequestBodyContentApplicationJsonSchemaMediaType"];
+/** Every media type Fanvue accepts. */
 export const FANVUE_MEDIA_TYPES: readonly FanvueMediaType[] = ["image", "video", "audio", "document"];
 
 /** image/*, video/*, audio/* → that; anything else → document. */

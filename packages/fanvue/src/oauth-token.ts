@@ -4,18 +4,24 @@ import { answerChecks, redactSecrets, Transport } from "@uploadkit/multipart/int
 /** Fanvue's token endpoint (authentication overview, api.fanvue.com/docs/authentication/overview). */
 export const FANVUE_TOKEN_URL = "https://auth.fanvue.com/oauth2/token";
 
+/** A token pair from Fanvue's token endpoint. */
 export interface FanvueTokens {
+  /** The bearer token API calls send. */
   accessToken: string;
+  /** The refresh token to use next: single-use, rotated on every refresh. */
   refreshToken: string;
   /** When the access token expires, when the endpoint said (`expires_in`). */
   expiresAt: Date | undefined;
 }
 
+/** Options of `fanvueOAuthToken`: the app's client credentials, the user's tokens, and where to keep rotated ones. */
 export interface FanvueOAuthTokenOptions
   extends Pick<ClientTransportOptions, "retry" | "timeoutMs" | "fetch" | "dispatcher" | "userAgent"> {
   /** The refresh token from the code exchange (scope `offline_access`). */
   refreshToken: string;
+  /** Your app's OAuth client id. */
   clientId: string;
+  /** Your app's OAuth client secret (masked in every error and log line). */
   clientSecret: string;
   /** The current access token, if you have one; without it the first use refreshes. */
   accessToken?: string | undefined;

@@ -1,6 +1,7 @@
 import { InputError, UploadkitError } from "@uploadkit/multipart";
 import { sleep } from "@uploadkit/multipart/internal";
 
+/** How `waitForReady` polls: its time limit and first interval (whole milliseconds ≥ 1). */
 export interface WaitForReadyOptions {
   /** Give up after this long. Default 10 minutes. */
   timeoutMs?: number;

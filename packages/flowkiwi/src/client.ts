@@ -6,6 +6,7 @@ import { type FlowkiwiMedia, flowkiwiAdapter, type UploadMediaOptions } from "./
 import type { paths } from "./generated/openapi.js";
 import { iterateMedia, listMediaPage, type MediaPage, type MediaQuery } from "./media-pages.js";
 
+/** Options of `createFlowkiwiClient`: credentials, the instance, and the transport options every client takes. */
 export interface FlowkiwiClientOptions extends ClientTransportOptions {
   /** OAuth 2.0 bearer token (a partner user token or an integration's token), or a function returning one (asked again after a 401). */
   token: CredentialSource;
@@ -20,21 +21,25 @@ export interface FlowkiwiClientOptions extends ClientTransportOptions {
 /** What `uploadMedia` resolves with: the created Media and the common core. */
 export type UploadMediaResult = UploadResult<FlowkiwiMedia>;
 
+/** A Flowkiwi client: the typed `api`, `uploadMedia`, and media reads and deletes. */
 export interface FlowkiwiClient {
   /** openapi-fetch client typed by the generated paths. */
   api: Client<paths>;
   /** Uploads a file as a Media (streamed multipart/form-data), verifying its SHA-256. */
   uploadMedia(input: SourceInput, options?: UploadMediaOptions): Promise<UploadMediaResult>;
+  /** One media by id. */
   getMedia(id: string, options?: { signal?: AbortSignal }): Promise<FlowkiwiMedia>;
   /** One page; `page.next()` fetches the following one. */
   listMedia(query?: MediaQuery, options?: { signal?: AbortSignal }): Promise<MediaPage>;
   /** Every media, across pages: `for await (const media of kiwi.iterateMedia())`. */
   iterateMedia(query?: MediaQuery, options?: { signal?: AbortSignal }): AsyncGenerator<FlowkiwiMedia>;
+  /** Deletes a media (products and variants may still reference it: check first). */
   deleteMedia(id: string, options?: { signal?: AbortSignal }): Promise<void>;
 }
 
 const TENANT = /^[a-z](?:[a-z0-9-]*[a-z0-9])?$/;
 
+/** Creates a Flowkiwi client. Throws a TypeError without a token, an organisation, or a tenant or base URL. */
 export function createFlowkiwiClient(options: FlowkiwiClientOptions): FlowkiwiClient {
   if (!options?.token) throw new TypeError("createFlowkiwiClient: token is required.");
   if (!options.organizationId)

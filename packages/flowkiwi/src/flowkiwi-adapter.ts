@@ -4,8 +4,10 @@ import { createMultipartFormBody, type UploadAdapter } from "@uploadkit/multipar
 import type { components } from "./generated/openapi.js";
 import { assertWithinLimits } from "./limits.js";
 
+/** A Flowkiwi Media resource (JSON-LD): `@id` is the IRI products and variants reference. */
 export type FlowkiwiMedia = components["schemas"]["Media"];
 
+/** Options of `uploadMedia`: the common options every provider takes, and this provider's own. */
 export interface UploadMediaOptions extends CommonUploadOptions {
   /** Compare the SHA-256 computed while sending with the `hash` Flowkiwi returns. Default true. */
   verifyHash?: boolean;

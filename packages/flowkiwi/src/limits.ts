@@ -3,6 +3,7 @@ import { FLOWKIWI_LIMITS } from "@uploadkit/providers";
 
 /** Documented upload limits, read as decimal megabytes. */
 export const FLOWKIWI_MAX_FILE_BYTES = FLOWKIWI_LIMITS.maxFileBytes;
+/** Largest video Flowkiwi accepts: 100 MB (decimal). */
 export const FLOWKIWI_MAX_VIDEO_BYTES = FLOWKIWI_LIMITS.maxVideoBytes;
 
 /** Throws an InputError stating the limit and the file's size when the file is over it. */

@@ -3,10 +3,14 @@ import type { Client } from "openapi-fetch";
 import type { FlowkiwiMedia } from "./flowkiwi-adapter.js";
 import type { paths } from "./generated/openapi.js";
 
+/** Filters and paging of `GET /rest/api/medias` (`page`, `itemsPerPage`, `type`, …). */
 export type MediaQuery = NonNullable<paths["/rest/api/medias"]["get"]["parameters"]["query"]>;
 
+/** One page of Flowkiwi's media list. */
 export interface MediaPage {
+  /** The media on this page. */
   members: FlowkiwiMedia[];
+  /** How many media match the query in all, when the server says. */
   totalItems: number | undefined;
   /** The page number of the next page (from `hydra:view`), undefined on the last page. */
   nextPage: number | undefined;

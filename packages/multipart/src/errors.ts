@@ -3,6 +3,7 @@
  * key or a presigned URL's query string (see redact.ts); `cause` chains are scrubbed too.
  */
 export class UploadkitError extends Error {
+  /** The class name: `"UploadkitError"` or a subclass's. */
   override name = "UploadkitError";
   /** A stable machine-readable code, e.g. `INPUT_FILE_NOT_FOUND`. */
   readonly code: string;
@@ -14,14 +15,17 @@ export class UploadkitError extends Error {
 
 /** Bad input, caught before any network call where possible. The message says what to change. */
 export class InputError extends UploadkitError {
+  /** Always `"InputError"`. */
   override name = "InputError";
 }
 
 /** The source changed between planning and upload, or a checkpoint belongs to another source. */
 export class SourceChangedError extends UploadkitError {
+  /** Always `"SourceChangedError"`. */
   override name = "SourceChangedError";
 }
 
+/** What an API error's status means, for branching without status numbers. */
 export type ApiErrorKind =
   | "bad_request"
   | "auth"
@@ -67,15 +71,25 @@ export interface ApiErrorDetails {
 
 /** A provider API call answered with a non-2xx status. */
 export class ApiError extends UploadkitError {
+  /** Always `"ApiError"`. */
   override name = "ApiError";
+  /** The HTTP status. */
   readonly status: number;
+  /** What the status means (`auth`, `rate_limit`, `validation`, …). */
   readonly kind: ApiErrorKind;
+  /** The request's method. */
   readonly method: string;
+  /** The request's path, without its query string. */
   readonly path: string;
+  /** The provider's error code or type, when its body carries one. */
   readonly providerCode: string | undefined;
+  /** The provider's message, secrets masked. */
   readonly providerMessage: string | undefined;
+  /** The provider's request id (from headers or body), to quote to its support. */
   readonly requestId: string | undefined;
+  /** The parsed JSON body, or its text (at most 64 KiB), secrets masked. */
   readonly body: unknown;
+  /** Seconds the server asked to wait (Retry-After or X-RateLimit-Reset), when sent. */
   readonly retryAfterSeconds: number | undefined;
   constructor(details: ApiErrorDetails, options: { message?: string; cause?: unknown } = {}) {
     const kind = apiErrorKind(details.status);
@@ -99,9 +113,13 @@ export class ApiError extends UploadkitError {
 
 /** A part could not be uploaded within its attempts. */
 export class PartUploadError extends UploadkitError {
+  /** Always `"PartUploadError"`. */
   override name = "PartUploadError";
+  /** The part that failed. */
   readonly partNumber: number;
+  /** How many attempts were made. */
   readonly attempts: number;
+  /** The last HTTP status, if the store answered. */
   readonly status: number | undefined;
   constructor(
     message: string,
@@ -116,8 +134,11 @@ export class PartUploadError extends UploadkitError {
 
 /** Bytes stored differ from bytes sent (ETag/MD5 or SHA-256 mismatch). */
 export class IntegrityError extends UploadkitError {
+  /** Always `"IntegrityError"`. */
   override name = "IntegrityError";
+  /** The digest of the bytes sent. */
   readonly expected: string;
+  /** The digest the store reported. */
   readonly actual: string;
   constructor(message: string, options: { code: string; expected: string; actual: string; cause?: unknown }) {
     super(message, options);
@@ -128,6 +149,7 @@ export class IntegrityError extends UploadkitError {
 
 /** A provider answered 2xx with something the upload cannot use: a missing id, a bad URL list, an inconsistent plan. */
 export class ProviderResponseError extends UploadkitError {
+  /** Always `"ProviderResponseError"`. */
   override name = "ProviderResponseError";
   /** "fanvue", "ofauth", "record360" or "flowkiwi". */
   readonly provider: string;
@@ -145,11 +167,13 @@ export class ProviderResponseError extends UploadkitError {
 
 /** A checkpoint could not be read, written or used. */
 export class CheckpointError extends UploadkitError {
+  /** Always `"CheckpointError"`. */
   override name = "CheckpointError";
 }
 
 /** The upload was aborted through its `signal`. `name` is "AbortError", as for fetch. */
 export class AbortError extends UploadkitError {
+  /** Always `"AbortError"`, as for fetch. */
   override name = "AbortError";
   constructor(message = "The upload was aborted", options: { cause?: unknown } = {}) {
     super(message, { code: "ABORTED", cause: options.cause });
@@ -160,6 +184,7 @@ export function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new AbortError(undefined, { cause: signal.reason });
 }
 
+/** True for an AbortError from uploadkit or from fetch (any error named "AbortError"). */
 export function isAbortError(error: unknown): boolean {
   return error instanceof Error && error.name === "AbortError";
 }

@@ -1,5 +1,6 @@
 import { InputError } from "./errors.js";
 
+/** One part of an upload: a contiguous byte range of the source. */
 export interface Part {
   /** 1-based. */
   partNumber: number;
@@ -7,13 +8,17 @@ export interface Part {
   start: number;
   /** Byte offset after the last byte (exclusive). */
   end: number;
+  /** Bytes in the part (`end - start`). */
   size: number;
 }
 
+/** The limits a part plan must keep, and what to fix (part size or count). */
 export interface PartRules {
   /** Smallest allowed part except the last. */
   minPartSize: number;
+  /** Largest allowed part. */
   maxPartSize: number;
+  /** Most parts allowed. */
   maxParts: number;
   /** Fixed part size (the last part may be smaller). */
   partSize?: number | undefined;
@@ -23,8 +28,11 @@ export interface PartRules {
   preferredPartSize?: number | undefined;
 }
 
+/** 1,048,576 bytes. */
 export const MiB = 1024 * 1024;
+/** 1,073,741,824 bytes. */
 export const GiB = 1024 * MiB;
+/** The part size `planParts` starts from when neither size nor count is fixed: 8 MiB. */
 export const DEFAULT_PART_SIZE = 8 * MiB;
 
 /** S3's multipart rules: 5 MiB to 5 GiB per part (last part smaller), up to 10,000 parts. */

@@ -1,5 +1,6 @@
 import { AbortError, InputError } from "./errors.js";
 
+/** How failed requests are retried (all whole numbers; see DEFAULT_RETRY). */
 export interface RetryOptions {
   /** Attempts per part or API call, first one included. Default 4. */
   maxAttempts?: number;
@@ -13,6 +14,7 @@ export interface RetryOptions {
 
 export type ResolvedRetryOptions = Required<RetryOptions>;
 
+/** The retry policy when none is given: 4 attempts, 300 ms first backoff, 20 s cap, Retry-After up to 60 s. */
 export const DEFAULT_RETRY: ResolvedRetryOptions = {
   maxAttempts: 4,
   baseDelayMs: 300,

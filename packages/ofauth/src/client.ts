@@ -5,8 +5,10 @@ import type { Client } from "openapi-fetch";
 import type { paths } from "./generated/openapi.js";
 import { type OfauthUpload, ofauthAdapter, type UploadMediaOptions } from "./ofauth-adapter.js";
 
+/** OFAuth's API: https://api.ofauth.com. */
 export const OFAUTH_BASE_URL = providerDescriptor("ofauth").defaultBaseUrl as string;
 
+/** Options of `createOfauthClient`: credentials, where the API is, and the transport options every client takes. */
 export interface OfauthClientOptions extends ClientTransportOptions {
   /** Your OFAuth API key (sent as the `apiKey` header), or a function returning it (asked again after a 401). */
   apiKey: CredentialSource;
@@ -19,6 +21,7 @@ export interface OfauthClientOptions extends ClientTransportOptions {
 /** What `uploadMedia` resolves with: OFAuth's record (`mediaUploadId`, or `skipped` with `media`) and the common core. */
 export type UploadMediaResult = UploadResult<OfauthUpload>;
 
+/** An OFAuth client: the typed `api`, and `uploadMedia` into the vault. */
 export interface OfauthClient {
   /** openapi-fetch client typed by the generated paths. */
   api: Client<paths>;
@@ -26,6 +29,7 @@ export interface OfauthClient {
   uploadMedia(input: SourceInput, options?: UploadMediaOptions): Promise<UploadMediaResult>;
 }
 
+/** Creates an OFAuth client. Throws a TypeError without an API key or connection id. */
 export function createOfauthClient(options: OfauthClientOptions): OfauthClient {
   if (!options?.apiKey) throw new TypeError("createOfauthClient: apiKey is required.");
   if (!options.connectionId)

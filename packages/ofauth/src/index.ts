@@ -7,4 +7,4 @@ export {
   type UploadMediaResult,
 } from "./client.js";
 export type { components, operations, paths } from "./generated/openapi.js";
-export type { OfauthMedia, OfauthUpload, UploadMediaOptions } from "./ofauth-adapter.js";
+export type { OfauthMedia, OfauthSkipped, OfauthUpload, OfauthUploaded, UploadMediaOptions } from "./ofauth-adapter.js";

@@ -5,9 +5,11 @@ import type { Client } from "openapi-fetch";
 import type { components, paths } from "./generated/openapi.js";
 import { planFromInit } from "./upload-plan.js";
 
+/** A vault media record. */
 export type OfauthMedia = components["schemas"]["Media"];
 type InitBody = NonNullable<paths["/v2/access/uploads/init"]["post"]["requestBody"]>["content"]["application/json"];
 
+/** Options of `uploadMedia`: the common options every provider takes, and this provider's own. */
 export interface UploadMediaOptions extends CommonUploadOptions {
   /** Upload into the vault for a message (`{ mode: "message", userId }`). */
   vaultUpload?: InitBody["vaultUpload"];
@@ -15,12 +17,28 @@ export interface UploadMediaOptions extends CommonUploadOptions {
   skipIfExists?: boolean;
 }
 
+/** Uploaded: reference it in posts and messages as the `mediaItems` entry `mediaUploadId` (usable once). */
+export interface OfauthUploaded {
+  /** The finished upload's id: what posts and messages take in `mediaItems` (once). */
+  mediaUploadId: string;
+  /** The vault media, when OFAuth returned it. */
+  media?: OfauthMedia;
+  /** False: the bytes were sent. */
+  skipped?: false;
+}
+
+/** Already in the vault (`skipIfExists`, or found there after an ambiguous failure): reference `media.id`. */
+export interface OfauthSkipped {
+  /** No new upload was made. */
+  mediaUploadId?: undefined;
+  /** The vault media with these bytes. */
+  media: OfauthMedia;
+  /** True: nothing was sent (or the vault already had the bytes). */
+  skipped: true;
+}
+
 /** OFAuth's own record of an upload. */
-export type OfauthUpload =
-  /** Uploaded: reference it in posts and messages as the `mediaItems` entry `mediaUploadId` (usable once). */
-  | { mediaUploadId: string; media?: OfauthMedia; skipped?: false }
-  /** Already in the vault (skipIfExists): reference `media.id`. */
-  | { mediaUploadId?: undefined; media: OfauthMedia; skipped: true };
+export type OfauthUpload = OfauthUploaded | OfauthSkipped;
 
 interface OfauthSession {
   mediaUploadId: string;

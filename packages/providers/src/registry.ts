@@ -8,17 +8,21 @@ export interface CredentialDescriptor {
   flag: string;
   /** The environment variable the CLI reads when the flag is absent. */
   env: string;
+  /** What the credential is, in a few words. */
   description: string;
   /** Not needed when a base URL is given (Flowkiwi's tenant only builds the URL). */
   optionalWithBaseUrl?: boolean | undefined;
 }
 
+/** What uploadkit knows about one provider, outside its client: names, credentials, base URL. */
 export interface ProviderDescriptor {
+  /** The provider's name in uploadkit: `fanvue`, `ofauth`, `record360`, `flowkiwi`. */
   name: ProviderName;
   /** How people write it: "Fanvue". */
   title: string;
   /** The npm package with its client. */
   packageName: string;
+  /** The credentials its client takes. */
   credentials: readonly CredentialDescriptor[];
   /** The environment variable that overrides the API base URL (CLI). */
   baseUrlEnv: string;
@@ -28,6 +32,7 @@ export interface ProviderDescriptor {
   resumable: boolean;
 }
 
+/** A provider's name. */
 export type ProviderName = "fanvue" | "ofauth" | "record360" | "flowkiwi";
 
 /**
@@ -39,6 +44,7 @@ export const PROVIDERS: readonly ProviderDescriptor[] = (descriptors as unknown 
   defaultBaseUrl: descriptor.defaultBaseUrl ?? undefined,
 }));
 
+/** Every provider's name, in the registry's order. */
 export const PROVIDER_NAMES: readonly ProviderName[] = PROVIDERS.map((provider) => provider.name);
 
 /** The descriptor of `name`; throws a TypeError listing the providers for an unknown name. */

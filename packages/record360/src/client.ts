@@ -5,8 +5,10 @@ import type { Client } from "openapi-fetch";
 import type { paths } from "./generated/openapi.js";
 import { type Record360UploadedFile, record360Adapter, type UploadMediaOptions } from "./record360-adapter.js";
 
+/** Record360's API: https://api.record360.com. */
 export const RECORD360_BASE_URL = providerDescriptor("record360").defaultBaseUrl as string;
 
+/** Options of `createRecord360Client`: the token, where the API is, and the transport options every client takes. */
 export interface Record360ClientOptions extends ClientTransportOptions {
   /**
    * The JWT from `POST /api/users/authenticate` (sent as `Authorization: Token <jwt>`), or a function returning one
@@ -20,6 +22,7 @@ export interface Record360ClientOptions extends ClientTransportOptions {
 /** What `uploadMedia` resolves with: Record360's UploadedFile (`id`, `location`, `etag`, `filesize`) and the common core. */
 export type UploadMediaResult = UploadResult<Record360UploadedFile>;
 
+/** A Record360 client: the typed `api`, and `uploadMedia`. */
 export interface Record360Client {
   /** openapi-fetch client typed by the generated paths (`Accept: application/json; version=1` added). */
   api: Client<paths>;
@@ -27,6 +30,7 @@ export interface Record360Client {
   uploadMedia(input: SourceInput, options?: UploadMediaOptions): Promise<UploadMediaResult>;
 }
 
+/** Creates a Record360 client. Throws a TypeError without a token. */
 export function createRecord360Client(options: Record360ClientOptions): Record360Client {
   if (!options?.token)
     throw new TypeError("createRecord360Client: token is required (the auth_token from POST /api/users/authenticate).");

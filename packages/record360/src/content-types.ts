@@ -1,6 +1,7 @@
 import { RECORD360_CONTENT_TYPES as ALLOWED } from "@uploadkit/providers";
 import type { components } from "./generated/openapi.js";
 
+/** A content type on Record360's mobile-media allowlist. */
 export type Record360ContentType = components["schemas"]["ContentType"];
 /** The mobile-media allowlist `multipart_upload_start` checks `content_type` against (case-insensitive). */
 export const RECORD360_CONTENT_TYPES: readonly Record360ContentType[] = ALLOWED;

@@ -6,8 +6,10 @@ import { normalizeContentType, RECORD360_CONTENT_TYPES, type Record360ContentTyp
 import type { components, paths } from "./generated/openapi.js";
 import { planRecord360Parts, RECORD360_PART_RULES } from "./part-plan.js";
 
+/** The stored file Record360's complete call returns. */
 export type Record360UploadedFile = components["schemas"]["UploadedFile"];
 
+/** Options of `uploadMedia`: the common options every provider takes, and this provider's own. */
 export interface UploadMediaOptions extends CommonUploadOptions, PartPlanOptions {
   /** The identifier naming the final file. Default: a new UUID. */
   fileId?: string;

@@ -3,9 +3,12 @@ import { answerChecks, createApiClient, Transport } from "@uploadkit/multipart/i
 import { baseUrlFromEnvironment, providerDescriptor } from "@uploadkit/providers";
 import type { paths } from "./generated/openapi.js";
 
+/** Options of `record360SignIn`: the account, and where the API is. */
 export interface Record360SignInOptions
   extends Pick<ClientTransportOptions, "retry" | "timeoutMs" | "fetch" | "dispatcher" | "userAgent"> {
+  /** The account's username. */
   username: string;
+  /** The account's password (masked in every error and log line). */
   password: string;
   /** Default https://api.record360.com (use the same base URL as the client). */
   baseUrl?: string | undefined;

@@ -39,6 +39,7 @@ export function scratchDir(name: string, options: { onSignal?: boolean } = {}): 
   return dir;
 }
 
+/** Removes a folder made by `scratchDir`. */
 export function removeScratch(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
   owned.delete(dir);

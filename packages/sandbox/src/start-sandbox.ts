@@ -16,36 +16,50 @@ import { type S3Config, s3ConfigFromEnv } from "./store/store-config.js";
 
 export { PROVIDER_NAMES, type ProviderName };
 
+/** Options of `startSandbox`. */
 export interface SandboxOptions {
   /** Which fakes to start. Default all four. */
   providers?: ProviderName[];
   /** An S3 endpoint to store bytes in. Default: `UPLOADKIT_S3_*` from the environment, else an embedded s3rver. */
   s3?: S3Config | "embedded";
+  /** Faults to inject, at a rate and with a seed. */
   chaos?: ChaosOptions;
   /** Fixed ports (default: free ports). */
   ports?: Partial<Record<ProviderName | "store" | "s3", number>>;
   /** Listen address of the fakes. Default 127.0.0.1. */
   host?: string;
+  /** The Fanvue fake's settings. */
   fanvue?: Partial<FanvueFakeOptions>;
+  /** The OFAuth fake's settings. */
   ofauth?: Partial<OfauthFakeOptions>;
+  /** The Record360 fake's settings. */
   record360?: Partial<Record360FakeOptions>;
+  /** The Flowkiwi fake's settings. */
   flowkiwi?: Partial<FlowkiwiFakeOptions>;
 }
 
+/** One fake provider: where it listens, its credentials, and where its uploads are stored. */
 export interface SandboxProvider<Credentials> {
+  /** The fake's base URL (give it as a client's `baseUrl`). */
   baseUrl: string;
+  /** The credentials it accepts. */
   credentials: Credentials;
   /** The store key of a finished upload, by the id the provider returned (media uuid, upload id, file id). */
   keyOf(id: string): string | undefined;
 }
 
+/** A running sandbox: four fake APIs over one S3-compatible store. */
 export interface Sandbox {
+  /** The Fanvue fake. */
   fanvue: SandboxProvider<{ token: string; apiVersion: string; creatorUserUuid: string }> & {
     /** With `fanvue: { processingMs: "manual" }`: ends processing of one media (or of all). */
     finishProcessing(mediaUuid?: string): void;
   };
+  /** The OFAuth fake. */
   ofauth: SandboxProvider<{ apiKey: string; connectionId: string }>;
+  /** The Record360 fake. */
   record360: SandboxProvider<{ token: string; username: string; password: string }>;
+  /** The Flowkiwi fake. */
   flowkiwi: SandboxProvider<{ token: string; organizationId: string; tenant: string }>;
   /** The S3-compatible store, and the gateway part URLs point at. */
   store: { endpoint: string; bucket: string; gatewayOrigin: string };
@@ -62,6 +76,7 @@ export interface Sandbox {
    * key): from now on the old one is refused with 401. Returns the new value, also in `sandbox.<provider>.credentials`.
    */
   rotateCredential(provider: ProviderName): string;
+  /** Stops every server and removes the sandbox's temporary data. */
   stop(): Promise<void>;
 }
 

@@ -86,6 +86,7 @@ export class ResumableSession<Session> {
     return this.checkpoint?.session;
   }
 
+  /** The parts the checkpoint records as finished. */
   get completed(): CompletedPart[] {
     return [...(this.checkpoint?.parts ?? [])];
   }
@@ -109,6 +110,7 @@ export class ResumableSession<Session> {
     return session;
   }
 
+  /** Records a finished part (saves are serialised) before it counts as done. */
   async recordPart(part: CompletedPart): Promise<void> {
     if (!this.checkpoint) return;
     const parts = this.checkpoint.parts.filter((p) => p.partNumber !== part.partNumber);
@@ -166,6 +168,7 @@ export class ResumableSession<Session> {
     return proven;
   }
 
+  /** Waits for pending saves, then removes the checkpoint. */
   async clear(): Promise<void> {
     await this.writes;
     this.checkpoint = undefined;

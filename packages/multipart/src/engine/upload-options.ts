@@ -41,6 +41,7 @@ export interface UploadResultCore {
   provider: string;
   /** Bytes uploaded. */
   size: number;
+  /** The MIME type the file was uploaded as. */
   contentType: string;
 }
 

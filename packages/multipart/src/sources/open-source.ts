@@ -12,6 +12,7 @@ import type { UploadSource } from "./upload-source.js";
 /** Anything uploadkit can upload: a path or `file:` URL, bytes, a Blob/File, or a stream of known size. */
 export type SourceInput = string | URL | Uint8Array | Blob | StreamInput;
 
+/** Options of `openSource`. */
 export interface OpenSourceOptions {
   /** Overrides the name taken from the path or File (default for bytes and streams: `upload.<ext>`). */
   filename?: string | undefined;

@@ -5,11 +5,15 @@ import type { Part } from "../plan-parts.js";
 import { defaultFilename, detectContentType, SNIFF_BYTES } from "./content-type.js";
 import type { PartBody, SourceFingerprint, UploadSource } from "./upload-source.js";
 
+/** A stream of known size: `{ stream, size }`. */
 export interface StreamInput {
+  /** A Node Readable or a web ReadableStream. */
   stream: Readable | ReadableStream<Uint8Array> | WebReadableStream<Uint8Array>;
   /** Exact size in bytes; the upload fails if the stream is shorter or longer. */
   size: number;
+  /** The file name to record (default `upload.<ext>`). */
   filename?: string | undefined;
+  /** The MIME type (default: sniffed from the first bytes). */
   contentType?: string | undefined;
 }
 

@@ -3,6 +3,7 @@ import { redactSecrets } from "../redact.js";
 
 /** What a credential provider is told: `forceRefresh` after the API refused the last value with 401. */
 export interface CredentialContext {
+  /** True after the API refused the last value with 401: return a fresh one. */
   forceRefresh: boolean;
 }
 

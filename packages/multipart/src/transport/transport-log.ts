@@ -3,12 +3,17 @@ import { redactSecrets } from "../redact.js";
 
 /** Any object with these methods: `console`, pino, winston… */
 export interface Logger {
+  /** One line per API call and part attempt. */
   debug(message: string): void;
+  /** Retries, credential refreshes, resumes. */
   info(message: string): void;
+  /** Integrity checks skipped, and other things worth a look. */
   warn(message: string): void;
+  /** Reserved for failures the caller does not see as an error. */
   error(message: string): void;
 }
 
+/** The least severe lines logged: `debug`, `info`, `warn`, `error`, or `off` for none. */
 export type LogLevel = "debug" | "info" | "warn" | "error" | "off";
 
 const LEVELS: readonly LogLevel[] = ["debug", "info", "warn", "error", "off"];

@@ -4,24 +4,33 @@ import type { Logger, LogLevel } from "./transport-log.js";
 
 /** A part about to be sent again. */
 export interface RetryEvent {
+  /** The part being retried. */
   partNumber: number;
   /** The attempt that failed (1-based). */
   attempt: number;
+  /** Why the attempt failed (secrets and signatures masked). */
   reason: string;
+  /** The HTTP status, when the server answered. */
   status?: number | undefined;
+  /** The wait before the next attempt. */
   delayMs: number;
 }
 
 /** An API call about to be sent again. */
 export interface ApiRetryEvent {
+  /** The call's method. */
   method: string;
+  /** The call's path, without its query string. */
   path: string;
   /** The attempt that failed (1-based). */
   attempt: number;
+  /** Why the attempt failed. */
   reason: string;
+  /** The wait before the next attempt. */
   delayMs: number;
 }
 
+/** A retry of a part (`partNumber`) or of an API call (`method`, `path`). */
 export type TransportEvent = RetryEvent | ApiRetryEvent;
 
 /** How a provider client talks to the network; every provider's client options include these. */
@@ -56,5 +65,7 @@ export interface ClientTransportOptions {
   dispatcher?: Dispatcher;
 }
 
+/** Time limit of one API call attempt when `timeoutMs` is not given: 60 s. */
 export const DEFAULT_TIMEOUT_MS = 60_000;
+/** How long an upload may move no byte before it is retried: 30 s. */
 export const DEFAULT_STALL_TIMEOUT_MS = 30_000;

@@ -1,11 +1,16 @@
+/** Where an upload is: bytes and parts done of the total. */
 export interface UploadProgress {
   /** Bytes acknowledged or in flight; bytes of a failed attempt are taken back. */
   loaded: number;
+  /** Bytes in all. */
   total: number;
+  /** Parts stored (a resumed upload starts with its finished ones). */
   partsDone: number;
+  /** Parts in the plan (1 for a single-request upload). */
   partsTotal: number;
 }
 
+/** Receives progress reports. */
 export type ProgressListener = (progress: UploadProgress) => void;
 
 /**

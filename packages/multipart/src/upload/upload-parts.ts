@@ -13,26 +13,37 @@ import { type ProgressListener, ProgressTracker } from "./progress.js";
 export type { RetryEvent } from "../transport/transport-options.js";
 export { DEFAULT_STALL_TIMEOUT_MS };
 
+/** A stored part, as the complete call needs it. */
 export interface CompletedPart {
+  /** The part's number (1-based). */
   partNumber: number;
+  /** The ETag the store answered, as complete calls want it. */
   etag: string;
   /** MD5 (hex) of the bytes sent, recorded so a resume can prove the source still has them. */
   md5?: string | undefined;
 }
 
+/** Options of `uploadParts`. */
 export interface UploadPartsOptions {
+  /** The opened source (`openSource`). */
   source: UploadSource;
+  /** The plan (`planParts`). */
   parts: Part[];
+  /** Where each part goes. */
   target: TargetResolver;
   /** Parts in flight at once. Default 4. */
   concurrency?: number | undefined;
+  /** How failed parts are retried (default DEFAULT_RETRY). */
   retry?: RetryOptions | undefined;
+  /** Aborts every part in flight at once. */
   signal?: AbortSignal | undefined;
+  /** Progress reports. */
   onProgress?: ProgressListener | undefined;
   /** Parts already uploaded (from a checkpoint): skipped, counted as done. */
   completed?: readonly CompletedPart[] | undefined;
   /** Awaited after each part is stored, before it counts as done (write the checkpoint here). */
   onPartUploaded?: ((part: CompletedPart) => void | Promise<void>) | undefined;
+  /** Called before each part is retried. */
   onRetry?: ((event: RetryEvent) => void) | undefined;
   /**
    * Compare plain-MD5 ETags with the MD5 of the bytes sent. Default: the transport's `checksum`, else true. Stores
@@ -43,6 +54,7 @@ export interface UploadPartsOptions {
   stallTimeoutMs?: number | undefined;
   /** The only origin credential headers may be sent to (the provider's API). */
   credentialOrigin?: string | undefined;
+  /** The undici dispatcher to send on (default: one shared keep-alive Agent). */
   dispatcher?: Dispatcher | undefined;
   /** Where the transport logs (see ClientTransportOptions.logger). Default `console`. */
   logger?: Logger | undefined;
@@ -55,6 +67,7 @@ export interface UploadPartsOptions {
   transport?: Transport | undefined;
 }
 
+/** Parts in flight when `concurrency` is not given: 4. */
 export const DEFAULT_CONCURRENCY = 4;
 
 const PLAIN_MD5_ETAG = /^"?([0-9a-f]{32})"?$/i;

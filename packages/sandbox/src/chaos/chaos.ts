@@ -1,7 +1,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 
+/** A fault the sandbox can inject: a connection reset, a 500/503/429, a stall, an expired presigned URL. */
 export type FaultKind = "reset" | "500" | "503" | "429" | "stall" | "expired";
 
+/** How the sandbox misbehaves on purpose. */
 export interface ChaosOptions {
   /** Share of requests that fail, 0 to 1. */
   rate: number;
@@ -15,6 +17,7 @@ export interface ChaosOptions {
   scope?: "parts" | "api" | "both";
 }
 
+/** Faults injected so far, by kind. */
 export type ChaosCounts = Record<FaultKind, number>;
 
 const ALL: FaultKind[] = ["reset", "500", "503", "429", "stall", "expired"];

@@ -1,7 +1,10 @@
 /** What the store answered for each part PUT, by upload: the sandbox checks it at complete (s3rver does not). */
 export interface LedgerPart {
+  /** The part's number. */
   partNumber: number;
+  /** The ETag the store gave it. */
   etag: string;
+  /** Its size in bytes. */
   size: number;
 }
 

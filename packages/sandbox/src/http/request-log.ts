@@ -4,10 +4,15 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:
 export interface LoggedRequest {
   /** Which server received it: a provider name or "store". */
   server: string;
+  /** The request's method. */
   method: string;
+  /** The request's path and query. */
   url: string;
+  /** The request's headers. */
   headers: IncomingHttpHeaders;
+  /** The status answered, once answered. */
   status?: number;
+  /** When it arrived (epoch ms). */
   at: number;
 }
 

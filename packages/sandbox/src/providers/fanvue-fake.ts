@@ -5,7 +5,9 @@ import { HttpError, readJson, sendJson, sendText } from "../http/body.js";
 import { type RouteContext, Router } from "../http/router.js";
 import { header, type ProviderContext, type ProviderFake } from "./provider-context.js";
 
+/** How the Fanvue fake behaves. */
 export interface FanvueFakeOptions {
+  /** The access token it accepts. */
   token: string;
   /** Versions the fake accepts. */
   apiVersions: string[];
@@ -15,6 +17,7 @@ export interface FanvueFakeOptions {
   creators: string[];
   /** How the part-URL endpoint answers (the real format is undocumented). */
   partUrlFormat: "object" | "string" | "text";
+  /** Lifetime of the part URLs it hands out. */
   partUrlExpiresInSeconds: number;
   /**
    * Time from complete to `ready`, or `"manual"`: media stay `processing` until `sandbox.fanvue.finishProcessing()`
@@ -25,6 +28,7 @@ export interface FanvueFakeOptions {
   failProcessing: (name: string) => boolean;
 }
 
+/** The Fanvue fake's defaults. */
 export const FANVUE_DEFAULTS: FanvueFakeOptions = {
   token: "sandbox-fanvue-token",
   apiVersions: ["2025-06-26"],

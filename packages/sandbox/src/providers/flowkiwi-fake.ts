@@ -13,8 +13,11 @@ import { type RouteContext, Router } from "../http/router.js";
 import { removeScratch, scratchDir } from "../scratch.js";
 import { header, type ProviderContext, type ProviderFake } from "./provider-context.js";
 
+/** How the Flowkiwi fake behaves. */
 export interface FlowkiwiFakeOptions {
+  /** The bearer token it accepts. */
   token: string;
+  /** The organisation id it accepts. */
   organizationId: string;
   /** Largest non-video file (documented: 5 MB). */
   maxFileBytes: number;
@@ -24,6 +27,7 @@ export interface FlowkiwiFakeOptions {
   tamperHash: boolean;
 }
 
+/** The Flowkiwi fake's defaults. */
 export const FLOWKIWI_DEFAULTS: FlowkiwiFakeOptions = {
   token: "sandbox-flowkiwi-token",
   organizationId: "org_sandbox",

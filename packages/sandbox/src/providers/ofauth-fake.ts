@@ -5,8 +5,11 @@ import { HttpError, readJson, sendJson } from "../http/body.js";
 import { type RouteContext, Router } from "../http/router.js";
 import { header, type ProviderContext, type ProviderFake } from "./provider-context.js";
 
+/** How the OFAuth fake behaves. */
 export interface OfauthFakeOptions {
+  /** The API key it accepts. */
   apiKey: string;
+  /** The connection id it accepts. */
   connectionId: string;
   /** Bytes per part the server plans. */
   partSize: number;
@@ -14,6 +17,7 @@ export interface OfauthFakeOptions {
   initResponse: "plan" | "id-only";
 }
 
+/** The OFAuth fake's defaults. */
 export const OFAUTH_DEFAULTS: OfauthFakeOptions = {
   apiKey: "sandbox-ofauth-key",
   connectionId: "conn_sandbox",

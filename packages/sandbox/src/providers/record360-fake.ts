@@ -4,10 +4,13 @@ import { HttpError, readJson, sendJson } from "../http/body.js";
 import { type RouteContext, Router } from "../http/router.js";
 import { header, type ProviderContext, type ProviderFake } from "./provider-context.js";
 
+/** How the Record360 fake behaves. */
 export interface Record360FakeOptions {
+  /** The token it accepts (and its sign-in answers). */
   token: string;
   /** The account `POST /api/users/authenticate` signs in (answering `token`). */
   username: string;
+  /** The password its sign-in accepts. */
   password: string;
   /** Lifetime of multipart part URLs (documented: 24 h). */
   partUrlExpiresInSeconds: number;
@@ -17,6 +20,7 @@ export interface Record360FakeOptions {
   minPartSize: number;
 }
 
+/** The Record360 fake's defaults. */
 export const RECORD360_DEFAULTS: Record360FakeOptions = {
   token: "sandbox-record360-token",
   username: "inspector@sandbox.record360.test",
@@ -26,6 +30,7 @@ export const RECORD360_DEFAULTS: Record360FakeOptions = {
   minPartSize: RECORD360_LIMITS.minPartSize,
 };
 
+/** Record360's mobile-media allowlist, as the fake enforces it. */
 export const RECORD360_CONTENT_TYPES: readonly string[] = RECORD360_LIMITS.contentTypes;
 
 interface Multipart {

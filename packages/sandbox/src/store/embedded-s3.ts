@@ -2,8 +2,11 @@ import S3rver from "s3rver";
 import { removeScratch, scratchDir } from "../scratch.js";
 import type { S3Config } from "./store-config.js";
 
+/** An s3rver running in this process. */
 export interface EmbeddedS3 {
+  /** How to reach it. */
   config: S3Config;
+  /** Stops it and removes its data. */
   stop(): Promise<void>;
 }
 

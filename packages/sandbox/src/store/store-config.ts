@@ -1,9 +1,14 @@
 /** Where the sandbox keeps bytes: the embedded s3rver by default, or any S3 endpoint. */
 export interface S3Config {
+  /** The S3 endpoint URL. */
   endpoint: string;
+  /** The bucket objects are stored in. */
   bucket: string;
+  /** The region to sign for. */
   region: string;
+  /** The access key id. */
   accessKeyId: string;
+  /** The secret access key. */
   secretAccessKey: string;
   /** Path-style URLs (MinIO, s3rver). Default true. */
   forcePathStyle?: boolean;
