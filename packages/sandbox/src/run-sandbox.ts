@@ -14,6 +14,7 @@ Options:
                          .join(", ")}; 0 = any free port)
   --chaos <rate>       fail this share (0-1) of part uploads and API calls
   --seed <n>           chaos seed (default 1)
+  --latency <ms>       delay every API answer by this many ms (part and file bodies excepted)
   -h, --help           show this help
 
 The store is an embedded s3rver in a temporary folder, or the endpoint in UPLOADKIT_S3_ENDPOINT
@@ -28,6 +29,7 @@ export function sandboxOptionsFromArgs(args: string[]): SandboxOptions | "help" 
       providers: { type: "string" },
       chaos: { type: "string" },
       seed: { type: "string" },
+      latency: { type: "string" },
       help: { type: "boolean", short: "h" },
       ...portOptions,
     },
@@ -45,9 +47,14 @@ export function sandboxOptionsFromArgs(args: string[]): SandboxOptions | "help" 
   );
   const rate = values.chaos === undefined ? undefined : Number(values.chaos);
   if (rate !== undefined && !(rate >= 0 && rate <= 1)) throw new Error("--chaos must be a number from 0 to 1");
+  const latencyMs = values.latency === undefined ? undefined : Number(values.latency);
+  if (latencyMs !== undefined && !(Number.isSafeInteger(latencyMs) && latencyMs >= 0)) {
+    throw new Error("--latency must be a whole number of milliseconds ≥ 0");
+  }
   return {
     providers,
     ports,
+    latencyMs,
     chaos: rate ? { rate, seed: values.seed ? Number(values.seed) : 1 } : undefined,
   };
 }

@@ -26,6 +26,11 @@ export interface SandboxOptions {
   chaos?: ChaosOptions;
   /** Fixed ports (default: free ports). */
   ports?: Partial<Record<ProviderName | "store" | "s3", number>>;
+  /**
+   * Milliseconds every answer of the fake APIs waits, as a network round trip would (PUTs — part and file bodies —
+   * and the store are not delayed). Default 0.
+   */
+  latencyMs?: number;
   /** Listen address of the fakes. Default 127.0.0.1. */
   host?: string;
   /** The Fanvue fake's settings. */
@@ -131,7 +136,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       if (!enabled.has(name)) continue;
       let origin = "";
       const fake = makers[name]({ store, gateway, ledger, origin: () => origin });
-      const server = await startFakeServer({ name, ...fake, log, chaos, port: options.ports?.[name], host: options.host });
+      const server = await startFakeServer({
+        name,
+        ...fake,
+        log,
+        chaos,
+        port: options.ports?.[name],
+        host: options.host,
+        latencyMs: options.latencyMs,
+      });
       origin = server.origin;
       stops.push(() => server.close());
       started[name] = { server, fake };

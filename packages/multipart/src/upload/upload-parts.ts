@@ -125,6 +125,21 @@ export async function uploadParts(options: UploadPartsOptions): Promise<Complete
   let next = 0;
   let failure: unknown;
 
+  // Targets are resolved ahead of need — at most `concurrency` beyond the parts in flight — so a resolver that asks
+  // an API for each part's URL (Fanvue) overlaps that round trip with the uploads before it. A prefetched target is
+  // used for its part's first attempt only; a refresh (403) always asks again.
+  const prefetched = new Map<number, Promise<PartTarget>>();
+  const prefetchFrom = (index: number) => {
+    for (const part of queue.slice(index, index + concurrency)) {
+      if (prefetched.has(part.partNumber)) continue;
+      const target = Promise.resolve().then(() =>
+        options.target(part, { attempt: 1, refresh: false, signal: controller.signal }),
+      );
+      target.catch(() => {}); // reported when its part runs
+      prefetched.set(part.partNumber, target);
+    }
+  };
+
   const uploadOne = async (part: Part): Promise<void> => {
     const body = await source.partBody(part);
     try {
@@ -132,7 +147,9 @@ export async function uploadParts(options: UploadPartsOptions): Promise<Complete
       const { etag, md5 } = await transport.send({
         label: { partNumber: part.partNumber },
         target: async (context) => {
-          const target = await options.target(part, context);
+          const early = context.attempt === 1 && !context.refresh ? prefetched.get(part.partNumber) : undefined;
+          prefetched.delete(part.partNumber);
+          const target = await (early ?? options.target(part, context));
           readEtag = target?.readEtag;
           return target;
         },
@@ -156,6 +173,7 @@ export async function uploadParts(options: UploadPartsOptions): Promise<Complete
   const worker = async (): Promise<void> => {
     while (failure === undefined && next < queue.length) {
       const part = queue[next++] as Part;
+      prefetchFrom(next);
       try {
         await uploadOne(part);
       } catch (error) {

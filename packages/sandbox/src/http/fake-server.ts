@@ -20,6 +20,8 @@ export interface FakeServerOptions {
   responseHeaders?: () => Record<string, string>;
   port?: number;
   host?: string;
+  /** Delay before answering, to stand for a network round trip; PUTs (part and file bodies) are not delayed. */
+  latencyMs?: number;
 }
 
 export interface FakeServer {
@@ -52,6 +54,7 @@ async function handle(options: FakeServerOptions, req: IncomingMessage, res: Ser
   options.log.record(options.name, req, res);
   for (const [name, value] of Object.entries(options.responseHeaders?.() ?? {})) res.setHeader(name, value);
   if (options.chaos.maybeFault(req, res, "api")) return;
+  if (options.latencyMs && req.method !== "PUT") await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
   const url = new URL(req.url ?? "/", "http://sandbox.local");
   const fail = (error: HttpError) => {
     void drain(req).catch(() => {});
