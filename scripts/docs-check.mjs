@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Fails when docs/api (the API reference TypeDoc generates from the JSDoc) does not match the sources:
-// regenerates it into a scratch folder and compares. Fix with `pnpm docs`.
+// regenerates it into a scratch folder and compares. Fix with `pnpm docs:api`.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -33,7 +33,7 @@ try {
   ];
   if (stale.length > 0) {
     console.error(
-      `docs/api is out of date (${stale.length} files): run pnpm docs and commit.\n  ${stale.slice(0, 20).join("\n  ")}`,
+      `docs/api is out of date (${stale.length} files): run pnpm docs:api and commit.\n  ${stale.slice(0, 20).join("\n  ")}`,
     );
     process.exit(1);
   }
