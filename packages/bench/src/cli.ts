@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs, promisify } from "node:util";
 import { planParts, S3_PART_RULES } from "@uploadkit/multipart";
 import { CONTESTANTS, type ContestantName, type Job, type Measurement } from "./job.js";
+import { latencySection } from "./latency.js";
 import { regenerationCost } from "./regeneration-cost.js";
 import { describeSize, markdown, type Row, svgChart } from "./report.js";
 import { spread } from "./stats.js";
@@ -25,12 +26,15 @@ const { values } = parseArgs({
     quick: { type: "boolean" },
     "no-record360-shape": { type: "boolean" },
     "no-regeneration": { type: "boolean" },
+    latency: { type: "string" },
+    record: { type: "boolean" },
     help: { type: "boolean", short: "h" },
   },
 });
 if (values.help) {
   console.log(`pnpm bench [--quick] [--sizes 64,256,1024 (MiB)] [--runs 3] [--concurrency 4] [--part-size 8 (MiB)]
-           [--targets null-sink,s3-store] [--no-record360-shape] [--no-regeneration] [--out <dir>]`);
+           [--targets null-sink,s3-store] [--no-record360-shape] [--no-regeneration] [--latency 100 (ms; 0 = skip)]
+           [--out <dir>] [--record (write the committed reference results/ instead of .results/)]`);
   process.exit(0);
 }
 const quick = values.quick === true;
@@ -39,7 +43,8 @@ const runs = Number(values.runs ?? (quick ? 1 : 3));
 const concurrency = Number(values.concurrency ?? 4);
 const partSize = Math.round(Number(values["part-size"] ?? 8) * MiB);
 const targets = (values.targets ?? "null-sink,s3-store").split(",") as TargetName[];
-const out = resolve(values.out ?? fileURLToPath(new URL("../results/", import.meta.url)));
+// Results go to an ignored folder, so a run leaves `git status` clean; --record refreshes the committed reference.
+const out = resolve(values.out ?? fileURLToPath(new URL(values.record ? "../results/" : "../.results/", import.meta.url)));
 const shapes = sizes.map((size) => ({
   name: describeSize(size),
   size,
@@ -113,12 +118,20 @@ try {
   }
 } finally {
   sink?.stop();
+}
+const latencyMs = Number(values.latency ?? (quick ? 0 : 100));
+let latency: string | undefined;
+try {
+  latency = latencyMs > 0 ? await latencySection(scratch, 256, latencyMs, runs) : undefined;
+} finally {
   rmSync(scratch, { recursive: true, force: true });
 }
 
 const regeneration = quick || values["no-regeneration"] ? undefined : regenerationCost();
 const table = markdown(rows, runs);
 console.log(table);
+if (latency)
+  console.log(`\nAPI latency: each provider's uploadMedia with every API answer delayed ${latencyMs} ms\n\n${latency}`);
 if (regeneration) {
   console.log(
     `\nRegeneration: pnpm generate for all specs takes ${regeneration.coldSeconds.toFixed(2)} s cold, ${regeneration.warmSeconds.toFixed(2)} s with turbo's cache warm.`,
