@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs, promisify } from "node:util";
 import { planParts, S3_PART_RULES } from "@uploadkit/multipart";
 import { CONTESTANTS, type ContestantName, type Job, type Measurement } from "./job.js";
-import { latencySection } from "./latency.js";
+import { latencySection, manyFilesSection } from "./latency.js";
 import { regenerationCost } from "./regeneration-cost.js";
 import { describeSize, markdown, type Row, svgChart } from "./report.js";
 import { spread } from "./stats.js";
@@ -121,8 +121,10 @@ try {
 }
 const latencyMs = Number(values.latency ?? (quick ? 0 : 100));
 let latency: string | undefined;
+let manyFiles: string | undefined;
 try {
   latency = latencyMs > 0 ? await latencySection(scratch, 256, latencyMs, runs) : undefined;
+  manyFiles = latencyMs > 0 ? await manyFilesSection(scratch, 200, latencyMs) : undefined;
 } finally {
   rmSync(scratch, { recursive: true, force: true });
 }
@@ -130,6 +132,7 @@ try {
 const regeneration = quick || values["no-regeneration"] ? undefined : regenerationCost();
 const table = markdown(rows, runs);
 console.log(table);
+if (manyFiles) console.log(`\nMany files:\n\n${manyFiles}`);
 if (latency)
   console.log(`\nAPI latency: each provider's uploadMedia with every API answer delayed ${latencyMs} ms\n\n${latency}`);
 if (regeneration) {

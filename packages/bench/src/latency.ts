@@ -3,6 +3,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createFanvueClient } from "@uploadkit/fanvue";
 import { createFlowkiwiClient } from "@uploadkit/flowkiwi";
+import { DEFAULT_FILES_CONCURRENCY } from "@uploadkit/multipart/internal";
 import { createOfauthClient } from "@uploadkit/ofauth";
 import { PROVIDER_NAMES, type ProviderName } from "@uploadkit/providers";
 import { createRecord360Client } from "@uploadkit/record360";
@@ -52,7 +53,7 @@ export async function latencySection(scratch: string, sizeMiB: number, latencyMs
         const times: number[] = [];
         for (let run = 0; run < runs; run++)
           times.push(await timedUpload(provider, sandbox, provider === "flowkiwi" ? small : big));
-        (seconds[provider] ??= []).push(median(times));
+        seconds[provider] = [...(seconds[provider] ?? []), median(times)];
       }
     } finally {
       await sandbox.stop();
@@ -75,4 +76,35 @@ export async function latencySection(scratch: string, sizeMiB: number, latencyMs
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] ?? 0;
+}
+
+/** Uploads `count` files of 1 MiB through Record360's flow at `latencyMs`: one after another, then with uploadMany. */
+export async function manyFilesSection(scratch: string, count: number, latencyMs: number): Promise<string> {
+  const paths = Array.from({ length: count }, (_, index) => {
+    const path = join(scratch, `many-${index}.mp4`);
+    writeFileSync(path, Buffer.concat([MP4_HEAD, randomBytes(MiB - MP4_HEAD.length)]));
+    return path;
+  });
+  const sandbox = await startSandbox({ providers: ["record360"], latencyMs });
+  try {
+    const client = createRecord360Client({ token: sandbox.record360.credentials.token, baseUrl: sandbox.record360.baseUrl });
+    const items = paths.map((input) => ({ input, options: { contentType: "video/mp4" } }));
+    const timed = async (filesConcurrency: number) => {
+      const started = performance.now();
+      const outcomes = await client.uploadMany(items, { filesConcurrency });
+      if (outcomes.some((outcome) => !outcome.ok)) throw new Error("a file of the many-files section failed");
+      return (performance.now() - started) / 1000;
+    };
+    const one = await timed(1);
+    const many = await timed(DEFAULT_FILES_CONCURRENCY);
+    return [
+      `| ${count} files of 1 MiB, Record360, ${latencyMs} ms per API answer | seconds | files/s |`,
+      "|---|---|---|",
+      `| one after another | ${one.toFixed(1)} | ${(count / one).toFixed(1)} |`,
+      `| uploadMany (${DEFAULT_FILES_CONCURRENCY} files at once) | ${many.toFixed(1)} | ${(count / many).toFixed(1)} |`,
+      `| speed-up | ${(one / many).toFixed(1)}× | |`,
+    ].join("\n");
+  } finally {
+    await sandbox.stop();
+  }
 }

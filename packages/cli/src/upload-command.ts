@@ -1,6 +1,7 @@
 import { stat } from "node:fs/promises";
 import { basename } from "node:path";
 import { isAbortError, type UploadProgress } from "@uploadkit/multipart";
+import { PartBudget, withUploadScope } from "@uploadkit/multipart/internal";
 import type { Sandbox } from "@uploadkit/sandbox";
 import { checkpointPath } from "./checkpoint-path.js";
 import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK } from "./exit-codes.js";
@@ -16,6 +17,7 @@ export interface UploadCommandOptions extends UploadFlags {
   sandbox?: boolean;
   checkpointDir: string;
   resume: boolean;
+  filesConcurrency?: number;
 }
 
 export interface CommandContext {
@@ -25,7 +27,7 @@ export interface CommandContext {
   isTTY: boolean;
 }
 
-/** `uploadkit upload <provider> <file...>`: uploads each file in turn; returns the exit code. */
+/** `uploadkit upload <provider> <file...>`: uploads the files, a few at a time; returns the exit code. */
 export async function runUploadCommand(
   provider: string,
   files: string[],
@@ -50,53 +52,66 @@ export async function runUploadCommand(
   let failures = 0;
   let skipped = 0;
   let interrupted = false;
-  try {
-    for (const file of files) {
-      const size = await stat(file).then(
-        (s) => s.size,
-        () => 0,
-      );
-      const report = reporter.file(basename(file), size);
-      const checkpoint =
-        options.resume && adapter.resumable && !sandbox ? checkpointPath(options.checkpointDir, provider, file) : undefined;
-      let last: UploadProgress | undefined;
-      const started = performance.now();
-      try {
-        const outcome: UploadOutcome = await adapter.upload(flags, file, {
+  const kept: string[] = [];
+  // Files go `--files-concurrency` at a time and share one budget of `--concurrency` parts in flight.
+  const budget = new PartBudget(options.concurrency ?? 4);
+  const uploadFile = async (file: string): Promise<void> => {
+    const size = await stat(file).then(
+      (s) => s.size,
+      () => 0,
+    );
+    const report = reporter.file(basename(file), size);
+    const checkpoint =
+      options.resume && adapter.resumable && !sandbox ? checkpointPath(options.checkpointDir, provider, file) : undefined;
+    let last: UploadProgress | undefined;
+    const started = performance.now();
+    try {
+      const outcome: UploadOutcome = await withUploadScope({ budget }, () =>
+        adapter.upload(flags, file, {
           signal: controller.signal,
           checkpoint,
           onProgress: (progress) => {
             last = progress;
             report.progress(progress);
           },
-        });
-        const seconds = (performance.now() - started) / 1000;
-        const summary: FileSummary = {
-          provider,
-          file,
-          size,
-          id: outcome.id,
-          status: outcome.status,
-          parts: last?.partsTotal ?? 1,
-          seconds,
-          mibPerSecond: size / 1048576 / Math.max(seconds, 0.001),
-        };
-        if (outcome.status?.startsWith("skipped")) skipped++;
-        report.done(summary);
-      } catch (error) {
-        if (isAbortError(error) && controller.signal.aborted) {
-          report.failed("interrupted");
-          interrupted = true;
-          reporter.close();
-          const resume = checkpoint
-            ? `The checkpoint ${checkpoint} is kept. Resume with:\n  uploadkit ${context.argv.map(quote).join(" ")}`
-            : "";
-          process.stderr.write(`Interrupted. ${resume}\n`);
-          return EXIT_INTERRUPTED;
-        }
-        failures++;
-        report.failed(formatError(error));
+        }),
+      );
+      const seconds = (performance.now() - started) / 1000;
+      const summary: FileSummary = {
+        provider,
+        file,
+        size,
+        id: outcome.id,
+        status: outcome.status,
+        parts: last?.partsTotal ?? 1,
+        seconds,
+        mibPerSecond: size / 1048576 / Math.max(seconds, 0.001),
+      };
+      if (outcome.status?.startsWith("skipped")) skipped++;
+      report.done(summary);
+    } catch (error) {
+      if (isAbortError(error) && controller.signal.aborted) {
+        interrupted = true;
+        if (checkpoint) kept.push(checkpoint);
+        report.failed("interrupted");
+        return;
       }
+      failures++;
+      report.failed(formatError(error));
+    }
+  };
+  try {
+    let next = 0;
+    const worker = async () => {
+      while (next < files.length && !controller.signal.aborted) await uploadFile(files[next++] as string);
+    };
+    await Promise.all(Array.from({ length: Math.min(options.filesConcurrency ?? 8, files.length) }, worker));
+    if (interrupted) {
+      reporter.close();
+      const what = kept.length === 1 ? `The checkpoint ${kept[0]} is kept` : `The checkpoints ${kept.join(", ")} are kept`;
+      const resume = kept.length > 0 ? `${what}. Resume with:\n  uploadkit ${context.argv.map(quote).join(" ")}` : "";
+      process.stderr.write(`Interrupted. ${resume}\n`);
+      return EXIT_INTERRUPTED;
     }
   } finally {
     process.removeListener("SIGINT", onSigint);

@@ -1,5 +1,19 @@
-import type { ClientTransportOptions, CredentialSource, SourceInput } from "@uploadkit/multipart";
-import { createApiClient, createClientTransport, runUpload, type UploadResult, withScheme } from "@uploadkit/multipart/internal";
+import type {
+  ClientTransportOptions,
+  CredentialSource,
+  SourceInput,
+  UploadManyItem,
+  UploadManyOptions,
+  UploadManyOutcome,
+} from "@uploadkit/multipart";
+import {
+  createApiClient,
+  createClientTransport,
+  runUpload,
+  runUploads,
+  type UploadResult,
+  withScheme,
+} from "@uploadkit/multipart/internal";
 import { baseUrlFromEnvironment, providerDescriptor } from "@uploadkit/providers";
 import type { Client } from "openapi-fetch";
 import type { FanvuePaths } from "./api-paths.js";
@@ -33,6 +47,14 @@ export interface FanvueClient {
   api: Client<FanvuePaths>;
   /** Uploads a file (path, bytes, Blob or stream) as Fanvue media, resumably. */
   uploadMedia(input: SourceInput, options?: UploadMediaOptions): Promise<UploadMediaResult>;
+  /**
+   * Uploads several files: `filesConcurrency` at once (default 8), sharing one budget of `concurrency` parts in flight
+   * (default 4). Resolves with every file's outcome in input order; one file's failure does not stop the others.
+   */
+  uploadMany(
+    items: readonly UploadManyItem<UploadMediaOptions>[],
+    options?: UploadManyOptions,
+  ): Promise<UploadManyOutcome<FanvueUpload>[]>;
   /** A media record; `{ uuid, status }` only while it is not ready. */
   getMedia(uuid: string, options?: { creatorUserUuid?: string; signal?: AbortSignal }): ReturnType<typeof getMedia>;
 }
@@ -52,6 +74,7 @@ export function createFanvueClient(options: FanvueClientOptions): FanvueClient {
   return {
     api,
     uploadMedia: (input, uploadOptions) => runUpload(adapter, transport, input, uploadOptions),
+    uploadMany: (items, manyOptions) => runUploads(adapter, transport, items, manyOptions),
     getMedia: (uuid, getOptions = {}) => getMedia(api, uuid, getOptions.creatorUserUuid ?? null, getOptions.signal),
   };
 }

@@ -1,5 +1,20 @@
-import { type ClientTransportOptions, type CredentialSource, type SourceInput, unwrap } from "@uploadkit/multipart";
-import { createApiClient, createClientTransport, runUpload, type UploadResult, withScheme } from "@uploadkit/multipart/internal";
+import {
+  type ClientTransportOptions,
+  type CredentialSource,
+  type SourceInput,
+  type UploadManyItem,
+  type UploadManyOptions,
+  type UploadManyOutcome,
+  unwrap,
+} from "@uploadkit/multipart";
+import {
+  createApiClient,
+  createClientTransport,
+  runUpload,
+  runUploads,
+  type UploadResult,
+  withScheme,
+} from "@uploadkit/multipart/internal";
 import { baseUrlFromEnvironment } from "@uploadkit/providers";
 import type { Client } from "openapi-fetch";
 import { type FlowkiwiMedia, flowkiwiAdapter, type UploadMediaOptions } from "./flowkiwi-adapter.js";
@@ -27,6 +42,14 @@ export interface FlowkiwiClient {
   api: Client<paths>;
   /** Uploads a file as a Media (streamed multipart/form-data), verifying its SHA-256. */
   uploadMedia(input: SourceInput, options?: UploadMediaOptions): Promise<UploadMediaResult>;
+  /**
+   * Uploads several files: `filesConcurrency` at once (default 8), sharing one budget of `concurrency` parts in flight
+   * (default 4). Resolves with every file's outcome in input order; one file's failure does not stop the others.
+   */
+  uploadMany(
+    items: readonly UploadManyItem<UploadMediaOptions>[],
+    options?: UploadManyOptions,
+  ): Promise<UploadManyOutcome<FlowkiwiMedia>[]>;
   /** One media by id. */
   getMedia(id: string, options?: { signal?: AbortSignal }): Promise<FlowkiwiMedia>;
   /** One page; `page.next()` fetches the following one. */
@@ -62,6 +85,7 @@ export function createFlowkiwiClient(options: FlowkiwiClientOptions): FlowkiwiCl
   return {
     api,
     uploadMedia: (input, uploadOptions) => runUpload(adapter, transport, input, uploadOptions),
+    uploadMany: (items, manyOptions) => runUploads(adapter, transport, items, manyOptions),
     getMedia: (id, { signal } = {}) => unwrap(api.GET("/rest/api/medias/{id}", { params: { path: { id } }, signal })),
     listMedia: (query, { signal } = {}) => listMediaPage(api, query, signal),
     iterateMedia: (query, { signal } = {}) => iterateMedia(api, query, signal),

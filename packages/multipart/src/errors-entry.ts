@@ -3,6 +3,13 @@
 export { unwrap, unwrapWithResponse } from "./api/unwrap.js";
 export type { CheckpointStore } from "./checkpoint/checkpoint-store.js";
 export { fileCheckpointStore } from "./checkpoint/file-checkpoint-store.js";
+export type {
+  UploadManyFailure,
+  UploadManyItem,
+  UploadManyOptions,
+  UploadManyOutcome,
+  UploadManySuccess,
+} from "./engine/run-uploads.js";
 export type { CommonUploadOptions, PartPlanOptions, UploadResultCore } from "./engine/upload-options.js";
 export {
   AbortError,

@@ -8,6 +8,7 @@ export { assertPathSegment } from "./api/path-params.js";
 export { ResumableSession } from "./checkpoint/resumable-session.js";
 export { answerChecks, checkpointChecks } from "./engine/answer-checks.js";
 export { runUpload, type UploadResult } from "./engine/run-upload.js";
+export { DEFAULT_FILES_CONCURRENCY, runUploads } from "./engine/run-uploads.js";
 export type { FlowContext, SingleRequest, Transfer, UploadAdapter } from "./engine/upload-adapter.js";
 export { assertCommonOptions, assertSupported } from "./engine/upload-options.js";
 export { type ApiErrorDetails, throwIfAborted } from "./errors.js";
@@ -27,6 +28,7 @@ export {
 } from "./retry-policy.js";
 export { digestSource } from "./sources/digest-source.js";
 export { CredentialSet, withScheme } from "./transport/credential-set.js";
+export { PartBudget } from "./transport/part-budget.js";
 export { mayRepeat } from "./transport/retry-rules.js";
 export {
   type BodyRequest,

@@ -1,5 +1,12 @@
-import type { ClientTransportOptions, CredentialSource, SourceInput } from "@uploadkit/multipart";
-import { createApiClient, createClientTransport, runUpload, type UploadResult } from "@uploadkit/multipart/internal";
+import type {
+  ClientTransportOptions,
+  CredentialSource,
+  SourceInput,
+  UploadManyItem,
+  UploadManyOptions,
+  UploadManyOutcome,
+} from "@uploadkit/multipart";
+import { createApiClient, createClientTransport, runUpload, runUploads, type UploadResult } from "@uploadkit/multipart/internal";
 import { baseUrlFromEnvironment, providerDescriptor } from "@uploadkit/providers";
 import type { Client } from "openapi-fetch";
 import type { paths } from "./generated/openapi.js";
@@ -27,6 +34,14 @@ export interface OfauthClient {
   api: Client<paths>;
   /** Uploads a file to the vault; the returned `mediaUploadId` is what posts and messages take. */
   uploadMedia(input: SourceInput, options?: UploadMediaOptions): Promise<UploadMediaResult>;
+  /**
+   * Uploads several files: `filesConcurrency` at once (default 8), sharing one budget of `concurrency` parts in flight
+   * (default 4). Resolves with every file's outcome in input order; one file's failure does not stop the others.
+   */
+  uploadMany(
+    items: readonly UploadManyItem<UploadMediaOptions>[],
+    options?: UploadManyOptions,
+  ): Promise<UploadManyOutcome<OfauthUpload>[]>;
 }
 
 /** Creates an OFAuth client. Throws a TypeError without an API key or connection id. */
@@ -42,5 +57,9 @@ export function createOfauthClient(options: OfauthClientOptions): OfauthClient {
   });
   const api = createApiClient<paths>({ baseUrl, transport });
   const adapter = ofauthAdapter(api, baseUrl);
-  return { api, uploadMedia: (input, uploadOptions) => runUpload(adapter, transport, input, uploadOptions) };
+  return {
+    api,
+    uploadMedia: (input, uploadOptions) => runUpload(adapter, transport, input, uploadOptions),
+    uploadMany: (items, manyOptions) => runUploads(adapter, transport, items, manyOptions),
+  };
 }

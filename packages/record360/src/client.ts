@@ -1,5 +1,19 @@
-import type { ClientTransportOptions, CredentialSource, SourceInput } from "@uploadkit/multipart";
-import { createApiClient, createClientTransport, runUpload, type UploadResult, withScheme } from "@uploadkit/multipart/internal";
+import type {
+  ClientTransportOptions,
+  CredentialSource,
+  SourceInput,
+  UploadManyItem,
+  UploadManyOptions,
+  UploadManyOutcome,
+} from "@uploadkit/multipart";
+import {
+  createApiClient,
+  createClientTransport,
+  runUpload,
+  runUploads,
+  type UploadResult,
+  withScheme,
+} from "@uploadkit/multipart/internal";
 import { baseUrlFromEnvironment, providerDescriptor } from "@uploadkit/providers";
 import type { Client } from "openapi-fetch";
 import type { paths } from "./generated/openapi.js";
@@ -28,6 +42,14 @@ export interface Record360Client {
   api: Client<paths>;
   /** Uploads a file in 1–20 parts to presigned URLs and completes it. */
   uploadMedia(input: SourceInput, options?: UploadMediaOptions): Promise<UploadMediaResult>;
+  /**
+   * Uploads several files: `filesConcurrency` at once (default 8), sharing one budget of `concurrency` parts in flight
+   * (default 4). Resolves with every file's outcome in input order; one file's failure does not stop the others.
+   */
+  uploadMany(
+    items: readonly UploadManyItem<UploadMediaOptions>[],
+    options?: UploadManyOptions,
+  ): Promise<UploadManyOutcome<Record360UploadedFile>[]>;
 }
 
 /** Creates a Record360 client. Throws a TypeError without a token. */
@@ -43,5 +65,9 @@ export function createRecord360Client(options: Record360ClientOptions): Record36
   });
   const api = createApiClient<paths>({ baseUrl, transport });
   const adapter = record360Adapter(api);
-  return { api, uploadMedia: (input, uploadOptions) => runUpload(adapter, transport, input, uploadOptions) };
+  return {
+    api,
+    uploadMedia: (input, uploadOptions) => runUpload(adapter, transport, input, uploadOptions),
+    uploadMany: (items, manyOptions) => runUploads(adapter, transport, items, manyOptions),
+  };
 }

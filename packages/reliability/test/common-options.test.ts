@@ -158,6 +158,31 @@ describe.each(PROVIDERS)("%s: the common options", (provider) => {
     expect(existsSync(checkpoint)).toBe(false);
   });
 
+  it("uploadMany: several files at once, each outcome in input order, one bad file failing alone", async () => {
+    const files = [0, 1, 2].map((i) => {
+      const bytes = Buffer.concat([
+        Buffer.from("0000001c667479706d703432000000006d703432697336366d703431", "hex"),
+        randomBytes(3 * MiB),
+      ]);
+      const path = join(dir, `${provider}-many-${i}.mp4`);
+      writeFileSync(path, bytes);
+      return { path, bytes };
+    });
+    const finished: number[] = [];
+    const outcomes = await client().uploadMany(
+      [...files.map((f) => ({ input: f.path, options: COMMON })), { input: join(dir, "missing.mp4"), options: COMMON }],
+      { filesConcurrency: 2, concurrency: 2, onFileDone: (o: { index: number }) => finished.push(o.index) },
+    );
+    expect(outcomes.map((o) => o.index)).toEqual([0, 1, 2, 3]);
+    for (const [i, file] of files.entries()) {
+      const outcome = outcomes[i];
+      expect(outcome?.ok).toBe(true);
+      if (outcome?.ok) expect(await storedSha(provider, outcome.result.id)).toBe(sha256(file.bytes));
+    }
+    expect(outcomes[3]).toMatchObject({ ok: false, error: expect.any(InputError) });
+    expect(new Set(finished)).toEqual(new Set([0, 1, 2, 3]));
+  });
+
   it("refuses options it cannot honour, and bad numbers, before any call", async () => {
     const before = requestsTo(provider);
     const refused = { ...row.refuses, concurrency: Number.NaN };

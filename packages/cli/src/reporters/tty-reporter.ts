@@ -43,11 +43,40 @@ export function ttyReporter(stream: NodeJS.WriteStream = process.stderr): Report
     fps: 10,
     linewrap: false,
   };
-  let active: cliProgress.SingleBar | undefined;
+  // One live bar over the files in flight (their sum, or the file itself when it is alone); each file's result is
+  // printed as a permanent line above it when the file ends.
+  const active = new Set<Line>();
+  let bar: cliProgress.SingleBar | undefined;
+  const total = (): Line => {
+    const lines = [...active];
+    if (lines.length === 1) return lines[0] as Line;
+    const sum = (pick: (line: Line) => number) => lines.reduce((n, line) => n + pick(line), 0);
+    return {
+      label: `${lines.length} files`.padEnd(24),
+      size: sum((l) => l.size),
+      loaded: sum((l) => l.loaded),
+      partsDone: sum((l) => l.partsDone),
+      partsTotal: lines.every((l) => l.partsTotal !== undefined) ? sum((l) => l.partsTotal ?? 0) : undefined,
+      rate: combined,
+    };
+  };
+  let combined = new Rate(0);
+  const redraw = () => {
+    if (active.size === 0) return;
+    if (!bar) {
+      bar = new cliProgress.SingleBar(options as cliProgress.Options);
+      bar.start(1, 0, { line: total() });
+    }
+    const line = total();
+    bar.setTotal(Math.max(1, line.size));
+    bar.update(line.loaded, { line });
+  };
+  const stopBar = () => {
+    bar?.stop();
+    bar = undefined;
+  };
   return {
-    // The CLI sends its files one after another: one live bar at a time, each file's result printed in its place.
     file(label, size): FileReport {
-      active?.stop();
       const line: Line = {
         label: label.length > 24 ? `${label.slice(0, 23)}…` : label.padEnd(24),
         size,
@@ -56,28 +85,35 @@ export function ttyReporter(stream: NodeJS.WriteStream = process.stderr): Report
         partsTotal: undefined,
         rate: new Rate(size),
       };
-      const bar = new cliProgress.SingleBar(options as cliProgress.Options);
-      active = bar;
-      bar.start(Math.max(1, size), 0, { line });
+      active.add(line);
+      combined = new Rate([...active].reduce((n, l) => n + l.size, 0));
+      redraw();
       const finish = (result: string) => {
-        bar.stop();
-        if (active === bar) active = undefined;
+        if (!active.delete(line)) return;
+        stopBar();
         stream.write(` ${line.label.trimEnd()} ${result}\n`);
+        combined = new Rate([...active].reduce((n, l) => n + l.size, 0));
+        redraw();
       };
       return {
         progress: (p) => {
           line.rate.observe(p);
           Object.assign(line, { loaded: p.loaded, partsDone: p.partsDone, partsTotal: p.partsTotal });
-          bar.update(p.loaded, { line });
+          combined.observe({ loaded: total().loaded, total: 0, partsDone: 0, partsTotal: 0 });
+          redraw();
         },
         done: (summary: FileSummary) => finish(`✔ ${describeDone(summary)}`),
         failed: (message) => finish(`✖ ${message}`),
       };
     },
-    note: (message) => stream.write(`${message}\n`),
+    note: (message) => {
+      stopBar();
+      stream.write(`${message}\n`);
+      redraw();
+    },
     close: (closing = []) => {
-      active?.stop();
-      active = undefined;
+      stopBar();
+      active.clear();
       for (const text of closing) stream.write(`${text}\n`);
     },
   };

@@ -3,7 +3,7 @@ import { throwIfAborted } from "../errors.js";
 import { openSource, type SourceInput } from "../sources/open-source.js";
 import type { UploadSource } from "../sources/upload-source.js";
 import type { Transport } from "../transport/transport.js";
-import { withUploadScope } from "../transport/upload-scope.js";
+import { currentUploadScope, withUploadScope } from "../transport/upload-scope.js";
 import { ProgressTracker } from "../upload/progress.js";
 import type { FlowContext, SingleRequest, UploadAdapter } from "./upload-adapter.js";
 import {
@@ -91,25 +91,28 @@ async function sendSingle<Result>(
   const progress = new ProgressTracker(source.size, 1, { loaded: 0, partsDone: 0 }, options.onProgress);
   progress.emit();
   const path = new URL(request.url).pathname;
-  const record = await transport.send({
-    label: { method: request.method, path },
-    target: () => ({ url: request.url, method: request.method, headers: request.headers, credentials: request.credentials }),
-    body: {
-      size: source.size,
-      description: source.description,
-      open: () => source.stream(),
-      reopenable: source.kind !== "stream",
-      head: request.head,
-      tail: request.tail,
-    },
-    digests: request.digests,
-    repeatable: request.repeatable,
-    responseLimit: request.responseLimit,
-    accept: (answer) => request.accept(answer),
-    settle: request.settle,
-    progress,
-    signal: options.signal,
-  });
+  const release = await currentUploadScope()?.budget?.acquire(options.signal);
+  const record = await transport
+    .send({
+      label: { method: request.method, path },
+      target: () => ({ url: request.url, method: request.method, headers: request.headers, credentials: request.credentials }),
+      body: {
+        size: source.size,
+        description: source.description,
+        open: () => source.stream(),
+        reopenable: source.kind !== "stream",
+        head: request.head,
+        tail: request.tail,
+      },
+      digests: request.digests,
+      repeatable: request.repeatable,
+      responseLimit: request.responseLimit,
+      accept: (answer) => request.accept(answer),
+      settle: request.settle,
+      progress,
+      signal: options.signal,
+    })
+    .finally(() => release?.());
   progress.partDone();
   return record;
 }

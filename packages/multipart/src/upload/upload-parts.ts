@@ -7,6 +7,7 @@ import type { UploadSource } from "../sources/upload-source.js";
 import { type SentAnswer, Transport, type Verdict } from "../transport/transport.js";
 import type { Logger, LogLevel } from "../transport/transport-log.js";
 import { DEFAULT_STALL_TIMEOUT_MS, type RetryEvent } from "../transport/transport-options.js";
+import { currentUploadScope } from "../transport/upload-scope.js";
 import type { PartTarget, TargetResolver } from "./part-target.js";
 import { type ProgressListener, ProgressTracker } from "./progress.js";
 
@@ -122,6 +123,7 @@ export async function uploadParts(options: UploadPartsOptions): Promise<Complete
   const onAbort = () => controller.abort(options.signal?.reason);
   options.signal?.addEventListener("abort", onAbort, { once: true });
   const queue = parts.filter((part) => !etags.has(part.partNumber));
+  const budget = currentUploadScope()?.budget;
   let next = 0;
   let failure: unknown;
 
@@ -174,11 +176,15 @@ export async function uploadParts(options: UploadPartsOptions): Promise<Complete
     while (failure === undefined && next < queue.length) {
       const part = queue[next++] as Part;
       prefetchFrom(next);
+      let release: (() => void) | undefined;
       try {
+        release = await budget?.acquire(controller.signal);
         await uploadOne(part);
       } catch (error) {
         failure ??= error;
         controller.abort(error);
+      } finally {
+        release?.();
       }
     }
   };

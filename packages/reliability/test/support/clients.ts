@@ -75,6 +75,10 @@ export function secretsOf(sandbox: Sandbox): Record<string, string[]> {
 /** What the common-options table drives: every provider's uploadMedia, seen through the common core. */
 export interface CommonClient {
   uploadMedia(input: SourceInput, options: Record<string, unknown>): Promise<UploadResultCore>;
+  uploadMany(
+    items: (SourceInput | { input: SourceInput; options?: Record<string, unknown> })[],
+    options?: Record<string, unknown>,
+  ): Promise<({ ok: true; index: number; result: UploadResultCore } | { ok: false; index: number; error: unknown })[]>;
 }
 
 /** A provider's client on the sandbox (or on `baseUrl`, a proxy in front of it), behind one shape. */
@@ -86,7 +90,13 @@ export function commonClient(
   /** Credential options that replace the sandbox's (e.g. a token provider function). */
   credentials: Record<string, unknown> = {},
 ): CommonClient {
-  const clients: Record<Provider, () => { uploadMedia(input: SourceInput, options: never): Promise<UploadResultCore> }> = {
+  const clients: Record<
+    Provider,
+    () => {
+      uploadMedia(input: SourceInput, options: never): Promise<UploadResultCore>;
+      uploadMany(items: never, options: never): Promise<unknown>;
+    }
+  > = {
     fanvue: () => createFanvueClient({ ...transport, token: sandbox.fanvue.credentials.token, baseUrl, ...credentials }),
     ofauth: () => createOfauthClient({ ...transport, ...sandbox.ofauth.credentials, baseUrl, ...credentials }),
     record360: () => createRecord360Client({ ...transport, token: sandbox.record360.credentials.token, baseUrl, ...credentials }),
@@ -100,5 +110,8 @@ export function commonClient(
       }),
   };
   const client = clients[provider]();
-  return { uploadMedia: (input, options) => client.uploadMedia(input, options as never) };
+  return {
+    uploadMedia: (input, options) => client.uploadMedia(input, options as never),
+    uploadMany: (items, options) => client.uploadMany(items as never, options as never) as never,
+  };
 }
