@@ -31,7 +31,9 @@ const FIXTURES = {
     ofauth: `const ofauth = __pkg.createOfauthClient({ apiKey: process.env.OFAUTH_API_KEY, connectionId: process.env.OFAUTH_CONNECTION_ID });`,
     mediaUploadId: `const { mediaUploadId } = await ofauth.uploadMedia("./clip.mp4");`,
   },
-  record360: {},
+  record360: {
+    r360: `const r360 = __pkg.createRecord360Client({ token: process.env.RECORD360_TOKEN });`,
+  },
   flowkiwi: {
     kiwi: `const kiwi = __pkg.createFlowkiwiClient({ token: process.env.FLOWKIWI_TOKEN, organizationId: process.env.FLOWKIWI_ORGANIZATION_ID, tenant: process.env.FLOWKIWI_TENANT });`,
     media: `const media = await kiwi.uploadMedia("./tshirt-red-front.jpg");`,
