@@ -19,16 +19,18 @@ const child = spawn(process.execPath, [cli, ...process.argv.slice(2)], {
 });
 let buffered = "";
 let inBox = false;
+const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g");
 child.stderr.setEncoding("utf8");
 child.stderr.on("data", (chunk) => {
   buffered += chunk;
   const lines = buffered.split("\n");
   buffered = lines.pop() ?? "";
   for (const line of lines) {
-    const boxed = /^\s*[╔║╚]/.test(line);
-    if (/^\s*╔/.test(line)) inBox = true;
+    const plain = line.replace(ANSI, "");
+    const boxed = /^\s*[╔║╚]/.test(plain);
+    if (/^\s*╔/.test(plain)) inBox = true;
     if (!inBox && !boxed) process.stderr.write(`${line}\n`);
-    if (/^\s*╚/.test(line)) inBox = false;
+    if (/^\s*╚/.test(plain)) inBox = false;
   }
 });
 child.on("close", (code) => {
