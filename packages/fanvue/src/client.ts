@@ -1,19 +1,5 @@
-import type {
-  ClientTransportOptions,
-  CredentialSource,
-  SourceInput,
-  UploadManyItem,
-  UploadManyOptions,
-  UploadManyOutcome,
-} from "@uploadkit/multipart";
-import {
-  createApiClient,
-  createClientTransport,
-  runUpload,
-  runUploads,
-  type UploadResult,
-  withScheme,
-} from "@uploadkit/multipart/internal";
+import type { ClientTransportOptions, CredentialSource, SourceInput, UploadsMany } from "@uploadkit/multipart";
+import { createProviderClient, type UploadResult, withScheme } from "@uploadkit/multipart/internal";
 import { baseUrlFromEnvironment, providerDescriptor } from "@uploadkit/providers";
 import type { Client } from "openapi-fetch";
 import type { FanvuePaths } from "./api-paths.js";
@@ -42,19 +28,11 @@ export interface FanvueClientOptions extends ClientTransportOptions {
 export type UploadMediaResult = UploadResult<FanvueUpload>;
 
 /** A Fanvue client: the typed `api` for every operation, and `uploadMedia`. */
-export interface FanvueClient {
+export interface FanvueClient extends UploadsMany<UploadMediaOptions, FanvueUpload> {
   /** openapi-fetch client typed by the generated paths: every operation in the spec. */
   api: Client<FanvuePaths>;
   /** Uploads a file (path, bytes, Blob or stream) as Fanvue media, resumably. */
   uploadMedia(input: SourceInput, options?: UploadMediaOptions): Promise<UploadMediaResult>;
-  /**
-   * Uploads several files: `filesConcurrency` at once (default 8), sharing one budget of `concurrency` parts in flight
-   * (default 4). Resolves with every file's outcome in input order; one file's failure does not stop the others.
-   */
-  uploadMany(
-    items: readonly UploadManyItem<UploadMediaOptions>[],
-    options?: UploadManyOptions,
-  ): Promise<UploadManyOutcome<FanvueUpload>[]>;
   /** A media record; `{ uuid, status }` only while it is not ready. */
   getMedia(uuid: string, options?: { creatorUserUuid?: string; signal?: AbortSignal }): ReturnType<typeof getMedia>;
 }
@@ -63,18 +41,19 @@ export interface FanvueClient {
 export function createFanvueClient(options: FanvueClientOptions): FanvueClient {
   if (!options?.token) throw new TypeError("createFanvueClient: token is required (a Fanvue OAuth access token).");
   const baseUrl = options.baseUrl ?? baseUrlFromEnvironment("fanvue") ?? FANVUE_BASE_URL;
-  const transport = createClientTransport({
-    ...options,
-    baseUrl,
-    credentials: { Authorization: withScheme("Bearer", options.token) },
-    headers: { "X-Fanvue-API-Version": options.apiVersion ?? FANVUE_API_VERSION },
-  });
-  const api = createApiClient<FanvuePaths>({ baseUrl, transport });
-  const adapter = fanvueAdapter(api);
+  const { api, uploadMedia, uploadMany } = createProviderClient<FanvuePaths, UploadMediaOptions, unknown, FanvueUpload>(
+    {
+      ...options,
+      baseUrl,
+      credentials: { Authorization: withScheme("Bearer", options.token) },
+      headers: { "X-Fanvue-API-Version": options.apiVersion ?? FANVUE_API_VERSION },
+    },
+    (api) => fanvueAdapter(api),
+  );
   return {
     api,
-    uploadMedia: (input, uploadOptions) => runUpload(adapter, transport, input, uploadOptions),
-    uploadMany: (items, manyOptions) => runUploads(adapter, transport, items, manyOptions),
+    uploadMedia,
+    uploadMany,
     getMedia: (uuid, getOptions = {}) => getMedia(api, uuid, getOptions.creatorUserUuid ?? null, getOptions.signal),
   };
 }

@@ -2,19 +2,10 @@ import {
   type ClientTransportOptions,
   type CredentialSource,
   type SourceInput,
-  type UploadManyItem,
-  type UploadManyOptions,
-  type UploadManyOutcome,
+  type UploadsMany,
   unwrap,
 } from "@uploadkit/multipart";
-import {
-  createApiClient,
-  createClientTransport,
-  runUpload,
-  runUploads,
-  type UploadResult,
-  withScheme,
-} from "@uploadkit/multipart/internal";
+import { createProviderClient, type UploadResult, withScheme } from "@uploadkit/multipart/internal";
 import { baseUrlFromEnvironment } from "@uploadkit/providers";
 import type { Client } from "openapi-fetch";
 import { type FlowkiwiMedia, flowkiwiAdapter, type UploadMediaOptions } from "./flowkiwi-adapter.js";
@@ -37,19 +28,11 @@ export interface FlowkiwiClientOptions extends ClientTransportOptions {
 export type UploadMediaResult = UploadResult<FlowkiwiMedia>;
 
 /** A Flowkiwi client: the typed `api`, `uploadMedia`, and media reads and deletes. */
-export interface FlowkiwiClient {
+export interface FlowkiwiClient extends UploadsMany<UploadMediaOptions, FlowkiwiMedia> {
   /** openapi-fetch client typed by the generated paths. */
   api: Client<paths>;
   /** Uploads a file as a Media (streamed multipart/form-data), verifying its SHA-256. */
   uploadMedia(input: SourceInput, options?: UploadMediaOptions): Promise<UploadMediaResult>;
-  /**
-   * Uploads several files: `filesConcurrency` at once (default 8), sharing one budget of `concurrency` parts in flight
-   * (default 4). Resolves with every file's outcome in input order; one file's failure does not stop the others.
-   */
-  uploadMany(
-    items: readonly UploadManyItem<UploadMediaOptions>[],
-    options?: UploadManyOptions,
-  ): Promise<UploadManyOutcome<FlowkiwiMedia>[]>;
   /** One media by id. */
   getMedia(id: string, options?: { signal?: AbortSignal }): Promise<FlowkiwiMedia>;
   /** One page; `page.next()` fetches the following one. */
@@ -74,18 +57,19 @@ export function createFlowkiwiClient(options: FlowkiwiClientOptions): FlowkiwiCl
     );
   }
   const baseUrl = configured ?? `https://${options.tenant}.product-management.flowkiwi.net`;
-  const transport = createClientTransport({
-    ...options,
-    baseUrl,
-    credentials: { Authorization: withScheme("Bearer", options.token), "X-Flowkiwi-Organization-Id": options.organizationId },
-    headers: { Accept: "application/ld+json, application/problem+json" },
-  });
-  const api = createApiClient<paths>({ baseUrl, transport });
-  const adapter = flowkiwiAdapter(baseUrl);
+  const { api, uploadMedia, uploadMany } = createProviderClient<paths, UploadMediaOptions, unknown, FlowkiwiMedia>(
+    {
+      ...options,
+      baseUrl,
+      credentials: { Authorization: withScheme("Bearer", options.token), "X-Flowkiwi-Organization-Id": options.organizationId },
+      headers: { Accept: "application/ld+json, application/problem+json" },
+    },
+    () => flowkiwiAdapter(baseUrl),
+  );
   return {
     api,
-    uploadMedia: (input, uploadOptions) => runUpload(adapter, transport, input, uploadOptions),
-    uploadMany: (items, manyOptions) => runUploads(adapter, transport, items, manyOptions),
+    uploadMedia,
+    uploadMany,
     getMedia: (id, { signal } = {}) => unwrap(api.GET("/rest/api/medias/{id}", { params: { path: { id } }, signal })),
     listMedia: (query, { signal } = {}) => listMediaPage(api, query, signal),
     iterateMedia: (query, { signal } = {}) => iterateMedia(api, query, signal),

@@ -3,6 +3,7 @@
 export { unwrap, unwrapWithResponse } from "./api/unwrap.js";
 export type { CheckpointStore } from "./checkpoint/checkpoint-store.js";
 export { fileCheckpointStore } from "./checkpoint/file-checkpoint-store.js";
+export type { UploadsMany } from "./engine/provider-client.js";
 export type {
   UploadManyFailure,
   UploadManyItem,

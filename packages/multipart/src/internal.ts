@@ -7,6 +7,7 @@ export { apiErrorFromResponse } from "./api/parse-api-error.js";
 export { assertPathSegment } from "./api/path-params.js";
 export { ResumableSession } from "./checkpoint/resumable-session.js";
 export { answerChecks, checkpointChecks } from "./engine/answer-checks.js";
+export { createProviderClient, type ProviderClientCore, type UploadsMany } from "./engine/provider-client.js";
 export { runUpload, type UploadResult } from "./engine/run-upload.js";
 export { DEFAULT_FILES_CONCURRENCY, runUploads } from "./engine/run-uploads.js";
 export type { FlowContext, SingleRequest, Transfer, UploadAdapter } from "./engine/upload-adapter.js";

@@ -1,12 +1,5 @@
-import type {
-  ClientTransportOptions,
-  CredentialSource,
-  SourceInput,
-  UploadManyItem,
-  UploadManyOptions,
-  UploadManyOutcome,
-} from "@uploadkit/multipart";
-import { createApiClient, createClientTransport, runUpload, runUploads, type UploadResult } from "@uploadkit/multipart/internal";
+import type { ClientTransportOptions, CredentialSource, SourceInput, UploadsMany } from "@uploadkit/multipart";
+import { createProviderClient, type UploadResult } from "@uploadkit/multipart/internal";
 import { baseUrlFromEnvironment, providerDescriptor } from "@uploadkit/providers";
 import type { Client } from "openapi-fetch";
 import type { paths } from "./generated/openapi.js";
@@ -29,19 +22,11 @@ export interface OfauthClientOptions extends ClientTransportOptions {
 export type UploadMediaResult = UploadResult<OfauthUpload>;
 
 /** An OFAuth client: the typed `api`, and `uploadMedia` into the vault. */
-export interface OfauthClient {
+export interface OfauthClient extends UploadsMany<UploadMediaOptions, OfauthUpload> {
   /** openapi-fetch client typed by the generated paths. */
   api: Client<paths>;
   /** Uploads a file to the vault; the returned `mediaUploadId` is what posts and messages take. */
   uploadMedia(input: SourceInput, options?: UploadMediaOptions): Promise<UploadMediaResult>;
-  /**
-   * Uploads several files: `filesConcurrency` at once (default 8), sharing one budget of `concurrency` parts in flight
-   * (default 4). Resolves with every file's outcome in input order; one file's failure does not stop the others.
-   */
-  uploadMany(
-    items: readonly UploadManyItem<UploadMediaOptions>[],
-    options?: UploadManyOptions,
-  ): Promise<UploadManyOutcome<OfauthUpload>[]>;
 }
 
 /** Creates an OFAuth client. Throws a TypeError without an API key or connection id. */
@@ -50,16 +35,13 @@ export function createOfauthClient(options: OfauthClientOptions): OfauthClient {
   if (!options.connectionId)
     throw new TypeError("createOfauthClient: connectionId is required (the x-connection-id of the account).");
   const baseUrl = options.baseUrl ?? baseUrlFromEnvironment("ofauth") ?? OFAUTH_BASE_URL;
-  const transport = createClientTransport({
-    ...options,
-    baseUrl,
-    credentials: { apiKey: options.apiKey, "x-connection-id": options.connectionId },
-  });
-  const api = createApiClient<paths>({ baseUrl, transport });
-  const adapter = ofauthAdapter(api, baseUrl);
-  return {
-    api,
-    uploadMedia: (input, uploadOptions) => runUpload(adapter, transport, input, uploadOptions),
-    uploadMany: (items, manyOptions) => runUploads(adapter, transport, items, manyOptions),
-  };
+  const { api, uploadMedia, uploadMany } = createProviderClient<paths, UploadMediaOptions, unknown, OfauthUpload>(
+    {
+      ...options,
+      baseUrl,
+      credentials: { apiKey: options.apiKey, "x-connection-id": options.connectionId },
+    },
+    (api) => ofauthAdapter(api, baseUrl),
+  );
+  return { api, uploadMedia, uploadMany };
 }

@@ -1,19 +1,5 @@
-import type {
-  ClientTransportOptions,
-  CredentialSource,
-  SourceInput,
-  UploadManyItem,
-  UploadManyOptions,
-  UploadManyOutcome,
-} from "@uploadkit/multipart";
-import {
-  createApiClient,
-  createClientTransport,
-  runUpload,
-  runUploads,
-  type UploadResult,
-  withScheme,
-} from "@uploadkit/multipart/internal";
+import type { ClientTransportOptions, CredentialSource, SourceInput, UploadsMany } from "@uploadkit/multipart";
+import { createProviderClient, type UploadResult, withScheme } from "@uploadkit/multipart/internal";
 import { baseUrlFromEnvironment, providerDescriptor } from "@uploadkit/providers";
 import type { Client } from "openapi-fetch";
 import type { paths } from "./generated/openapi.js";
@@ -37,19 +23,11 @@ export interface Record360ClientOptions extends ClientTransportOptions {
 export type UploadMediaResult = UploadResult<Record360UploadedFile>;
 
 /** A Record360 client: the typed `api`, and `uploadMedia`. */
-export interface Record360Client {
+export interface Record360Client extends UploadsMany<UploadMediaOptions, Record360UploadedFile> {
   /** openapi-fetch client typed by the generated paths (`Accept: application/json; version=1` added). */
   api: Client<paths>;
   /** Uploads a file in 1–20 parts to presigned URLs and completes it. */
   uploadMedia(input: SourceInput, options?: UploadMediaOptions): Promise<UploadMediaResult>;
-  /**
-   * Uploads several files: `filesConcurrency` at once (default 8), sharing one budget of `concurrency` parts in flight
-   * (default 4). Resolves with every file's outcome in input order; one file's failure does not stop the others.
-   */
-  uploadMany(
-    items: readonly UploadManyItem<UploadMediaOptions>[],
-    options?: UploadManyOptions,
-  ): Promise<UploadManyOutcome<Record360UploadedFile>[]>;
 }
 
 /** Creates a Record360 client. Throws a TypeError without a token. */
@@ -57,17 +35,14 @@ export function createRecord360Client(options: Record360ClientOptions): Record36
   if (!options?.token)
     throw new TypeError("createRecord360Client: token is required (the auth_token from POST /api/users/authenticate).");
   const baseUrl = options.baseUrl ?? baseUrlFromEnvironment("record360") ?? RECORD360_BASE_URL;
-  const transport = createClientTransport({
-    ...options,
-    baseUrl,
-    credentials: { Authorization: withScheme("Token", options.token) },
-    headers: { Accept: "application/json; version=1" },
-  });
-  const api = createApiClient<paths>({ baseUrl, transport });
-  const adapter = record360Adapter(api);
-  return {
-    api,
-    uploadMedia: (input, uploadOptions) => runUpload(adapter, transport, input, uploadOptions),
-    uploadMany: (items, manyOptions) => runUploads(adapter, transport, items, manyOptions),
-  };
+  const { api, uploadMedia, uploadMany } = createProviderClient<paths, UploadMediaOptions, unknown, Record360UploadedFile>(
+    {
+      ...options,
+      baseUrl,
+      credentials: { Authorization: withScheme("Token", options.token) },
+      headers: { Accept: "application/json; version=1" },
+    },
+    (api) => record360Adapter(api),
+  );
+  return { api, uploadMedia, uploadMany };
 }

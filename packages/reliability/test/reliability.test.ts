@@ -39,8 +39,10 @@ const audited: { sandbox: Sandbox; secrets: Record<string, string[]> }[] = [];
 /** Bounded, fast retries: the policy is the default one, the delays are short. */
 const TRANSPORT = {
   retry: { maxAttempts: 8, baseDelayMs: 5, maxDelayMs: 50, maxRetryAfterMs: 50 },
-  timeoutMs: 800,
-  stallTimeoutMs: 400,
+  // Generous enough for a busy 2-core machine (an API call or part slowed by load must not count as a fault); an
+  // injected stall still ends each attempt within seconds.
+  timeoutMs: 4000,
+  stallTimeoutMs: 2000,
 };
 
 async function sandboxFor(options: Parameters<typeof startSandbox>[0] = {}): Promise<Sandbox> {

@@ -1,3 +1,4 @@
+import { inspect } from "node:util";
 import type { LoggedRequest } from "@uploadkit/sandbox";
 
 /** Everything the suite saw that could leak a secret: errors (with cause chains) and log lines. */
@@ -20,7 +21,7 @@ export class LeakAudit {
     for (const error of this.errors) {
       let current: unknown = error;
       for (let depth = 0; current && depth < 8; depth++) {
-        texts.push(current instanceof Error ? `${current.name}: ${current.message}` : String(current));
+        texts.push(current instanceof Error ? `${current.name}: ${current.message}` : inspect(current, { depth: 4 }));
         current = (current as { cause?: unknown }).cause;
       }
     }

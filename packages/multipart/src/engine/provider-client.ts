@@ -1,0 +1,40 @@
+import type { Client } from "openapi-fetch";
+import { type ApiClientOptions, createApiClient, createClientTransport } from "../api/create-api-client.js";
+import type { SourceInput } from "../sources/open-source.js";
+import type { Transport } from "../transport/transport.js";
+import { runUpload, type UploadResult } from "./run-upload.js";
+import { runUploads, type UploadManyItem, type UploadManyOptions, type UploadManyOutcome } from "./run-uploads.js";
+import type { UploadAdapter } from "./upload-adapter.js";
+import type { CommonUploadOptions } from "./upload-options.js";
+
+/** What every provider client offers for several files at once. */
+export interface UploadsMany<Options, Result> {
+  /**
+   * Uploads several files: `filesConcurrency` at once (default 8), sharing one budget of `concurrency` parts in flight
+   * (default 4). Resolves with every file's outcome in input order; one file's failure does not stop the others.
+   */
+  uploadMany(items: readonly UploadManyItem<Options>[], options?: UploadManyOptions): Promise<UploadManyOutcome<Result>[]>;
+}
+
+/** The parts of a provider client the engine makes: its transport, typed API, and upload calls. */
+export interface ProviderClientCore<Paths extends {}, Options, Result> extends UploadsMany<Options, Result> {
+  api: Client<Paths>;
+  transport: Transport;
+  uploadMedia(input: SourceInput, options?: Options): Promise<UploadResult<Result>>;
+}
+
+/** Wires a provider's adapter to one transport and one openapi-fetch client typed by its `Paths`. */
+export function createProviderClient<Paths extends {}, Options extends CommonUploadOptions, Session, Result extends object>(
+  options: ApiClientOptions,
+  adapterFor: (api: Client<Paths>) => UploadAdapter<Options, Session, Result>,
+): ProviderClientCore<Paths, Options, Result> {
+  const transport = createClientTransport(options);
+  const api = createApiClient<Paths>({ baseUrl: options.baseUrl, transport });
+  const adapter = adapterFor(api);
+  return {
+    api,
+    transport,
+    uploadMedia: (input, uploadOptions) => runUpload(adapter, transport, input, uploadOptions),
+    uploadMany: (items, manyOptions) => runUploads(adapter, transport, items, manyOptions),
+  };
+}
