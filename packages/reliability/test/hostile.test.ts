@@ -98,6 +98,18 @@ function apiProxy(provider: Provider, options: Omit<ProxyOptions, "target"> = {}
   };
 }
 
+/** A proxy in front of Record360's fake whose presigned part URLs point at `storeOrigin` (a misbehaving store). */
+const record360ViaStore = (storeOrigin: string) =>
+  apiProxy("record360", {
+    rewriteJson: (path, body) =>
+      path.includes("multipart_upload_start")
+        ? {
+            ...body,
+            presigned_urls: (body.presigned_urls as string[]).map((u) => u.replace(sandbox.store.gatewayOrigin, storeOrigin)),
+          }
+        : body,
+  });
+
 /** A server that records what reaches it and answers 200 {}. */
 async function recorder() {
   const seen: IncomingMessage[] = [];
@@ -168,17 +180,7 @@ describe("1. credentials never leave the API origin", () => {
         }),
       },
       (storeOrigin) =>
-        apiProxy("record360", {
-          rewriteJson: (path, body) =>
-            path.includes("multipart_upload_start")
-              ? {
-                  ...body,
-                  presigned_urls: (body.presigned_urls as string[]).map((u) =>
-                    u.replace(sandbox.store.gatewayOrigin, storeOrigin),
-                  ),
-                }
-              : body,
-        }).run((origin) =>
+        record360ViaStore(storeOrigin).run((origin) =>
           client("record360", { onRetry: (e: TransportEvent) => events.push(e) }, origin).uploadMedia(
             mp4(64 * 1024).path,
             COMMON,
@@ -679,17 +681,9 @@ describe("9. retries that are safe, and only those", () => {
       const error = await withProxy(
         { target: `http://${new URL(sandbox.store.gatewayOrigin).host}`, intercept: () => answer },
         (storeOrigin) =>
-          apiProxy("record360", {
-            rewriteJson: (path, body) =>
-              path.includes("multipart_upload_start")
-                ? {
-                    ...body,
-                    presigned_urls: (body.presigned_urls as string[]).map((u) =>
-                      u.replace(sandbox.store.gatewayOrigin, storeOrigin),
-                    ),
-                  }
-                : body,
-          }).run((origin) => client("record360", {}, origin).uploadMedia(mp4(64 * 1024).path, COMMON)),
+          record360ViaStore(storeOrigin).run((origin) =>
+            client("record360", {}, origin).uploadMedia(mp4(64 * 1024).path, COMMON),
+          ),
       ).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(PartUploadError);
       expect((error as Error).message).toMatch(message);
@@ -755,17 +749,9 @@ describe("10. integrity without false alarms", () => {
         intercept: () => ({ status: 200, headers: { etag: `"${"0".repeat(32)}"` } }),
       },
       (storeOrigin) =>
-        apiProxy("record360", {
-          rewriteJson: (p, body) =>
-            p.includes("multipart_upload_start")
-              ? {
-                  ...body,
-                  presigned_urls: (body.presigned_urls as string[]).map((u) =>
-                    u.replace(sandbox.store.gatewayOrigin, storeOrigin),
-                  ),
-                }
-              : body,
-        }).run((origin) => client("record360", { checksum: false }, origin).uploadMedia(path, COMMON)),
+        record360ViaStore(storeOrigin).run((origin) =>
+          client("record360", { checksum: false }, origin).uploadMedia(path, COMMON),
+        ),
     ).catch((e: unknown) => e);
     // The part never reached the store, so the fake refuses complete (an ApiError), but the client raised no IntegrityError.
     expect(error).toBeInstanceOf(ApiError);
