@@ -12,7 +12,15 @@ import { latencySection, manyFilesSection } from "./latency.js";
 import { regenerationCost } from "./regeneration-cost.js";
 import { describeSize, markdown, type Row, svgChart } from "./report.js";
 import { spread } from "./stats.js";
-import { prepareS3, prepareSink, startNullSink, type TargetName } from "./targets/targets.js";
+import {
+  prepareEngine,
+  prepareS3,
+  prepareSink,
+  startEngine,
+  startNullSink,
+  TARGET_NAMES,
+  type TargetName,
+} from "./targets/targets.js";
 
 const MiB = 1024 * 1024;
 const { values } = parseArgs({
@@ -33,7 +41,7 @@ const { values } = parseArgs({
 });
 if (values.help) {
   console.log(`pnpm bench [--quick] [--sizes 64,256,1024 (MiB)] [--runs 3] [--concurrency 4] [--part-size 8 (MiB)]
-           [--targets null-sink,s3-store] [--no-record360-shape] [--no-regeneration] [--latency 100 (ms; 0 = skip)]
+           [--targets null-sink,s3-store,rgw (rgw: a local Ceph, or the engine in UPLOADKIT_S3_*)] [--no-record360-shape] [--no-regeneration] [--latency 100 (ms; 0 = skip)]
            [--out <dir>] [--record (write the committed reference results/ instead of .results/)]`);
   process.exit(0);
 }
@@ -43,6 +51,11 @@ const runs = Number(values.runs ?? (quick ? 1 : 3));
 const concurrency = Number(values.concurrency ?? 4);
 const partSize = Math.round(Number(values["part-size"] ?? 8) * MiB);
 const targets = (values.targets ?? "null-sink,s3-store").split(",") as TargetName[];
+const unknownTarget = targets.find((target) => !TARGET_NAMES.includes(target));
+if (unknownTarget) {
+  console.error(`Unknown target ${unknownTarget}; choose from ${TARGET_NAMES.join(", ")}`);
+  process.exit(2);
+}
 // Results go to an ignored folder, so a run leaves `git status` clean; --record refreshes the committed reference.
 const out = resolve(values.out ?? fileURLToPath(new URL(values.record ? "../results/" : "../.results/", import.meta.url)));
 const shapes = sizes.map((size) => ({
@@ -78,6 +91,8 @@ console.log(
 );
 console.log(`concurrency ${concurrency}, part size ${partSize / MiB} MiB, ${runs} run(s) each, targets ${targets.join(", ")}\n`);
 const sink = targets.includes("null-sink") ? await startNullSink() : undefined;
+const engine = targets.includes("rgw") ? await startEngine(Math.max(...shapes.map((s) => s.size))) : undefined;
+if (engine) console.log(`rgw target: ${engine.ceph ? "a local Ceph (radosgw) at " : ""}${engine.config.endpoint}\n`);
 const rows: Row[] = [];
 try {
   for (const shape of shapes) {
@@ -88,7 +103,11 @@ try {
         const results: Measurement[] = [];
         for (let run = 0; run < runs; run++) {
           const prepared =
-            target === "null-sink" ? prepareSink(sink?.endpoint as string, shape.partCount) : await prepareS3(shape.partCount);
+            target === "null-sink"
+              ? prepareSink(sink?.endpoint as string, shape.partCount)
+              : target === "rgw" && engine
+                ? await prepareEngine(engine, shape.partCount)
+                : await prepareS3(shape.partCount);
           try {
             results.push(
               await measure({ contestant, file, size: shape.size, partSize: shapePartSize, concurrency, ...prepared.urls }),
@@ -118,6 +137,7 @@ try {
   }
 } finally {
   sink?.stop();
+  await engine?.stop();
 }
 const latencyMs = Number(values.latency ?? (quick ? 0 : 100));
 let latency: string | undefined;

@@ -16,4 +16,12 @@ export {
   startSandbox,
 } from "./start-sandbox.js";
 export { type EmbeddedS3, startEmbeddedS3 } from "./store/embedded-s3.js";
+export {
+  CEPH_PACKAGES,
+  CephNotInstalledError,
+  type LocalCeph,
+  type LocalCephOptions,
+  missingCephCommands,
+  startLocalCeph,
+} from "./store/local-ceph.js";
 export { type S3Config, s3ConfigFromEnv } from "./store/store-config.js";

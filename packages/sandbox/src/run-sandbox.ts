@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { PROVIDER_NAMES, type ProviderName, type SandboxOptions, startSandbox } from "./start-sandbox.js";
+import { s3ConfigFromEnv } from "./store/store-config.js";
 
 const DEFAULT_PORTS = { fanvue: 4010, ofauth: 4011, record360: 4012, flowkiwi: 4013, store: 4014, s3: 4015 };
 const USAGE = `uploadkit-sandbox — local fakes of the Fanvue, OFAuth, Record360 and Flowkiwi upload APIs
@@ -15,10 +16,15 @@ Options:
   --chaos <rate>       fail this share (0-1) of part uploads and API calls
   --seed <n>           chaos seed (default 1)
   --latency <ms>       delay every API answer by this many ms (part and file bodies excepted)
+  --store <kind>       where bytes go: embedded (s3rver, default), ceph (a local single-node Ceph + radosgw;
+                       alias rgw; needs apt-get install ceph-mon ceph-osd radosgw), env (UPLOADKIT_S3_*)
   -h, --help           show this help
 
-The store is an embedded s3rver in a temporary folder, or the endpoint in UPLOADKIT_S3_ENDPOINT
-(with UPLOADKIT_S3_BUCKET, _REGION, _ACCESS_KEY_ID, _SECRET_ACCESS_KEY). Ctrl-C stops everything.`;
+Without --store, the store is the endpoint in UPLOADKIT_S3_ENDPOINT (with UPLOADKIT_S3_BUCKET, _REGION,
+_ACCESS_KEY_ID, _SECRET_ACCESS_KEY) when set, else an embedded s3rver in a temporary folder.
+Ctrl-C stops everything and removes temporary data.`;
+
+const STORES = { embedded: "embedded", s3rver: "embedded", ceph: "ceph", rgw: "ceph" } as const;
 
 /** Parses `uploadkit-sandbox` flags into startSandbox options. */
 export function sandboxOptionsFromArgs(args: string[]): SandboxOptions | "help" {
@@ -30,6 +36,7 @@ export function sandboxOptionsFromArgs(args: string[]): SandboxOptions | "help" 
       chaos: { type: "string" },
       seed: { type: "string" },
       latency: { type: "string" },
+      store: { type: "string" },
       help: { type: "boolean", short: "h" },
       ...portOptions,
     },
@@ -51,9 +58,18 @@ export function sandboxOptionsFromArgs(args: string[]): SandboxOptions | "help" 
   if (latencyMs !== undefined && !(Number.isSafeInteger(latencyMs) && latencyMs >= 0)) {
     throw new Error("--latency must be a whole number of milliseconds ≥ 0");
   }
+  let s3: SandboxOptions["s3"];
+  if (values.store === "env") {
+    s3 = s3ConfigFromEnv();
+    if (!s3) throw new Error("--store env needs UPLOADKIT_S3_ENDPOINT (and _BUCKET, _ACCESS_KEY_ID, _SECRET_ACCESS_KEY)");
+  } else if (values.store !== undefined) {
+    s3 = Object.hasOwn(STORES, values.store) ? STORES[values.store as keyof typeof STORES] : undefined;
+    if (!s3) throw new Error(`--store must be one of ${Object.keys(STORES).join(", ")}, env`);
+  }
   return {
     providers,
     ports,
+    s3,
     latencyMs,
     chaos: rate ? { rate, seed: values.seed ? Number(values.seed) : 1 } : undefined,
   };
@@ -72,7 +88,14 @@ export async function runSandbox(args: string[]): Promise<void> {
     console.log(USAGE);
     return;
   }
-  const sandbox = await startSandbox(options);
+  if (options.s3 === "ceph") console.log("starting a local Ceph (monitor, OSD, radosgw)…");
+  let sandbox: Awaited<ReturnType<typeof startSandbox>>;
+  try {
+    sandbox = await startSandbox(options);
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exit(1);
+  }
   const lines = [
     [
       sandbox.fanvue,

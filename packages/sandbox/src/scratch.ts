@@ -5,6 +5,7 @@ import { join } from "node:path";
 /** `uploadkit-<name>-<pid>-XXXXXX`: the owner's pid in the name lets any later run remove what a killed one left. */
 const SCRATCH = /^uploadkit-[\w.-]+?-(\d+)-[A-Za-z0-9]{6}$/;
 const owned = new Set<string>();
+const cleanups = new Set<() => void>();
 let swept = false;
 let exitHook = false;
 let signalHook = false;
@@ -39,6 +40,15 @@ export function scratchDir(name: string, options: { onSignal?: boolean } = {}): 
   return dir;
 }
 
+/**
+ * Runs `cleanup` (synchronous: e.g. killing a child process) before the scratch folders are removed at exit or on
+ * a signal. Returns a function that unregisters it.
+ */
+export function onScratchCleanup(cleanup: () => void): () => void {
+  cleanups.add(cleanup);
+  return () => cleanups.delete(cleanup);
+}
+
 /** Removes a folder made by `scratchDir`. */
 export function removeScratch(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
@@ -46,6 +56,8 @@ export function removeScratch(dir: string): void {
 }
 
 function removeAll(): void {
+  for (const cleanup of cleanups) cleanup();
+  cleanups.clear();
   for (const dir of owned) rmSync(dir, { recursive: true, force: true });
   owned.clear();
 }

@@ -10,7 +10,8 @@ import { createFlowkiwiFake, FLOWKIWI_DEFAULTS, type FlowkiwiFakeOptions } from 
 import { createOfauthFake, OFAUTH_DEFAULTS, type OfauthFakeOptions } from "./providers/ofauth-fake.js";
 import type { ProviderContext, ProviderFake } from "./providers/provider-context.js";
 import { createRecord360Fake, RECORD360_DEFAULTS, type Record360FakeOptions } from "./providers/record360-fake.js";
-import { type EmbeddedS3, startEmbeddedS3 } from "./store/embedded-s3.js";
+import { startEmbeddedS3 } from "./store/embedded-s3.js";
+import { startLocalCeph } from "./store/local-ceph.js";
 import { S3Store } from "./store/s3-store.js";
 import { type S3Config, s3ConfigFromEnv } from "./store/store-config.js";
 
@@ -20,8 +21,12 @@ export { PROVIDER_NAMES, type ProviderName };
 export interface SandboxOptions {
   /** Which fakes to start. Default all four. */
   providers?: ProviderName[];
-  /** An S3 endpoint to store bytes in. Default: `UPLOADKIT_S3_*` from the environment, else an embedded s3rver. */
-  s3?: S3Config | "embedded";
+  /**
+   * Where bytes are stored: an S3 endpoint; `"embedded"` (an s3rver in this process); or `"ceph"` (a single-node Ceph
+   * with its radosgw S3 gateway started for this sandbox, see `startLocalCeph`: needs Debian's `ceph-mon ceph-osd
+   * radosgw`). Default: `UPLOADKIT_S3_*` from the environment, else `"embedded"`.
+   */
+  s3?: S3Config | "embedded" | "ceph";
   /** Faults to inject, at a rate and with a seed. */
   chaos?: ChaosOptions;
   /** Fixed ports (default: free ports). */
@@ -74,7 +79,7 @@ export interface Sandbox {
   chaos: { injected: ChaosCounts; total: number };
   /** SHA-256 of a stored object. */
   objectSha256(key: string): Promise<string>;
-  /** Marks a presigned URL as expired. */
+  /** Marks a presigned URL as expired (the store gateway answers it 403 AccessDenied, as S3 does). */
   expireUrl(url: string): void;
   /**
    * Issues a new value for the provider's secret credential (Fanvue's, Record360's and Flowkiwi's token, OFAuth's API
@@ -93,12 +98,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     for (const stop of stops.reverse()) await stop();
   };
   try {
-    let embedded: EmbeddedS3 | undefined;
-    let config = options.s3 === "embedded" ? undefined : (options.s3 ?? s3ConfigFromEnv());
-    if (!config) {
-      embedded = await startEmbeddedS3({ port: options.ports?.s3 });
-      stops.push(() => embedded?.stop());
-      config = embedded.config;
+    const requested = options.s3 ?? s3ConfigFromEnv() ?? "embedded";
+    let config: S3Config;
+    if (typeof requested === "object") {
+      config = requested;
+    } else {
+      const local =
+        requested === "ceph"
+          ? await startLocalCeph({ port: options.ports?.s3 })
+          : await startEmbeddedS3({ port: options.ports?.s3 });
+      stops.push(() => local.stop());
+      config = local.config;
     }
     const store = new S3Store(config);
     stops.push(() => store.destroy());
@@ -112,6 +122,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       log,
       chaos,
       port: options.ports?.store,
+      checkExpiry: requested === "embedded",
     });
     stops.push(() => gateway.close());
 

@@ -19,6 +19,23 @@ describe("uploadkit-sandbox (pnpm sandbox)", () => {
     expect(() => sandboxOptionsFromArgs(["--chaos", "2"])).toThrow(/--chaos must be a number from 0 to 1/);
   });
 
+  it("parses --store: ceph (alias rgw), embedded (alias s3rver), env", () => {
+    expect(sandboxOptionsFromArgs(["--store", "ceph"])).toMatchObject({ s3: "ceph" });
+    expect(sandboxOptionsFromArgs(["--store", "rgw"])).toMatchObject({ s3: "ceph" });
+    expect(sandboxOptionsFromArgs(["--store", "s3rver"])).toMatchObject({ s3: "embedded" });
+    expect(sandboxOptionsFromArgs([])).toMatchObject({ s3: undefined });
+    expect(() => sandboxOptionsFromArgs(["--store", "toString"])).toThrow(
+      /--store must be one of embedded, s3rver, ceph, rgw, env/,
+    );
+    const saved = process.env.UPLOADKIT_S3_ENDPOINT;
+    delete process.env.UPLOADKIT_S3_ENDPOINT;
+    try {
+      expect(() => sandboxOptionsFromArgs(["--store", "env"])).toThrow(/--store env needs UPLOADKIT_S3_ENDPOINT/);
+    } finally {
+      if (saved !== undefined) process.env.UPLOADKIT_S3_ENDPOINT = saved;
+    }
+  });
+
   it("starts, prints each provider's base URL and credentials, serves, and stops on Ctrl-C", async () => {
     const ports = ["fanvue", "ofauth", "record360", "flowkiwi", "store", "s3"].flatMap((name) => [`--port-${name}`, "0"]);
     const child = spawn(process.execPath, [CLI, ...ports], { stdio: ["ignore", "pipe", "pipe"] });

@@ -1,10 +1,19 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { CreateMultipartUploadCommand, PutObjectCommand, S3Client, UploadPartCommand } from "@aws-sdk/client-s3";
+import {
+  AbortMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  DeleteObjectCommand,
+  PutObjectCommand,
+  S3Client,
+  UploadPartCommand,
+} from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
-import { startEmbeddedS3 } from "@uploadkit/sandbox";
+import { type LocalCeph, type S3Config, s3ConfigFromEnv, startEmbeddedS3, startLocalCeph } from "@uploadkit/sandbox";
 import type { Job } from "../job.js";
 
-export type TargetName = "null-sink" | "s3-store";
+/** null-sink: a discard server; s3-store: s3rver (a fake); rgw: a real S3 engine (Ceph's radosgw, or UPLOADKIT_S3_*). */
+export type TargetName = "null-sink" | "s3-store" | "rgw";
+export const TARGET_NAMES: readonly TargetName[] = ["null-sink", "s3-store", "rgw"];
 
 /** Where a run uploads to: URLs for the part-based contestants and S3 coordinates for lib-storage. */
 export interface PreparedTarget {
@@ -45,29 +54,56 @@ export function prepareSink(endpoint: string, partCount: number): PreparedTarget
 /** A fresh s3rver (the sandbox's embedded store) with a multipart upload started and its part URLs presigned. */
 export async function prepareS3(partCount: number): Promise<PreparedTarget> {
   const store = await startEmbeddedS3({ bucket: BUCKET });
-  const { endpoint } = store.config;
+  return presignedTarget(store.config, partCount, () => store.stop());
+}
+
+/** A real S3 engine for the whole bench: the one in UPLOADKIT_S3_* when set, else a local Ceph started for it. */
+export async function startEngine(largestBytes: number): Promise<{ config: S3Config; ceph?: LocalCeph; stop(): Promise<void> }> {
+  const configured = s3ConfigFromEnv();
+  if (configured) return { config: configured, stop: async () => {} };
+  // Every contestant's run is aborted or deleted and collected before the next, so a few times the largest file fits.
+  const ceph = await startLocalCeph({ bucket: BUCKET, memoryBytes: Math.max(8 * 1024 ** 3, 4 * largestBytes) });
+  return { config: ceph.config, ceph, stop: () => ceph.stop() };
+}
+
+/** A multipart upload started on the engine, its part URLs presigned; afterwards aborted, deleted and collected. */
+export async function prepareEngine(engine: { config: S3Config; ceph?: LocalCeph }, partCount: number): Promise<PreparedTarget> {
+  return presignedTarget(engine.config, partCount, async () => {
+    await engine.ceph?.collectGarbage();
+  });
+}
+
+async function presignedTarget(config: S3Config, partCount: number, afterwards: () => Promise<void>): Promise<PreparedTarget> {
+  const { endpoint, bucket } = config;
+  const credentials = { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey };
   const client = new S3Client({
     endpoint,
-    region: "us-east-1",
-    forcePathStyle: true,
-    credentials: { accessKeyId: store.config.accessKeyId, secretAccessKey: store.config.secretAccessKey },
+    region: config.region,
+    forcePathStyle: config.forcePathStyle ?? true,
+    credentials,
     requestChecksumCalculation: "WHEN_REQUIRED",
     responseChecksumValidation: "WHEN_REQUIRED",
   });
-  const { UploadId } = await client.send(new CreateMultipartUploadCommand({ Bucket: BUCKET, Key: "parts" }));
+  const run = crypto.randomUUID();
+  const keys = { parts: `bench/${run}/parts`, single: `bench/${run}/single`, libStorage: `bench/${run}/lib-storage` };
+  const { UploadId } = await client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: keys.parts }));
   const partUrls = await Promise.all(
     Array.from({ length: partCount }, (_, i) =>
-      getSignedUrl(client, new UploadPartCommand({ Bucket: BUCKET, Key: "parts", UploadId, PartNumber: i + 1 }), {
+      getSignedUrl(client, new UploadPartCommand({ Bucket: bucket, Key: keys.parts, UploadId, PartNumber: i + 1 }), {
         expiresIn: 3600,
       }),
     ),
   );
-  const singleUrl = await getSignedUrl(client, new PutObjectCommand({ Bucket: BUCKET, Key: "single" }), { expiresIn: 3600 });
+  const singleUrl = await getSignedUrl(client, new PutObjectCommand({ Bucket: bucket, Key: keys.single }), { expiresIn: 3600 });
   return {
-    urls: { partUrls, singleUrl, s3: { endpoint, bucket: BUCKET, key: "lib-storage", region: "us-east-1", ...CREDENTIALS } },
+    urls: { partUrls, singleUrl, s3: { endpoint, bucket, key: keys.libStorage, region: config.region, ...credentials } },
     dispose: async () => {
+      await client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: keys.parts, UploadId })).catch(() => {});
+      for (const key of [keys.single, keys.libStorage]) {
+        await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key })).catch(() => {});
+      }
       client.destroy();
-      await store.stop();
+      await afterwards();
     },
   };
 }

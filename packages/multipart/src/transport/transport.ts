@@ -13,6 +13,7 @@ import {
 import { sharedAgent } from "../http/agent.js";
 import { ByteMeter, type DigestName } from "../http/byte-meter.js";
 import { assertCredentialsStayOnOrigin } from "../http/credentials.js";
+import { presignedUrlExpired } from "../http/presigned-expiry.js";
 import { readBounded, summarizeErrorBody } from "../http/read-bounded.js";
 import { redactSecrets, redactUrl } from "../redact.js";
 import { nextDelay, type ResolvedRetryOptions, resolveRetry, serverRequestedDelay, sleep } from "../retry-policy.js";
@@ -348,6 +349,8 @@ export class Transport {
       );
       await sleep(delayMs, signal);
       refreshed = false;
+      // A store may cut the connection instead of answering 403 when a URL expired mid-retries: renew it first.
+      if (isPart && presignedUrlExpired(target.url)) target = await this.resolveTarget(request, attempt + 1, true, signal);
     }
   }
 

@@ -1,5 +1,6 @@
 import type { Dispatcher } from "undici";
 import { InputError, throwIfAborted, UploadkitError } from "../errors.js";
+import { presignedUrlExpired } from "../http/presigned-expiry.js";
 import { summarizeErrorBody } from "../http/read-bounded.js";
 import type { Part } from "../plan-parts.js";
 import type { RetryOptions } from "../retry-policy.js";
@@ -129,7 +130,7 @@ export async function uploadParts(options: UploadPartsOptions): Promise<Complete
 
   // Targets are resolved ahead of need — at most `concurrency` beyond the parts in flight — so a resolver that asks
   // an API for each part's URL (Fanvue) overlaps that round trip with the uploads before it. A prefetched target is
-  // used for its part's first attempt only; a refresh (403) always asks again.
+  // used for its part's first attempt only, and only while its URL has not expired; a refresh (403) always asks again.
   const prefetched = new Map<number, Promise<PartTarget>>();
   const prefetchFrom = (index: number) => {
     for (const part of queue.slice(index, index + concurrency)) {
@@ -151,7 +152,10 @@ export async function uploadParts(options: UploadPartsOptions): Promise<Complete
         target: async (context) => {
           const early = context.attempt === 1 && !context.refresh ? prefetched.get(part.partNumber) : undefined;
           prefetched.delete(part.partNumber);
-          const target = await (early ?? options.target(part, context));
+          let target = await (early ?? options.target(part, context));
+          // A URL fetched ahead can age past its expiry while earlier parts upload: ask for a fresh one first.
+          if (early && target && presignedUrlExpired(target.url))
+            target = await options.target(part, { ...context, refresh: true });
           readEtag = target?.readEtag;
           return target;
         },

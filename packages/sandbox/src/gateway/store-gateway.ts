@@ -16,7 +16,8 @@ export interface StoreGateway {
 const HOP_BY_HOP = new Set(["connection", "keep-alive", "transfer-encoding", "upgrade", "proxy-connection", "te", "trailer"]);
 
 /**
- * The origin clients PUT parts to. It checks a presigned URL's expiry (X-Amz-Date + X-Amz-Expires), injects
+ * The origin clients PUT parts to. It checks a presigned URL's expiry (X-Amz-Date + X-Amz-Expires) where the store
+ * does not, answers URLs marked expired (`expireUrl`) 403, injects
  * chaos, forwards the request unchanged to the store (keeping the store's Host so signatures still hold), logs
  * it, and records each stored part's ETag and size in the ledger.
  */
@@ -26,6 +27,8 @@ export async function startStoreGateway(options: {
   log: RequestLog;
   chaos: Chaos;
   port?: number;
+  /** Answer expired presigned URLs 403 here: for stores that do not check expiry themselves (s3rver). */
+  checkExpiry?: boolean;
 }): Promise<StoreGateway> {
   const store = new URL(options.storeEndpoint);
   const expired = new Set<string>();
@@ -34,7 +37,7 @@ export async function startStoreGateway(options: {
   function forward(req: IncomingMessage, res: ServerResponse): void {
     options.log.record("store", req, res);
     const url = new URL(req.url ?? "/", store);
-    if (isExpired(url, expired)) {
+    if (isExpired(url, expired, options.checkExpiry ?? true)) {
       req.resume();
       res
         .writeHead(403, { "content-type": "application/xml" })
@@ -64,7 +67,10 @@ export async function startStoreGateway(options: {
         response.pipe(res);
       },
     );
-    upstream.on("error", () => res.destroy());
+    // A store may answer before it has read the body (403 for an expired URL) and close; that answer still goes back.
+    upstream.on("error", () => {
+      if (!res.headersSent) res.destroy();
+    });
     req.on("aborted", () => upstream.destroy());
     req.pipe(upstream);
   }
@@ -89,9 +95,10 @@ export async function startStoreGateway(options: {
   };
 }
 
-function isExpired(url: URL, expired: Set<string>): boolean {
+function isExpired(url: URL, expired: Set<string>, byTime: boolean): boolean {
   const signature = url.searchParams.get("X-Amz-Signature");
   if (signature && expired.has(signature)) return true;
+  if (!byTime) return false;
   const date = url.searchParams.get("X-Amz-Date");
   const expires = Number(url.searchParams.get("X-Amz-Expires"));
   if (!date || !expires) return false;

@@ -99,7 +99,8 @@ export class S3Store {
         MultipartUpload: { Parts: parts.map((p) => ({ PartNumber: p.partNumber, ETag: p.etag })) },
       }),
     );
-    return result.ETag ?? "";
+    // radosgw answers CompleteMultipartUpload with an empty <ETag>; the object's own ETag is the one to report.
+    return result.ETag || ((await this.head(key))?.etag ?? "");
   }
 
   async abortMultipartUpload(key: string, uploadId: string): Promise<void> {
