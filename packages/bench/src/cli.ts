@@ -13,6 +13,7 @@ import { regenerationCost } from "./regeneration-cost.js";
 import { describeSize, markdown, type Row, svgChart } from "./report.js";
 import { spread } from "./stats.js";
 import {
+  partDigests,
   prepareEngine,
   prepareS3,
   prepareSink,
@@ -98,13 +99,14 @@ try {
   for (const shape of shapes) {
     const file = writeFile(shape.size);
     const shapePartSize = Math.ceil(shape.size / shape.partCount);
+    const digests = targets.includes("null-sink") ? await partDigests(file, shape.size, shapePartSize) : undefined;
     for (const target of targets) {
       for (const contestant of CONTESTANTS) {
         const results: Measurement[] = [];
         for (let run = 0; run < runs; run++) {
           const prepared =
             target === "null-sink"
-              ? prepareSink(sink?.endpoint as string, shape.partCount)
+              ? prepareSink(sink?.endpoint as string, digests?.parts ?? [], digests?.md5 ?? "")
               : target === "rgw" && engine
                 ? await prepareEngine(engine, shape.partCount)
                 : await prepareS3(shape.partCount);

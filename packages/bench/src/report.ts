@@ -23,10 +23,14 @@ export function markdown(rows: Row[], runs: number): string {
   const out: string[] = [];
   for (const target of [...new Set(rows.map((r) => r.target))]) {
     out.push(`\n### ${target} (median of ${runs} run${runs === 1 ? "" : "s"}, min–max)\n`);
-    out.push("| shape | contestant | parts | seconds | MiB/s | peak RSS MiB | CPU s |", "|---|---|---|---|---|---|---|");
+    out.push(
+      "| shape | contestant | parts | seconds | MiB/s | peak RSS MiB | CPU s | CPU s per GiB |",
+      "|---|---|---|---|---|---|---|---|",
+    );
     for (const row of rows.filter((r) => r.target === target)) {
+      const perGiB = row.cpuSeconds.median / (row.sizeBytes / 1024 ** 3);
       out.push(
-        `| ${row.shape} | ${row.contestant} | ${row.parts} | ${range(row.seconds, (n) => n.toFixed(2))} | ${range(row.mibPerSecond)} | ${range(row.peakRssMiB)} | ${range(row.cpuSeconds, (n) => n.toFixed(2))} |`,
+        `| ${row.shape} | ${row.contestant} | ${row.parts} | ${range(row.seconds, (n) => n.toFixed(2))} | ${range(row.mibPerSecond)} | ${range(row.peakRssMiB)} | ${range(row.cpuSeconds, (n) => n.toFixed(2))} | ${perGiB.toFixed(2)} |`,
       );
     }
     out.push(

@@ -43,6 +43,12 @@ describe("generated Fanvue types", () => {
     expectTypeOf<paths>().toHaveProperty("/media/uploads/{uploadId}/parts/{partNumber}/url");
     expectTypeOf<paths>().toHaveProperty("/creators/{creatorUserUuid}/media/uploads/{uploadId}");
     expectTypeOf<paths>().toHaveProperty("/media/{uuid}");
-    expectTypeOf<Schemas["SunsetVersionResponse"]["nextVersion"]>().toEqualTypeOf<string>();
+    // As Fanvue's openapi.json publishes them: `error` and `message` required, `nextVersion` optional.
+    expectTypeOf<Schemas["SunsetVersionResponse"]["error"]>().toEqualTypeOf<string>();
+    expectTypeOf<Schemas["SunsetVersionResponse"]["nextVersion"]>().toEqualTypeOf<string | undefined>();
+    // A full media record: `tags` may be null, `createdAt` may be null, `variants` only when asked for.
+    expectTypeOf<Schemas["Media"]["tags"]>().toEqualTypeOf<Schemas["MediaTags"] | undefined>();
+    expectTypeOf<null>().toMatchTypeOf<Schemas["Media"]["createdAt"]>();
+    expectTypeOf<Schemas["MediaVariant"]["uuid"]>().toEqualTypeOf<string>();
   });
 });

@@ -1,15 +1,18 @@
-// Child process entry: a minimal HTTP server that reads and discards each body and answers with an MD5 ETag,
-// speaking just enough of S3's multipart API for lib-storage. It isolates the client's cost.
-import { createHash } from "node:crypto";
+// Child process entry: a minimal HTTP server that reads and discards each body, speaking just enough of S3's
+// multipart API for lib-storage. It isolates the client's cost: it does not hash what it receives (on a two-core
+// machine a hashing sink takes a core from the client it measures). A part URL carries the part's size and the
+// ETag a store would answer — the MD5 of the file's bytes, computed by the bench before the timer starts — and the
+// sink answers that ETag only when the body had exactly that many bytes (400 otherwise).
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 
 const server = createServer((req, res) => {
   const url = new URL(req.url ?? "/", "http://sink");
-  const md5 = createHash("md5");
-  req.on("data", (chunk: Buffer) => md5.update(chunk));
+  let received = 0;
+  req.on("data", (chunk: Buffer) => {
+    received += chunk.length;
+  });
   req.on("end", () => {
-    const etag = `"${md5.digest("hex")}"`;
     if (req.method === "POST" && url.searchParams.has("uploads")) {
       res.writeHead(200, { "content-type": "application/xml" });
       res.end(
@@ -21,7 +24,12 @@ const server = createServer((req, res) => {
         '<CompleteMultipartUploadResult><Bucket>b</Bucket><Key>k</Key><ETag>"sink-1"</ETag></CompleteMultipartUploadResult>',
       );
     } else {
-      res.writeHead(200, { etag }).end();
+      const size = url.searchParams.get("size");
+      if (size !== null && Number(size) !== received) {
+        res.writeHead(400).end(`expected ${size} bytes, received ${received}`);
+        return;
+      }
+      res.writeHead(200, { etag: `"${url.searchParams.get("etag") ?? "sink"}"` }).end();
     }
   });
 });

@@ -1,4 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
 import {
   AbortMultipartUploadCommand,
   CreateMultipartUploadCommand,
@@ -37,18 +39,37 @@ export async function startNullSink(): Promise<{ endpoint: string; stop(): void 
   return { endpoint: `http://127.0.0.1:${port}`, stop: () => child.kill() };
 }
 
-export function prepareSink(endpoint: string, partCount: number): PreparedTarget {
+/** The sink's URLs; each part URL carries the part's size and MD5 (`partMd5s`, computed before the timer). */
+export function prepareSink(endpoint: string, parts: { size: number; md5: string }[], fileMd5: string): PreparedTarget {
   return {
     urls: {
-      partUrls: Array.from(
-        { length: partCount },
-        (_, i) => `${endpoint}/${BUCKET}/file?partNumber=${i + 1}&uploadId=sink-upload`,
+      partUrls: parts.map(
+        (part, i) => `${endpoint}/${BUCKET}/file?partNumber=${i + 1}&uploadId=sink-upload&size=${part.size}&etag=${part.md5}`,
       ),
-      singleUrl: `${endpoint}/${BUCKET}/file`,
+      singleUrl: `${endpoint}/${BUCKET}/file?etag=${fileMd5}`,
       s3: { endpoint, bucket: BUCKET, key: "file", region: "us-east-1", ...CREDENTIALS },
     },
     dispose: async () => {},
   };
+}
+
+/** The MD5 of each part of `file` (parts of `partSize`, the last smaller) and of the whole file, read once. */
+export async function partDigests(
+  file: string,
+  size: number,
+  partSize: number,
+): Promise<{ parts: { size: number; md5: string }[]; md5: string }> {
+  const whole = createHash("md5");
+  const parts: { size: number; md5: string }[] = [];
+  for (let start = 0; start < size; start += partSize) {
+    const part = createHash("md5");
+    for await (const chunk of createReadStream(file, { start, end: Math.min(size, start + partSize) - 1 })) {
+      part.update(chunk as Buffer);
+      whole.update(chunk as Buffer);
+    }
+    parts.push({ size: Math.min(partSize, size - start), md5: part.digest("hex") });
+  }
+  return { parts, md5: whole.digest("hex") };
 }
 
 /** A fresh s3rver (the sandbox's embedded store) with a multipart upload started and its part URLs presigned. */

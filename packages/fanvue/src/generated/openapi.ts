@@ -190,14 +190,15 @@ export interface components {
             /** Format: uri */
             url: string;
         };
+        /** @description As Fanvue's openapi.json publishes it (COMPARISON.md, "Variant object"); `url` is absent while none exists. */
         MediaVariant: {
-            uuid?: string;
+            uuid: string;
             variantType: components["schemas"]["VariantType"];
-            displayPosition?: number;
-            url: string | null;
-            width?: number | null;
-            height?: number | null;
-            lengthMs?: number | null;
+            displayPosition: number;
+            url?: string;
+            width: number | null;
+            height: number | null;
+            lengthMs: number | null;
         };
         /** @description What `GET /media/{uuid}` returns while the media is not finalised. */
         MediaSummary: {
@@ -205,22 +206,46 @@ export interface components {
             uuid: string;
             status: components["schemas"]["MediaUploadsUploadIdPatchResponsesContentApplicationJsonSchemaStatus"];
         };
+        /** @description The full media record. Required fields as Fanvue's openapi.json and reference pages publish them; `variants` is present when asked for with `?variants=`. */
         Media: {
             /** Format: uuid */
             uuid: string;
             status: components["schemas"]["MediaUploadsUploadIdPatchResponsesContentApplicationJsonSchemaStatus"];
-            /** Format: date-time */
-            createdAt: string;
+            /**
+             * Format: date-time
+             * @description Published as `format: date` and nullable; every published example is a date-time, which is the format modelled.
+             */
+            createdAt: string | null;
             url?: string | null;
-            caption?: string | null;
-            description?: string | null;
-            name?: string | null;
+            caption: string | null;
+            description: string | null;
+            name: string | null;
             mediaType: components["schemas"]["MediaUploadsPostRequestBodyContentApplicationJsonSchemaMediaType"];
-            recommendedPrice?: number | null;
-            tags?: Record<string, never>;
-            variants: components["schemas"]["MediaVariant"][];
+            recommendedPrice: number | null;
+            tags?: components["schemas"]["MediaTags"];
+            variants?: components["schemas"]["MediaVariant"][];
             purchasedByFan?: boolean;
         };
+        /** @description AI tagging results, `null` when AI tagging is off (Fanvue's openapi.json; the Feb 2026 reference pages do not show `tags`). */
+        MediaTags: {
+            description: string | null;
+            tags: string[];
+            nsfwCategory: string[];
+            sexActs: string[];
+            bodyParts: string[];
+            people: string[];
+            sexObjects: string[];
+            setting: string[];
+            position: string[];
+            skinColor: string[];
+            bodyType: string[];
+            hairColor: string[];
+            otherTags: string[];
+            importantTags: string[];
+            isNsfw: boolean;
+            /** @enum {string} */
+            mediaType: "image" | "video";
+        } | null;
         /** @description The docs publish a oneOf of the summary and the full object; a full object also matches the summary, so it is modelled as anyOf. */
         MediaResponse: components["schemas"]["Media"] | components["schemas"]["MediaSummary"];
         UnsupportedVersionError: {
@@ -235,11 +260,12 @@ export interface components {
             error?: string;
             message?: string;
         };
+        /** @description Fanvue's openapi.json requires `error` and `message`; `nextVersion` is optional. */
         SunsetVersionResponse: {
-            error?: string;
-            message?: string;
+            error: string;
+            message: string;
             /** @description The API version to move to. */
-            nextVersion: string;
+            nextVersion?: string;
         };
     };
     responses: {
@@ -267,7 +293,7 @@ export interface components {
             content: {
                 /**
                  * @example {
-                 *       "message": "Unauthorized"
+                 *       "error": "Unauthorized"
                  *     }
                  */
                 "application/json": components["schemas"]["ErrorMessage"];
@@ -281,7 +307,7 @@ export interface components {
             content: {
                 /**
                  * @example {
-                 *       "message": "Missing required scope write:media"
+                 *       "error": "Missing required scope write:media"
                  *     }
                  */
                 "application/json": components["schemas"]["ErrorMessage"];
@@ -329,7 +355,7 @@ export interface components {
             content: {
                 /**
                  * @example {
-                 *       "message": "Too many requests"
+                 *       "error": "Too many requests"
                  *     }
                  */
                 "application/json": components["schemas"]["ErrorMessage"];
@@ -654,6 +680,8 @@ export interface operations {
             query?: {
                 /** @description Variants whose URLs to include, comma separated (e.g. `main,thumbnail,blurred`). Without it `variants` is empty and no URLs are returned. */
                 variants?: components["parameters"]["Variants"];
+                /** @description A fan's uuid; adds `purchasedByFan` to the response. */
+                purchasedBy?: components["parameters"]["PurchasedBy"];
             };
             header: {
                 /** @description API version to use for the request */

@@ -57,8 +57,8 @@ export interface components {
         /** @enum {string} */
         MediaType: "image" | "video" | "file";
         MediaUpload: {
-            /** @description The file (max 5 MB for general files, 100 MB for videos). */
-            file: string;
+            /** @description The file (max 5 MB for general files, 100 MB for videos). The reference page does not mark the field required (so neither does this document), though a create without it has nothing to store. */
+            file?: string;
         };
         ImageDimensions: {
             "@type"?: string;

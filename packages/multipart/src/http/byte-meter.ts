@@ -1,16 +1,17 @@
-import { createHash, type Hash } from "node:crypto";
 import { Transform, type TransformCallback } from "node:stream";
 import { SourceChangedError } from "../errors.js";
+import { type RunningHash, startHash } from "./hash-pool.js";
 
 export type DigestName = "md5" | "sha256";
 
 /**
- * A pass-through that counts bytes and hashes them as they stream by. Given `expected`, it also fails
+ * A pass-through that counts bytes and hashes them as they stream by, the hashing on worker threads (see
+ * hash-pool.ts): the bytes go on at once, and `digests()` waits for the workers. Given `expected`, it also fails
  * (with a SourceChangedError) as soon as more bytes arrive, or when fewer arrived by the end.
  */
 export class ByteMeter extends Transform {
   bytes = 0;
-  private readonly hashes = new Map<DigestName, Hash>();
+  private readonly hashes = new Map<DigestName, RunningHash>();
 
   constructor(
     digests: readonly DigestName[],
@@ -18,7 +19,7 @@ export class ByteMeter extends Transform {
     private readonly expected?: { bytes: number; description: string },
   ) {
     super();
-    for (const name of digests) this.hashes.set(name, createHash(name));
+    for (const name of digests) this.hashes.set(name, startHash(name));
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
@@ -27,18 +28,36 @@ export class ByteMeter extends Transform {
       callback(this.lengthError());
       return;
     }
-    for (const hash of this.hashes.values()) hash.update(chunk);
+    let wait: Promise<void> | undefined;
+    for (const hash of this.hashes.values()) wait = hash.update(chunk) ?? wait;
     this.onBytes?.(chunk.length);
+    if (wait) {
+      // The chunk goes on now; the next one waits until the hashing workers have caught up.
+      this.push(chunk);
+      wait.then(() => callback(), callback);
+      return;
+    }
     callback(null, chunk);
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    if (error) this.discard();
+    callback(error);
+  }
+
+  /** Drops the digests not taken (the attempt failed or its answer was not used); the workers forget them. */
+  discard(): void {
+    for (const hash of this.hashes.values()) hash.discard();
   }
 
   override _flush(callback: TransformCallback): void {
     callback(this.expected && this.bytes !== this.expected.bytes ? this.lengthError() : null);
   }
 
-  /** Hex digest of everything that passed; undefined if that digest was not asked for. */
-  digest(name: DigestName): string | undefined {
-    return this.hashes.get(name)?.digest("hex");
+  /** Hex digests of everything that passed, by name (only those asked for). Call once, after the last byte. */
+  async digests(): Promise<Map<DigestName, string>> {
+    const entries = await Promise.all([...this.hashes].map(async ([name, hash]) => [name, await hash.digest()] as const));
+    return new Map(entries);
   }
 
   private lengthError(): SourceChangedError {

@@ -480,11 +480,12 @@ export class Transport {
       const text = await readBounded(answer.body as never, ok ? (request.responseLimit ?? ERROR_BODY_LIMIT) : ERROR_BODY_LIMIT);
       if (sourceError !== undefined) throw sourceError;
       if (ok) {
+        const digests = await meter.digests();
         const verdict = request.accept({
           status,
           headers: Object.fromEntries(answer.headers),
           body: text,
-          digest: (name) => meter.digest(name),
+          digest: (name) => digests.get(name),
         });
         if ("value" in verdict) return { ok: true, value: verdict.value };
         if ("error" in verdict) throw verdict.error;
@@ -540,6 +541,7 @@ export class Transport {
       bytes.unpipe(meter);
       bytes.destroy();
       if (!meter.destroyed) meter.destroy();
+      meter.discard();
       if (framed !== meter && !framed.destroyed) framed.destroy();
     }
   }

@@ -171,7 +171,6 @@ export function createFanvueFake(context: ProviderContext, options: FanvueFakeOp
         uuid: randomUUID(),
         variantType,
         displayPosition,
-        url: null,
         width: null,
         height: null,
         lengthMs: null,

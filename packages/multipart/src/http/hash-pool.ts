@@ -1,0 +1,236 @@
+import { createHash, type Hash } from "node:crypto";
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+
+/**
+ * Digests computed on worker threads, so hashing every byte (MD5 for S3's ETags, SHA-256 for Flowkiwi) does not
+ * delay the thread that moves the bytes. Chunks are copied into 256 KiB batches that are transferred to a worker and
+ * back (no allocation per batch); at most `MAX_IN_FLIGHT_BYTES` wait to be hashed across all uploads, after which
+ * `update` returns a promise to wait on — memory stays bounded and, if the workers are the bottleneck, the upload
+ * slows to their pace. Where workers cannot
+ * start (a runtime without `node:worker_threads`), the same interface hashes inline.
+ */
+export interface RunningHash {
+  /** Adds bytes. A returned promise means "wait before adding more" (back-pressure). */
+  update(chunk: Uint8Array): undefined | Promise<void>;
+  /** The hex digest of everything added. */
+  digest(): Promise<string>;
+  /** Drops the hash without a digest (the attempt failed). */
+  discard(): void;
+}
+
+export type HashAlgorithm = "md5" | "sha256";
+
+const BATCH_BYTES = 256 * 1024;
+const MAX_IN_FLIGHT_BYTES = 4 * 1024 * 1024;
+
+// The worker's whole program, evaluated in the worker (no file to resolve, so it survives bundling). One message
+// shape in each direction: { id, algorithm?, chunk?, end? } in; { id, hashed } or { id, digest } out.
+const WORKER_SOURCE = `
+const { parentPort } = require("node:worker_threads");
+const { createHash } = require("node:crypto");
+const hashes = new Map();
+parentPort.on("message", ({ id, algorithm, chunk, end, discard }) => {
+  if (discard) { hashes.delete(id); return; }
+  let hash = hashes.get(id);
+  if (!hash) { hash = createHash(algorithm); hashes.set(id, hash); }
+  if (chunk) { hash.update(new Uint8Array(chunk)); parentPort.postMessage({ id, hashed: chunk }, [chunk]); }
+  if (end) { hashes.delete(id); parentPort.postMessage({ id, digest: hash.digest("hex") }); }
+});
+`;
+
+interface WorkerLike {
+  postMessage(message: unknown, transfer?: ArrayBuffer[]): void;
+  on(event: "message", listener: (message: { id: number; hashed?: ArrayBuffer; digest?: string }) => void): void;
+  on(event: "error", listener: (error: Error) => void): void;
+  unref(): void;
+  ref(): void;
+}
+
+class HashPool {
+  private workers: WorkerLike[] | undefined;
+  private unavailable = false;
+  private nextId = 1;
+  private nextWorker = 0;
+  private inFlight = 0;
+  private waiters: (() => void)[] = [];
+  private readonly free: ArrayBuffer[] = [];
+  private readonly digests = new Map<number, { resolve(hex: string): void; reject(error: Error): void }>();
+  private pending = 0;
+
+  /** A hash on a worker, or inline where workers are unavailable. */
+  create(algorithm: HashAlgorithm): RunningHash {
+    const workers = this.start();
+    if (!workers) return inlineHash(algorithm);
+    const worker = workers[this.nextWorker++ % workers.length] as WorkerLike;
+    return new WorkerHash(this, worker, this.nextId++, algorithm);
+  }
+
+  post(worker: WorkerLike, message: { id: number; algorithm: HashAlgorithm; chunk?: ArrayBuffer; end?: boolean }): void {
+    // One hold per answer the worker will send: `hashed` for a chunk, `digest` for the end.
+    if (message.chunk) {
+      this.inFlight += message.chunk.byteLength;
+      this.hold();
+    }
+    if (message.end) this.hold();
+    worker.postMessage(message, message.chunk ? [message.chunk] : []);
+  }
+
+  discard(worker: WorkerLike, id: number): void {
+    worker.postMessage({ id, discard: true });
+  }
+
+  awaitDigest(id: number): Promise<string> {
+    return new Promise((resolve, reject) => this.digests.set(id, { resolve, reject }));
+  }
+
+  /** A batch buffer: one the workers gave back, or a new one. */
+  batch(): ArrayBuffer {
+    return this.free.pop() ?? new ArrayBuffer(BATCH_BYTES);
+  }
+
+  /** Resolves once fewer than the most bytes allowed are waiting to be hashed. */
+  roomForMore(): undefined | Promise<void> {
+    if (this.inFlight < MAX_IN_FLIGHT_BYTES) return undefined;
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  private start(): WorkerLike[] | undefined {
+    if (this.workers || this.unavailable) return this.workers;
+    try {
+      // One core moves the bytes; the others hash (at least one worker, at most four). UPLOADKIT_HASH_WORKERS sets
+      // the count; 0 hashes on the calling thread.
+      const configured = Number(process.env.UPLOADKIT_HASH_WORKERS ?? Number.NaN);
+      const count =
+        Number.isSafeInteger(configured) && configured >= 0
+          ? Math.min(configured, 16)
+          : Math.min(4, Math.max(1, availableParallelism() - 1));
+      if (count === 0) throw new Error("hashing on the calling thread");
+      const workers: WorkerLike[] = [];
+      for (let i = 0; i < count; i++) {
+        const worker = new Worker(WORKER_SOURCE, {
+          eval: true,
+          resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16 },
+        }) as unknown as WorkerLike;
+        worker.on("message", (message) => this.receive(message));
+        worker.on("error", (error) => this.fail(error));
+        worker.unref();
+        workers.push(worker);
+      }
+      this.workers ??= workers;
+    } catch {
+      this.unavailable = true;
+    }
+    return this.workers;
+  }
+
+  private receive(message: { id: number; hashed?: ArrayBuffer; digest?: string }): void {
+    if (message.hashed !== undefined) {
+      this.inFlight -= message.hashed.byteLength;
+      if (message.hashed.byteLength === BATCH_BYTES && this.free.length * BATCH_BYTES < MAX_IN_FLIGHT_BYTES) {
+        this.free.push(message.hashed);
+      }
+      this.release();
+      if (this.inFlight < MAX_IN_FLIGHT_BYTES) for (const wake of this.waiters.splice(0)) wake();
+    }
+    if (message.digest !== undefined) {
+      this.release();
+      this.digests.get(message.id)?.resolve(message.digest);
+      this.digests.delete(message.id);
+    }
+  }
+
+  /** A worker died (out of memory, killed): every digest waiting on the pool fails, and new hashes run inline. */
+  private fail(error: Error): void {
+    this.workers = undefined;
+    this.unavailable = true;
+    this.inFlight = 0;
+    this.pending = 0;
+    for (const wake of this.waiters.splice(0)) wake();
+    for (const waiting of this.digests.values()) waiting.reject(new Error(`A hashing worker failed: ${error.message}`));
+    this.digests.clear();
+  }
+
+  // Workers are unref'd so an idle pool never keeps the process alive; while any message is out, they are ref'd
+  // so an awaited digest is not abandoned by an exiting event loop.
+  private hold(): void {
+    if (this.pending++ === 0) for (const worker of this.workers ?? []) worker.ref();
+  }
+
+  private release(): void {
+    if (this.pending > 0 && --this.pending === 0) for (const worker of this.workers ?? []) worker.unref();
+  }
+}
+
+class WorkerHash implements RunningHash {
+  private batch: Uint8Array | undefined;
+  private filled = 0;
+  private ended = false;
+
+  constructor(
+    private readonly pool: HashPool,
+    private readonly worker: WorkerLike,
+    private readonly id: number,
+    private readonly algorithm: HashAlgorithm,
+  ) {}
+
+  update(chunk: Uint8Array): undefined | Promise<void> {
+    let offset = 0;
+    while (offset < chunk.length) {
+      this.batch ??= new Uint8Array(this.pool.batch());
+      const copied = Math.min(chunk.length - offset, BATCH_BYTES - this.filled);
+      this.batch.set(chunk.subarray(offset, offset + copied), this.filled);
+      this.filled += copied;
+      offset += copied;
+      if (this.filled === BATCH_BYTES) this.flush(false);
+    }
+    return this.pool.roomForMore();
+  }
+
+  digest(): Promise<string> {
+    if (this.ended) throw new Error("digest() was already called");
+    this.ended = true;
+    const result = this.pool.awaitDigest(this.id);
+    this.flush(true);
+    return result;
+  }
+
+  discard(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.batch = undefined;
+    this.pool.discard(this.worker, this.id);
+  }
+
+  private flush(end: boolean): void {
+    const batch = this.batch;
+    // A full batch is transferred as is (and comes back for reuse); a last, partial one is cut to its length.
+    const chunk =
+      batch && this.filled > 0
+        ? ((this.filled === batch.byteLength ? batch.buffer : batch.buffer.slice(0, this.filled)) as ArrayBuffer)
+        : undefined;
+    this.batch = undefined;
+    this.filled = 0;
+    if (!chunk && !end) return;
+    this.pool.post(this.worker, { id: this.id, algorithm: this.algorithm, ...(chunk ? { chunk } : {}), ...(end ? { end } : {}) });
+  }
+}
+
+function inlineHash(algorithm: HashAlgorithm): RunningHash {
+  const hash: Hash = createHash(algorithm);
+  return {
+    update: (chunk) => {
+      hash.update(chunk);
+      return undefined;
+    },
+    digest: async () => hash.digest("hex"),
+    discard: () => {},
+  };
+}
+
+const pool = new HashPool();
+
+/** A running hash whose work happens off this thread where the runtime allows. */
+export function startHash(algorithm: HashAlgorithm): RunningHash {
+  return pool.create(algorithm);
+}

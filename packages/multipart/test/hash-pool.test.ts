@@ -1,0 +1,46 @@
+import { createHash, randomBytes } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { startHash } from "../src/http/hash-pool.js";
+
+const MiB = 1024 * 1024;
+const expected = (algorithm: "md5" | "sha256", bytes: Uint8Array) => createHash(algorithm).update(bytes).digest("hex");
+
+/** Feeds `bytes` in chunks of `chunkSize`, waiting whenever the pool asks for it. */
+async function hashInChunks(algorithm: "md5" | "sha256", bytes: Buffer, chunkSize: number): Promise<string> {
+  const hash = startHash(algorithm);
+  for (let offset = 0; offset < bytes.length; offset += chunkSize) {
+    await hash.update(bytes.subarray(offset, offset + chunkSize));
+  }
+  return hash.digest();
+}
+
+describe("digests on worker threads", () => {
+  it.each([0, 1, MiB - 1, MiB, MiB + 1, 5 * MiB + 3])("MD5 and SHA-256 of %i bytes equal node:crypto's", async (size) => {
+    const bytes = randomBytes(size);
+    for (const chunkSize of [1000, 64 * 1024, 3 * MiB]) {
+      expect(await hashInChunks("md5", bytes, chunkSize)).toBe(expected("md5", bytes));
+      expect(await hashInChunks("sha256", bytes, chunkSize)).toBe(expected("sha256", bytes));
+    }
+  });
+
+  it("keeps many interleaved hashes apart, past the in-flight limit (back-pressure resolves)", async () => {
+    const inputs = Array.from({ length: 12 }, () => randomBytes(6 * MiB + 17));
+    const digests = await Promise.all(inputs.map((bytes) => hashInChunks("md5", bytes, 256 * 1024)));
+    expect(digests).toEqual(inputs.map((bytes) => expected("md5", bytes)));
+  });
+
+  it("a discarded hash leaves the others intact, and a chunk reused after update does not change the digest", async () => {
+    const dropped = startHash("md5");
+    dropped.update(randomBytes(2 * MiB));
+    dropped.discard();
+    const bytes = randomBytes(3 * MiB);
+    const hash = startHash("md5");
+    const chunk = Buffer.alloc(MiB / 2);
+    for (let offset = 0; offset < bytes.length; offset += chunk.length) {
+      bytes.copy(chunk, 0, offset, offset + chunk.length);
+      await hash.update(chunk);
+      chunk.fill(0xff); // a reader that reuses its buffer (fs streams from a pool do)
+    }
+    expect(await hash.digest()).toBe(expected("md5", bytes));
+  });
+});
