@@ -403,7 +403,7 @@ export interface components {
         /** @description The creator the agency acts for. */
         CreatorUserUuid: string;
         UploadId: string;
-        /** @description S3 part number, 1 to 10000. */
+        /** @description S3 part number, 1 to 10000. Fanvue publishes it as an optional, nullable number; a path parameter must be required (OpenAPI), and the 1-10000 bound is S3's, not stated by Fanvue. */
         PartNumber: number;
         MediaUuid: string;
         /** @description Variants whose URLs to include, comma separated (e.g. `main,thumbnail,blurred`). Without it `variants` is empty and no URLs are returned. */
@@ -562,7 +562,7 @@ export interface operations {
             };
             path: {
                 uploadId: components["parameters"]["UploadId"];
-                /** @description S3 part number, 1 to 10000. */
+                /** @description S3 part number, 1 to 10000. Fanvue publishes it as an optional, nullable number; a path parameter must be required (OpenAPI), and the 1-10000 bound is S3's, not stated by Fanvue. */
                 partNumber: components["parameters"]["PartNumber"];
             };
             cookie?: never;
@@ -589,7 +589,7 @@ export interface operations {
                 /** @description The creator the agency acts for. */
                 creatorUserUuid: components["parameters"]["CreatorUserUuid"];
                 uploadId: components["parameters"]["UploadId"];
-                /** @description S3 part number, 1 to 10000. */
+                /** @description S3 part number, 1 to 10000. Fanvue publishes it as an optional, nullable number; a path parameter must be required (OpenAPI), and the 1-10000 bound is S3's, not stated by Fanvue. */
                 partNumber: components["parameters"]["PartNumber"];
             };
             cookie?: never;
