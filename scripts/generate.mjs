@@ -11,6 +11,7 @@ import { PROVIDERS, providerPaths, ROOT } from "./lib/providers.mjs";
 
 async function run(providers, check) {
   const stale = [];
+  const overlayProblems = [];
   for (const provider of providers) {
     const paths = providerPaths(provider);
     let specText = readFileSync(paths.spec, "utf8");
@@ -19,6 +20,8 @@ async function run(providers, check) {
       specText = derived.text;
       for (const warning of derived.unmatched)
         console.warn(`warning: specs/${provider}/overlay.yaml: ${warning} — upstream changed; update the action.`);
+      for (const collision of derived.collisions) console.warn(`warning: specs/${provider}/overlay.yaml: ${collision}`);
+      if (check) overlayProblems.push(...[...derived.unmatched, ...derived.collisions].map((p) => `${provider}: ${p}`));
     }
     const outputs = [[paths.generated, await generatedTypes(provider, specText)]];
     if (paths.isDerived) outputs.unshift([paths.spec, specText]);
@@ -33,6 +36,12 @@ async function run(providers, check) {
         console.log(`wrote ${relative(ROOT, file)}`);
       }
     }
+  }
+  if (overlayProblems.length > 0) {
+    console.error(
+      `Overlay actions that no longer fit upstream (fix specs/<provider>/overlay.yaml):\n  ${overlayProblems.join("\n  ")}`,
+    );
+    process.exitCode = 1;
   }
   if (stale.length > 0) {
     console.error(

@@ -1,10 +1,12 @@
 #!/usr/bin/env node
-// Usage: pnpm specs:update [provider] [--from <url-or-file>] [--no-changeset]
-// Pulls a provider's newer published OpenAPI document, stores it verbatim under specs/<provider>/upstream/,
-// re-derives specs/<provider>/openapi.yaml (merge → normalise → overlay), regenerates the types, prints what
-// changed for clients with a suggested version bump, and writes a changeset. Everything is prepared in a
-// scratch folder first: on any error the committed specs are left untouched.
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+// Usage: pnpm specs:update [provider] [--from <url | file | folder of pages>] [--no-changeset]
+// Takes a provider's publication as it comes — one whole OpenAPI document, or a folder of per-endpoint pages —
+// stores it verbatim as specs/<provider>/upstream/, re-derives specs/<provider>/openapi.yaml (merge → normalise
+// → overlay), lints it, regenerates the types, prints what changed for clients with a suggested
+// version bump, and writes a changeset. Everything is prepared in a scratch folder first: on any error, or when
+// the derived document would not lint, the committed specs are left untouched.
+import { spawnSync } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import YAML from "yaml";
@@ -16,8 +18,8 @@ import { UPLOAD_FLOW_OPERATIONS, UPSTREAM_URLS } from "./lib/upload-flow-operati
 
 class UpdateError extends Error {}
 
-async function readDocument(from) {
-  let text;
+/** A provider's publication: one document (a URL or a file) or a folder of per-endpoint pages, each stored verbatim. */
+async function readPublication(from) {
   if (/^https?:\/\//i.test(from)) {
     let response;
     try {
@@ -30,14 +32,31 @@ async function readDocument(from) {
       throw new UpdateError(`Could not reach ${from}: ${code ?? error.cause?.message ?? error.message}.`);
     }
     if (!response.ok) throw new UpdateError(`Could not download ${from}: HTTP ${response.status}.`);
-    text = await response.text();
-  } else {
-    try {
-      text = readFileSync(from, "utf8");
-    } catch (error) {
-      throw new UpdateError(`Could not read ${from}: ${error.code ?? error.message}.`);
-    }
+    const text = await response.text();
+    return [{ name: `openapi.${format(text)}`, text: checkedDocument(from, text) }];
   }
+  let stats;
+  try {
+    stats = statSync(from);
+  } catch (error) {
+    throw new UpdateError(`Could not read ${from}: ${error.code ?? error.message}.`);
+  }
+  if (stats.isDirectory()) {
+    const names = readdirSync(from)
+      .filter((name) => /\.(ya?ml|json)$/i.test(name))
+      .sort();
+    if (names.length === 0) throw new UpdateError(`${from} holds no .yaml, .yml or .json pages.`);
+    return names.map((name) => ({ name, text: checkedDocument(join(from, name), readFileSync(join(from, name), "utf8")) }));
+  }
+  const text = readFileSync(from, "utf8");
+  return [{ name: `openapi.${format(text)}`, text: checkedDocument(from, text) }];
+}
+
+function format(text) {
+  return text.trimStart().startsWith("{") ? "json" : "yaml";
+}
+
+function checkedDocument(from, text) {
   let document;
   try {
     document = YAML.parse(text);
@@ -49,14 +68,36 @@ async function readDocument(from) {
   }
   if (!document.paths || typeof document.paths !== "object")
     throw new UpdateError(`${from} is not a valid OpenAPI document: it has no "paths".`);
-  return { text, format: text.trimStart().startsWith("{") ? "json" : "yaml" };
+  return text;
+}
+
+/** Lints the derived document with the repository's Redocly rules for this provider; returns the errors. */
+function lintErrors(provider, specFile, scratch) {
+  const config = YAML.parse(readFileSync(join(ROOT, "redocly.yaml"), "utf8"));
+  config.apis = { [provider]: { ...config.apis?.[provider], root: specFile } };
+  const configFile = join(scratch, "redocly.yaml");
+  writeFileSync(configFile, YAML.stringify(config));
+  const run = spawnSync(
+    process.execPath,
+    [join(ROOT, "scripts", "redocly-quiet.mjs"), "lint", provider, "--config", configFile, "--format", "json"],
+    { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 },
+  );
+  let report;
+  try {
+    report = JSON.parse(run.stdout);
+  } catch {
+    throw new UpdateError(`redocly lint did not run: ${(run.stderr || run.stdout).trim().split("\n").slice(-3).join(" ")}`);
+  }
+  return report.problems
+    .filter((problem) => problem.severity === "error")
+    .map((problem) => `${problem.ruleId}: ${problem.message} (${problem.location?.[0]?.pointer ?? ""})`);
 }
 
 async function update(provider, from, writeChangeset) {
   const paths = providerPaths(provider);
   if (!paths.isDerived)
     throw new UpdateError(`${provider} publishes no OpenAPI document; edit specs/${provider}/openapi.yaml by hand.`);
-  const upstream = await readDocument(from);
+  const pages = await readPublication(from);
 
   // Prepare everything in a scratch copy of the provider's specs.
   const scratch = mkdtempSync(join(tmpdir(), `uploadkit-specs-${provider}-`));
@@ -64,22 +105,31 @@ async function update(provider, from, writeChangeset) {
     cpSync(paths.specDir, scratch, { recursive: true });
     rmSync(join(scratch, "upstream"), { recursive: true, force: true });
     mkdirSync(join(scratch, "upstream"));
-    const upstreamFile = `openapi.${upstream.format}`;
-    writeFileSync(join(scratch, "upstream", upstreamFile), upstream.text);
-    let derivedText;
-    let unmatched;
+    for (const page of pages) writeFileSync(join(scratch, "upstream", page.name), page.text);
+    let derived;
     let typesText;
     try {
-      ({ text: derivedText, unmatched } = deriveSpec({
-        upstreamDir: join(scratch, "upstream/"),
-        overlay: join(scratch, "overlay.yaml"),
-      }));
-      typesText = await generatedTypes(provider, derivedText);
+      derived = deriveSpec({ upstreamDir: join(scratch, "upstream/"), overlay: join(scratch, "overlay.yaml") });
+      typesText = await generatedTypes(provider, derived.text);
     } catch (error) {
       throw new UpdateError(`The new document cannot be used as it is: ${error.message}`);
     }
+    const derivedFile = join(scratch, "openapi.yaml");
+    writeFileSync(derivedFile, derived.text);
+    const errors = lintErrors(provider, derivedFile, scratch);
+    if (errors.length > 0) {
+      throw new UpdateError(
+        [
+          `The derived specs/${provider}/openapi.yaml would not pass \`pnpm lint:specs\` (${errors.length} error${errors.length === 1 ? "" : "s"}):`,
+          ...errors.slice(0, 20).map((e) => `  ${e}`),
+          ...(errors.length > 20 ? [`  … and ${errors.length - 20} more`] : []),
+          ...[...derived.collisions, ...derived.unmatched].map((w) => `  overlay: ${w}`),
+          `Fix specs/${provider}/overlay.yaml (or the derivation rules in scripts/lib/normalize-openapi.mjs) and run it again.`,
+        ].join("\n"),
+      );
+    }
 
-    const changes = diffSpecs(YAML.parse(readFileSync(paths.spec, "utf8")), YAML.parse(derivedText));
+    const changes = diffSpecs(YAML.parse(readFileSync(paths.spec, "utf8")), YAML.parse(derived.text));
     const bump = suggestedBump(changes);
 
     // Swap in: upstream/, the derived document, and the generated types.
@@ -87,16 +137,17 @@ async function update(provider, from, writeChangeset) {
     renameSync(join(scratch, "upstream"), staged);
     for (const name of readdirSync(paths.upstreamDir)) rmSync(join(paths.upstreamDir, name));
     cpSync(staged, paths.upstreamDir, { recursive: true });
-    writeAtomically(paths.spec, derivedText);
+    writeAtomically(paths.spec, derived.text);
     writeAtomically(paths.generated, typesText);
 
+    const overlayWarnings = [...derived.unmatched, ...derived.collisions];
     const flowChanged = [
       ...new Set(changes.map((c) => c.operation).filter((op) => op && UPLOAD_FLOW_OPERATIONS[provider].includes(op))),
     ];
-    report(provider, from, changes, bump, flowChanged, unmatched);
+    report(provider, from, changes, bump, flowChanged, overlayWarnings);
     if (writeChangeset && bump !== "none") {
       const file = join(ROOT, ".changeset", `${provider}-spec-update-${new Date().toISOString().slice(0, 10)}.md`);
-      writeFileSync(file, changeset(provider, from, changes, bump, flowChanged, unmatched));
+      writeFileSync(file, changeset(provider, from, changes, bump, flowChanged, overlayWarnings));
       console.log(`wrote ${relative(ROOT, file)}`);
     }
     return { changes, bump, flowChanged };
@@ -111,9 +162,9 @@ function writeAtomically(file, text) {
   renameSync(temporary, file);
 }
 
-function report(provider, from, changes, bump, flowChanged, unmatched) {
+function report(provider, from, changes, bump, flowChanged, overlayWarnings) {
   console.log(`\n${provider}: ${from}`);
-  for (const warning of unmatched) console.log(`  warning: specs/${provider}/overlay.yaml: ${warning} — update the action`);
+  for (const warning of overlayWarnings) console.log(`  warning: specs/${provider}/overlay.yaml: ${warning} — update the action`);
   if (changes.length === 0) {
     console.log("  no changes");
     return;
@@ -124,7 +175,7 @@ function report(provider, from, changes, bump, flowChanged, unmatched) {
     console.log(`  uploadMedia uses these changed operations — check the flow code: ${flowChanged.join(", ")}`);
 }
 
-function changeset(provider, from, changes, bump, flowChanged, unmatched) {
+function changeset(provider, from, changes, bump, flowChanged, overlayWarnings) {
   const lines = (kind) => changes.filter((c) => c.kind === kind).map((c) => `- ${c.operation ?? "document"}: ${c.message}`);
   return [
     "---",
@@ -138,8 +189,12 @@ function changeset(provider, from, changes, bump, flowChanged, unmatched) {
     ...(flowChanged.length
       ? ["", `uploadMedia uses operations that changed (${flowChanged.join(", ")}): check the flow code against them.`]
       : []),
-    ...(unmatched.length
-      ? ["", "Overlay actions that no longer apply (update specs/<provider>/overlay.yaml):", ...unmatched.map((w) => `- ${w}`)]
+    ...(overlayWarnings.length
+      ? [
+          "",
+          "Overlay actions that no longer apply (update specs/<provider>/overlay.yaml):",
+          ...overlayWarnings.map((w) => `- ${w}`),
+        ]
       : []),
     "",
   ].join("\n");
@@ -154,7 +209,7 @@ for (let i = 0; i < args.length; i++) {
 }
 const targets = named.length > 0 ? named : Object.keys(UPSTREAM_URLS);
 if (from && targets.length !== 1) {
-  console.error("--from takes one provider: pnpm specs:update <provider> --from <url-or-file>");
+  console.error("--from takes one provider: pnpm specs:update <provider> --from <url | file | folder>");
   process.exit(2);
 }
 try {

@@ -17,16 +17,23 @@ export function readUpstream(upstreamDir) {
     .map((name) => YAML.parse(readFileSync(`${upstreamDir}${name}`, "utf8")));
 }
 
-/** upstream fragments → merged → normalised → overlay applied. Returns the document and the overlay actions that matched nothing. */
+/**
+ * upstream fragments → merged → normalised → overlay applied. Returns the document, the overlay actions that
+ * matched nothing (`unmatched`) and the overlay actions that collided with what upstream publishes (`collisions`).
+ */
 export function deriveDocument(upstreamDocuments, overlay) {
   return applyOverlay(normalizeOpenApi(mergeFragments(upstreamDocuments)), overlay);
 }
 
 /** The derived document as YAML (version 1.1 quoting, so dates like 2025-06-26 stay strings for every reader). */
 export function deriveSpec({ upstreamDir, overlay }) {
-  const { document, unmatched } = deriveDocument(readUpstream(upstreamDir), YAML.parse(readFileSync(overlay, "utf8")));
+  const { document, unmatched, collisions } = deriveDocument(
+    readUpstream(upstreamDir),
+    YAML.parse(readFileSync(overlay, "utf8")),
+  );
   return {
     text: `${DERIVED_BANNER}\n${YAML.stringify(document, { version: "1.1", lineWidth: 0, aliasDuplicateObjects: false })}`,
     unmatched,
+    collisions,
   };
 }

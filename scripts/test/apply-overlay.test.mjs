@@ -21,13 +21,79 @@ describe("applyOverlay (OpenAPI Overlay 1.0)", () => {
     expect(result.paths["/a"].get.responses[200]).toEqual({ description: "ok" });
   });
 
-  it("merges objects recursively, appends to arrays and replaces scalars", () => {
-    const result = applyOverlay(
+  it("merges objects recursively, appends to arrays and adds what upstream lacks", () => {
+    const { document: result, collisions } = applyOverlay(
       document,
-      overlay([{ target: "$.paths['/b'].post", update: { tags: ["Two"], responses: { 201: { description: "made" } } } }]),
-    ).document;
+      overlay([
+        { target: "$.paths['/b'].post", update: { tags: ["Two"], responses: { 201: { headers: { X: { schema: {} } } } } } },
+      ]),
+    );
     expect(result.paths["/b"].post.tags).toEqual(["One", "Two"]);
+    expect(result.paths["/b"].post.responses[201]).toEqual({ description: "ok", headers: { X: { schema: {} } } });
+    expect(collisions).toEqual([]);
+  });
+
+  it("keeps what upstream publishes and reports the action, by name, with what it collided with", () => {
+    const { document: result, collisions } = applyOverlay(
+      document,
+      overlay([
+        {
+          target: "$.paths['/b'].post",
+          description: "Describe the create call. More text.",
+          update: { responses: { 201: { description: "made" } } },
+        },
+        { target: "$.paths['/a'].get.responses", update: { 200: { $ref: "#/components/responses/Ok" } } },
+        {
+          target: "$.paths['/a'].get",
+          update: { parameters: [{ name: "id", in: "query", schema: { type: "string" } }] },
+        },
+      ]),
+    );
+    expect(result.paths["/b"].post.responses[201]).toEqual({ description: "ok" });
+    expect(result.paths["/a"].get.responses[200]).toEqual({ description: "ok" });
+    expect(collisions).toEqual([
+      `overlay action #0 "Describe the create call." (target $.paths['/b'].post): $.paths['/b'].post.responses['201'].description is already published upstream as "ok" — kept upstream's, not "made"`,
+      `overlay action #1 (target $.paths['/a'].get.responses): $.paths['/a'].get.responses['200'] is already published upstream as {"description":"ok"} — kept upstream's, not {"$ref":"#/components/responses/Ok"}`,
+    ]);
+  });
+
+  it("reports a parameter upstream already declares instead of adding a duplicate", () => {
+    const withParameter = {
+      paths: { "/a": { get: { parameters: [{ name: "id", in: "query", schema: { type: "integer" } }] } } },
+    };
+    const { document: result, collisions } = applyOverlay(
+      withParameter,
+      overlay([{ target: "$.paths['/a'].get.parameters", update: [{ name: "id", in: "query", schema: { type: "string" } }] }]),
+    );
+    expect(result.paths["/a"].get.parameters).toHaveLength(1);
+    expect(collisions).toEqual([
+      `overlay action #0 (target $.paths['/a'].get.parameters): $.paths['/a'].get.parameters[0] (query parameter "id") is already published upstream — kept upstream's`,
+    ]);
+  });
+
+  it("replaces a published value only when the action says why with x-upstream-override", () => {
+    const { document: result, collisions } = applyOverlay(
+      document,
+      overlay([
+        {
+          target: "$.paths['/b'].post.responses['201']",
+          "x-upstream-override": "The published description is wrong (source).",
+          update: { description: "made" },
+        },
+      ]),
+    );
     expect(result.paths["/b"].post.responses[201]).toEqual({ description: "made" });
+    expect(collisions).toEqual([]);
+  });
+
+  it("reports an update identical to what upstream now publishes, so the action can go", () => {
+    const { collisions } = applyOverlay(
+      document,
+      overlay([{ target: "$.paths['/b'].post", update: { responses: { 201: { description: "ok" } } } }]),
+    );
+    expect(collisions).toEqual([
+      `overlay action #0 (target $.paths['/b'].post): $.paths['/b'].post.responses['201'].description is already published upstream with the same value — the action can go`,
+    ]);
   });
 
   it("removes matched nodes", () => {
@@ -49,7 +115,7 @@ describe("applyOverlay (OpenAPI Overlay 1.0)", () => {
         { target: "$.paths", update: {} },
       ]),
     );
-    expect(unmatched).toEqual(["overlay action #0 ($.paths['/gone']) matched nothing"]);
+    expect(unmatched).toEqual(["overlay action #0 (target $.paths['/gone']) matched nothing"]);
   });
 
   it("rejects a document that is not an overlay", () => {

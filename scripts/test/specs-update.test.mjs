@@ -39,6 +39,7 @@ beforeEach(() => {
   const registry = join("packages", "providers", "src", "providers.json");
   cpSync(join(ROOT, registry), join(dir, registry));
   cpSync(join(ROOT, ".changeset", "config.json"), join(dir, ".changeset", "config.json"));
+  cpSync(join(ROOT, "redocly.yaml"), join(dir, "redocly.yaml"));
   for (const provider of PROVIDERS) {
     cpSync(join(ROOT, "packages", provider, "src", "generated"), join(dir, "packages", provider, "src", "generated"), {
       recursive: true,
@@ -72,23 +73,35 @@ const snapshot = () =>
   ].map((file) => readFileSync(join(dir, file), "utf8"));
 
 describe("pnpm specs:update", () => {
-  it("a removed required response field is breaking → major, and flags the uploadMedia operation", async () => {
+  it("a removed parameter is breaking → major, and flags the uploadMedia operation", async () => {
+    const document = fanvueUpstream();
+    const operation = document.paths["/media/{uuid}"].get;
+    operation.parameters = operation.parameters.filter((parameter) => parameter.name !== "purchasedBy");
+    const result = await update("fanvue", "--from", serve("/removed-parameter.json", document));
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/breaking\s+GET \/media\/\{uuid\}: parameter query purchasedBy removed/);
+    expect(result.stdout).toContain("suggested bump for @uploadkit/fanvue: major");
+    expect(result.stdout).toMatch(/uploadMedia uses these changed operations — check the flow code: GET \/media\/\{uuid\}/);
+    const [file] = changesets();
+    expect(readFileSync(join(dir, ".changeset", file), "utf8")).toMatch(/^---\n"@uploadkit\/fanvue": major\n---/);
+    expect(readFileSync(join(dir, "specs/fanvue/upstream/openapi.json"), "utf8")).toBe(documents.get("/removed-parameter.json"));
+    expect(readdirSync(join(dir, "specs/fanvue/upstream"))).toEqual(["openapi.json"]);
+    expect(spawnSync(process.execPath, [join(dir, "scripts/generate.mjs"), "--check"]).status).toBe(0);
+  });
+
+  it("refuses a drop whose derived document would not lint, names the problem, and leaves specs/ untouched", async () => {
+    const before = snapshot();
     const document = fanvueUpstream();
     const schema = document.components.schemas.createUploadSession_Response_200;
     delete schema.properties.uploadId;
     schema.required = ["mediaUuid"];
     const result = await update("fanvue", "--from", serve("/removed-field.json", document));
-    expect(result.status, result.stderr).toBe(0);
-    expect(result.stdout).toMatch(/breaking\s+POST \/media\/uploads: response 200: field uploadId removed/);
-    expect(result.stdout).toContain("suggested bump for @uploadkit/fanvue: major");
-    expect(result.stdout).toMatch(/uploadMedia uses these changed operations — check the flow code: POST \/media\/uploads/);
-    const [file] = changesets();
-    expect(readFileSync(join(dir, ".changeset", file), "utf8")).toMatch(/^---\n"@uploadkit\/fanvue": major\n---/);
-    expect(readFileSync(join(dir, "specs/fanvue/upstream/openapi.json"), "utf8")).toBe(documents.get("/removed-field.json"));
-    expect(readFileSync(join(dir, "packages/fanvue/src/generated/openapi.ts"), "utf8")).not.toMatch(
-      /createUploadSession_Response_200: \{[^}]*uploadId/,
-    );
-    expect(spawnSync(process.execPath, [join(dir, "scripts/generate.mjs"), "--check"]).status).toBe(0);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain("would not pass `pnpm lint:specs`");
+    expect(result.stderr).toMatch(/no-invalid-media-type-examples: .*uploadId/);
+    expect(result.stderr).toContain("The committed specs were left untouched.");
+    expect(snapshot()).toEqual(before);
+    expect(changesets()).toEqual([]);
   });
 
   it("a new optional request field is additive → minor", async () => {
@@ -107,6 +120,7 @@ describe("pnpm specs:update", () => {
     const result = await update("fanvue", "--from", serve("/docs-only.json", document));
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/docs\s+\(document\): descriptions, summaries or examples changed/);
+    expect(result.stdout).not.toMatch(/breaking|additive/);
     expect(result.stdout).toContain("suggested bump for @uploadkit/fanvue: patch");
   });
 
@@ -121,7 +135,7 @@ describe("pnpm specs:update", () => {
       /uploadMedia uses these changed operations — check the flow code: PATCH \/media\/uploads\/\{uploadId\}/,
     );
     expect(result.stdout).toMatch(
-      /warning: specs\/fanvue\/overlay\.yaml: overlay action #\d+ \(\$\.paths\['\/media\/uploads\/\{uploadId\}'\]\.patch\) matched nothing/,
+      /warning: specs\/fanvue\/overlay\.yaml: overlay action #\d+ \(target \$\.paths\['\/media\/uploads\/\{uploadId\}'\]\.patch\) matched nothing/,
     );
     const [file] = changesets();
     expect(readFileSync(join(dir, ".changeset", file), "utf8")).toContain("Overlay actions that no longer apply");
@@ -129,7 +143,9 @@ describe("pnpm specs:update", () => {
 
   it("OFAuth: removing the init operation uploadMedia starts with is breaking and flagged", async () => {
     const document = YAML.parse(readFileSync(join(ROOT, "specs/ofauth/upstream/create-upload-session.yaml"), "utf8"));
-    document.paths = { "/v2/access/self": { get: { responses: { 200: { description: "ok" } } } } };
+    document.paths = {
+      "/v2/access/self": { get: { operationId: "getSelf", summary: "Who am I", responses: { 200: { description: "ok" } } } },
+    };
     const result = await update("ofauth", "--from", serve("/ofauth-no-init.json", document), "--no-changeset");
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/breaking\s+POST \/v2\/access\/uploads\/init: operation removed/);

@@ -47,6 +47,8 @@ export function createFanvueClient(options: FanvueClientOptions): FanvueClient {
       baseUrl,
       credentials: { Authorization: withScheme("Bearer", options.token) },
       headers: { "X-Fanvue-API-Version": options.apiVersion ?? FANVUE_API_VERSION },
+      // Fanvue takes lists comma separated (`?variants=main,thumbnail`, `?mediaUuids=a,b`; openapi.json `explode: false`).
+      querySerializer: { array: { style: "form", explode: false } },
     },
     (api) => fanvueAdapter(api),
   );

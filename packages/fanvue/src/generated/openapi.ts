@@ -4,6 +4,58 @@
  */
 
 export interface paths {
+    "/vault/folders/{folderName}/media": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List media in folder
+         * @description Returns a paginated list of media items in the specified folder.
+         *
+         *     <Info>Scope required: `read:media`</Info>
+         */
+        get: operations["list-vault-folder-media"];
+        put?: never;
+        /**
+         * Add media to folder
+         * @description Add one or more media items to the specified folder.
+         *     Media items must belong to the authenticated user.
+         *
+         *     <Info>Scope required: `write:media`</Info>
+         */
+        post: operations["attach-media-to-vault-folder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/creators/{creatorUserUuid}/media/uploads/{uploadId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Complete creator's upload session
+         * @description Complete multipart upload in S3 for creator's media and set media status to processing.
+         *         Media URLs will be available once processing completes.
+         *
+         *         <Info>Scopes required: `write:creator`, `write:media`</Info>
+         */
+        patch: operations["completeCreatorUploadSession"];
+        trace?: never;
+    };
     "/media/uploads/{uploadId}": {
         parameters: {
             query?: never;
@@ -20,9 +72,39 @@ export interface paths {
         /**
          * Complete upload session
          * @description Complete multipart upload in S3 and set media status to processing.
-         *     Media URLs will be available once processing completes. Scope required: `write:media`.
+         *         Media URLs will be available once processing completes.
+         *
+         *         <Info>Scope required: `write:media`</Info>
          */
         patch: operations["completeUploadSession"];
+        trace?: never;
+    };
+    "/posts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get list of posts
+         * @description Returns a paginated list of posts created by the authenticated user. Posts are ordered by pinned status first, then by publication date (newest first).
+         *
+         *         <Info>Scope required: `read:post`</Info>
+         */
+        get: operations["get-posts"];
+        put?: never;
+        /**
+         * Create a new post
+         * @description Create a new post with optional media, text, and pricing.
+         *
+         *         <Info>Scope required: `write:post`</Info>
+         */
+        post: operations["create-post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/media/uploads": {
@@ -36,9 +118,337 @@ export interface paths {
         put?: never;
         /**
          * Create multipart upload session
-         * @description Create a media record and start an S3 multipart upload session. Scope required `write:media`.
+         * @description Create a media record and start an S3 multipart upload session.
+         *
+         *         <Info>Scope required: `write:media`</Info>
          */
         post: operations["createUploadSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/vault/folders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List vault folders
+         * @description Returns a paginated list of folders in the authenticated user's vault.
+         *
+         *     <Info>Scope required: `read:media`</Info>
+         */
+        get: operations["list-vault-folders"];
+        put?: never;
+        /**
+         * Create a vault folder
+         * @description Create a new folder in the authenticated user's vault.
+         *
+         *     <Info>Scope required: `write:media`</Info>
+         */
+        post: operations["create-vault-folder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/creators/{creatorUserUuid}/media/{uuid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get creator's media by UUID
+         * @description Returns a specific media item by its UUID for the specified creator.
+         *
+         *         For media with status other than FINALISED, only uuid and status are returned.
+         *         For FINALISED media, all details including variants are included.
+         *
+         *         <Warning>Media URLs are only available through variants.
+         *         Specify the `variants` query parameter (e.g., `?variants=main,thumbnail,blurred`)
+         *         to include them in the response. Without this parameter, the `variants` field
+         *         will be an empty array and no media URLs will be returned.</Warning>
+         *
+         *         <Info>Scopes required: `read:creator`, `read:media`</Info>
+         */
+        get: operations["getCreatorMediaByUuid"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/creators/{creatorUserUuid}/media": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get creator's media list
+         * @description Returns a paginated list of media items for the specified creator.
+         *
+         *         For media with status other than FINALISED, only uuid and status are returned.
+         *         For FINALISED media, all details including variants are included.
+         *
+         *         <Info>Scopes required: `read:creator`, `read:media`</Info>
+         */
+        get: operations["get-creator-media"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/creators/{creatorUserUuid}/media/uploads/{uploadId}/parts/{partNumber}/url": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get signed URL for upload part
+         * @description Return a presigned URL to upload a specific part number for creator's media upload session.
+         *
+         *         <Info>Scopes required: `write:creator`, `write:media`</Info>
+         */
+        get: operations["getCreatorUploadPartUrl"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get current user
+         * @description Get details of the currently authenticated user.
+         *
+         *         <Info>Scope required: `read:self`</Info>
+         */
+        get: operations["get-current-user"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/insights/top-spenders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get top-spending fans
+         * @description Returns a paginated list of the top-spending fans for the authenticated creator with their spending totals and message counts.
+         *
+         *     <Info>Scopes required: `read:insights`, `read:fan`</Info>
+         */
+        get: operations["get-top-spenders"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/media/uploads/{uploadId}/parts/{partNumber}/url": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get signed URL for upload part
+         * @description Return a presigned URL to upload a specific part number for a media upload session.
+         *
+         *         <Info>Scope required: `write:media`</Info>
+         */
+        get: operations["getUploadPartUrl"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/media/{uuid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get media by UUID
+         * @description Returns a specific media item by its UUID for the authenticated user.
+         *
+         *         For media with status other than FINALISED, only uuid and status are returned.
+         *         For FINALISED media, all details including variants are included.
+         *
+         *         <Warning>Media URLs are only available through variants.
+         *         Specify the `variants` query parameter (e.g., `?variants=main,thumbnail,blurred`)
+         *         to include them in the response. Without this parameter, the `variants` field
+         *         will be an empty array and no media URLs will be returned.</Warning>
+         *
+         *         <Info>Scope required: `read:media`</Info>
+         */
+        get: operations["getMediaByUuid"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/media": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get user's media list
+         * @description Returns a paginated list of media items for the authenticated user.
+         *
+         *         For media with status other than FINALISED, only uuid and status are returned.
+         *         For FINALISED media, all details including variants are included.
+         *
+         *         <Info>Scope required: `read:media`</Info>
+         */
+        get: operations["get-user-media"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/chats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get list of chats
+         * @description Returns a paginated list of chat conversations with optional filtering, searching, and sorting.
+         *
+         *     **Available Filters** (via `filter` parameter):
+         *     - `unread` - Only unread chats
+         *     - `online` - Only online users
+         *     - `subscribed_to` - Users you're subscribed to
+         *     - `not_muted` - Exclude muted chats
+         *     - `subscribers` - Only subscribers (creator-only)
+         *     - `followers` - Only followers (creator-only)
+         *     - `recent_subscribers` - Recently subscribed (creator-only)
+         *     - `not_answered` - Unanswered chats (creator-only)
+         *     - `spent_more_than_50` - High spenders (creator-only)
+         *     - `on_free_trial` - Free trial users (creator-only)
+         *     - `has_tipped` - Users who have tipped (creator-only)
+         *     - `spenders` - All spenders (creator-only)
+         *     - `exclude_creators` - Exclude creator accounts (creator-only)
+         *
+         *     **Sort Options** (via `sortBy` parameter):
+         *     - `most_recent_messages` (default) - Sort by most recent message
+         *     - `online_now` - Prioritize online users
+         *     - `most_unanswered_chats` - Sort by unanswered count
+         *
+         *     <Info>Scope required: `read:chat`</Info>
+         *
+         *     <Warning>Some filters are only available to creators. Using creator-only filters as a non-creator will return a 403 error.</Warning>
+         */
+        get: operations["list-chats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/chats/{userUuid}/media": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get media from a chat
+         * @description Returns a cursor-paginated list of media items shared between the authenticated user and the specified user. Media is extracted from chat messages and ordered by date (newest first).
+         *
+         *     **Pagination Flow:**
+         *     - First request: Omit the `cursor` parameter, returns first 20 media items (or specified limit)
+         *     - Subsequent requests: Use the `nextCursor` from the previous response
+         *     - End of results: `nextCursor` will be `null`
+         *
+         *     ```json
+         *     {
+         *       "data": [...media items...],
+         *       "nextCursor": "..." // Pass this to the next request to get the following page
+         *     }
+         *     ```
+         *
+         *     <Info>Scope required: `read:chat`</Info>
+         */
+        get: operations["list-media"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/chats/{userUuid}/message": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a message
+         * @description Send a message to a user in an existing chat conversation. The message can include text, media attachments, and optional pricing for pay-to-view content.
+         *
+         *         <Info>Scope required: `write:chat`</Info>
+         */
+        post: operations["send-message"];
         delete?: never;
         options?: never;
         head?: never;
@@ -65,7 +475,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/media/uploads/{uploadId}/parts/{partNumber}/url": {
+    "/media/bulk": {
         parameters: {
             query?: never;
             header?: never;
@@ -73,79 +483,10 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Get signed URL for upload part
-         * @description Returns a presigned S3 URL to PUT the given part to. The response format is not
-         *     documented: uploadkit accepts a JSON string, a JSON object with a URL field, or plain text.
+         * Get media by uuids, in bulk
+         * @description Up to 20 media records in one call (api-reference/get-bulk-media-by-uuids and FJ). Scope required: `read:media`.
          */
-        get: operations["getUploadPartUrl"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/creators/{creatorUserUuid}/media/uploads/{uploadId}/parts/{partNumber}/url": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Get signed URL for a creator's upload part */
-        get: operations["getCreatorUploadPartUrl"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/creators/{creatorUserUuid}/media/uploads/{uploadId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        /** Complete a creator's upload session */
-        patch: operations["completeCreatorUploadSession"];
-        trace?: never;
-    };
-    "/media/{uuid}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Get media by uuid */
-        get: operations["getMediaByUuid"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/creators/{creatorUserUuid}/media/{uuid}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Get a creator's media by uuid */
-        get: operations["getCreatorMediaByUuid"];
+        get: operations["getBulkMedia"];
         put?: never;
         post?: never;
         delete?: never;
@@ -158,29 +499,554 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        attachMediaToVaultFolder_Response_201: {
+            /**
+             * Format: double
+             * @description Number of media items successfully added
+             */
+            addedCount: number;
+        };
+        CreatorsCreatorUserUuidMediaUploadsUploadIdPatchRequestBodyContentApplicationJsonSchemaPartsItems: components["schemas"]["MediaUploadsUploadIdPatchRequestBodyContentApplicationJsonSchemaPartsItems"];
+        CreatorsCreatorUserUuidMediaUploadsUploadIdPatchResponsesContentApplicationJsonSchemaStatus: components["schemas"]["MediaStatus"];
+        completeCreatorUploadSession_Response_200: {
+            status: components["schemas"]["CreatorsCreatorUserUuidMediaUploadsUploadIdPatchResponsesContentApplicationJsonSchemaStatus"];
+        };
         MediaUploadsUploadIdPatchRequestBodyContentApplicationJsonSchemaPartsItems: {
             ETag?: string;
             /** Format: double */
             PartNumber: number;
         };
-        /** @enum {string} */
-        MediaUploadsUploadIdPatchResponsesContentApplicationJsonSchemaStatus: "created" | "processing" | "ready" | "error";
+        MediaUploadsUploadIdPatchResponsesContentApplicationJsonSchemaStatus: components["schemas"]["MediaStatus"];
         completeUploadSession_Response_200: {
             status: components["schemas"]["MediaUploadsUploadIdPatchResponsesContentApplicationJsonSchemaStatus"];
         };
         /** @enum {string} */
-        MediaUploadsPostRequestBodyContentApplicationJsonSchemaMediaType: "image" | "video" | "audio" | "document";
+        PostAudience: "subscribers" | "followers-and-subscribers";
+        createPost_Response_201: {
+            /**
+             * Format: uuid
+             * @description Unique identifier of the created post
+             */
+            uuid: string;
+            /**
+             * Format: date-time
+             * @description Date/time when the post was created (ISO 8601 format)
+             */
+            createdAt: string;
+            /** @description Text content of the post */
+            text: string | null;
+            /**
+             * Format: double
+             * @description Price in cents for paid posts
+             */
+            price: number | null;
+            audience: components["schemas"]["PostAudience"];
+            /**
+             * Format: date-time
+             * @description Future date/time when the post will be published (ISO 8601 format)
+             */
+            publishAt: string | null;
+            /**
+             * Format: date-time
+             * @description Date/time when the post was published (ISO 8601 format)
+             */
+            publishedAt: string | null;
+            /**
+             * Format: date-time
+             * @description Date/time when the post expires (ISO 8601 format)
+             */
+            expiresAt: string | null;
+        };
+        MediaUploadsPostRequestBodyContentApplicationJsonSchemaMediaType: components["schemas"]["MediaGetParametersMediaType"];
         createUploadSession_Response_200: {
             /** Format: uuid */
             mediaUuid: string;
             uploadId: string;
         };
+        createVaultFolder_Response_201: {
+            /** @description Folder name */
+            name: string;
+            /**
+             * Format: date
+             * @description When the folder was created
+             */
+            createdAt: string;
+            /**
+             * Format: double
+             * @description Number of media items in the folder
+             */
+            mediaCount: number;
+        };
         /** @enum {string} */
-        VariantType: "blurred" | "main" | "thumbnail" | "thumbnail_gallery";
+        MediaVariantType: "blurred" | "main" | "thumbnail" | "thumbnail_gallery";
+        CreatorsCreatorUserUuidMediaUuidGetResponsesContentApplicationJsonSchemaOneOf0Status: components["schemas"]["MediaStatus"];
+        GetCreatorMediaByUuidResponse2000: {
+            /** Format: uuid */
+            uuid: string;
+            status: components["schemas"]["CreatorsCreatorUserUuidMediaUuidGetResponsesContentApplicationJsonSchemaOneOf0Status"];
+        };
+        CreatorsCreatorUserUuidMediaUuidGetResponsesContentApplicationJsonSchemaOneOf1Status: components["schemas"]["MediaStatus"];
+        CreatorsCreatorUserUuidMediaUuidGetResponsesContentApplicationJsonSchemaOneOf1MediaType: components["schemas"]["MediaGetParametersMediaType"];
+        CreatorsCreatorUserUuidMediaUuidGetResponsesContentApplicationJsonSchemaOneOf1VariantsItemsVariantType: components["schemas"]["MediaVariantType"];
+        CreatorsCreatorUserUuidMediaUuidGetResponsesContentApplicationJsonSchemaOneOf1VariantsItems: {
+            /** Format: uuid */
+            uuid: string;
+            variantType: components["schemas"]["CreatorsCreatorUserUuidMediaUuidGetResponsesContentApplicationJsonSchemaOneOf1VariantsItemsVariantType"];
+            /** Format: double */
+            displayPosition: number;
+            url?: string;
+            /** Format: double */
+            width: number | null;
+            /** Format: double */
+            height: number | null;
+            /** Format: double */
+            lengthMs: number | null;
+        };
+        GetCreatorMediaByUuidResponse2001: {
+            /** Format: uuid */
+            uuid: string;
+            status: components["schemas"]["CreatorsCreatorUserUuidMediaUuidGetResponsesContentApplicationJsonSchemaOneOf1Status"];
+            /** Format: date-time */
+            createdAt: string | null;
+            url?: string;
+            caption: string | null;
+            description: string | null;
+            name: string | null;
+            mediaType: components["schemas"]["CreatorsCreatorUserUuidMediaUuidGetResponsesContentApplicationJsonSchemaOneOf1MediaType"];
+            /** Format: double */
+            recommendedPrice: number | null;
+            variants?: components["schemas"]["CreatorsCreatorUserUuidMediaUuidGetResponsesContentApplicationJsonSchemaOneOf1VariantsItems"][];
+            purchasedByFan?: boolean;
+            tags?: components["schemas"]["MediaTags"];
+        };
+        getCreatorMediaByUuid_Response_200: components["schemas"]["GetCreatorMediaByUuidResponse2000"] | components["schemas"]["GetCreatorMediaByUuidResponse2001"];
+        CreatorsCreatorUserUuidMediaGetParametersMediaType: components["schemas"]["MediaGetParametersMediaType"];
+        CreatorsCreatorUserUuidMediaGetParametersUsage: components["schemas"]["MediaGetParametersUsage"];
+        /** @enum {string} */
+        MediaStatus: "created" | "processing" | "ready" | "error";
+        CreatorsCreatorUserUuidMediaGetResponsesContentApplicationJsonSchemaDataItemsOneOf0Status: components["schemas"]["MediaStatus"];
+        CreatorsCreatorUserUuidMediaGetResponsesContentApplicationJsonSchemaDataItems0: {
+            /** Format: uuid */
+            uuid: string;
+            status: components["schemas"]["CreatorsCreatorUserUuidMediaGetResponsesContentApplicationJsonSchemaDataItemsOneOf0Status"];
+        };
+        CreatorsCreatorUserUuidMediaGetResponsesContentApplicationJsonSchemaDataItemsOneOf1Status: components["schemas"]["MediaStatus"];
+        CreatorsCreatorUserUuidMediaGetResponsesContentApplicationJsonSchemaDataItemsOneOf1MediaType: components["schemas"]["MediaGetParametersMediaType"];
+        CreatorsCreatorUserUuidMediaGetResponsesContentApplicationJsonSchemaDataItemsOneOf1VariantsItemsVariantType: components["schemas"]["MediaVariantType"];
+        CreatorsCreatorUserUuidMediaGetResponsesContentApplicationJsonSchemaDataItemsOneOf1VariantsItems: {
+            /** Format: uuid */
+            uuid: string;
+            variantType: components["schemas"]["CreatorsCreatorUserUuidMediaGetResponsesContentApplicationJsonSchemaDataItemsOneOf1VariantsItemsVariantType"];
+            /** Format: double */
+            displayPosition: number;
+            url?: string;
+            /** Format: double */
+            width: number | null;
+            /** Format: double */
+            height: number | null;
+            /** Format: double */
+            lengthMs: number | null;
+        };
+        CreatorsCreatorUserUuidMediaGetResponsesContentApplicationJsonSchemaDataItems1: {
+            /** Format: uuid */
+            uuid: string;
+            status: components["schemas"]["CreatorsCreatorUserUuidMediaGetResponsesContentApplicationJsonSchemaDataItemsOneOf1Status"];
+            /** Format: date-time */
+            createdAt: string | null;
+            url?: string;
+            caption: string | null;
+            description: string | null;
+            name: string | null;
+            mediaType: components["schemas"]["CreatorsCreatorUserUuidMediaGetResponsesContentApplicationJsonSchemaDataItemsOneOf1MediaType"];
+            /** Format: double */
+            recommendedPrice: number | null;
+            variants?: components["schemas"]["CreatorsCreatorUserUuidMediaGetResponsesContentApplicationJsonSchemaDataItemsOneOf1VariantsItems"][];
+            purchasedByFan?: boolean;
+            tags?: components["schemas"]["MediaTags"];
+        };
+        CreatorsCreatorUserUuidMediaGetResponsesContentApplicationJsonSchemaDataItems: components["schemas"]["CreatorsCreatorUserUuidMediaGetResponsesContentApplicationJsonSchemaDataItems0"] | components["schemas"]["CreatorsCreatorUserUuidMediaGetResponsesContentApplicationJsonSchemaDataItems1"];
+        CreatorsCreatorUserUuidMediaGetResponsesContentApplicationJsonSchemaPagination: components["schemas"]["ChatsGetResponsesContentApplicationJsonSchemaPagination"];
+        getCreatorMedia_Response_200: {
+            /** @description Array of media items */
+            data: components["schemas"]["CreatorsCreatorUserUuidMediaGetResponsesContentApplicationJsonSchemaDataItems"][];
+            /** @description Pagination information */
+            pagination: components["schemas"]["CreatorsCreatorUserUuidMediaGetResponsesContentApplicationJsonSchemaPagination"];
+        };
+        UsersMeGetResponsesContentApplicationJsonSchemaFanCounts: {
+            /** Format: double */
+            followersCount: number;
+            /** Format: double */
+            subscribersCount: number;
+        };
+        UsersMeGetResponsesContentApplicationJsonSchemaContentCounts: {
+            /** Format: double */
+            imageCount: number;
+            /** Format: double */
+            videoCount: number;
+            /** Format: double */
+            audioCount: number;
+            /** Format: double */
+            postCount: number;
+            /** Format: double */
+            payToViewPostCount: number;
+        };
+        getCurrentUser_Response_200: {
+            /** Format: uuid */
+            uuid: string;
+            /** Format: email */
+            email: string;
+            handle: string;
+            bio: string;
+            displayName: string;
+            isCreator: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string | null;
+            avatarUrl: string | null;
+            bannerUrl: string | null;
+            /** Format: double */
+            likesCount?: number;
+            fanCounts?: components["schemas"]["UsersMeGetResponsesContentApplicationJsonSchemaFanCounts"];
+            contentCounts?: components["schemas"]["UsersMeGetResponsesContentApplicationJsonSchemaContentCounts"];
+        };
+        PostsGetResponsesContentApplicationJsonSchemaDataItemsTips: {
+            /**
+             * Format: double
+             * @description Number of paid tips received on this post
+             */
+            count: number;
+            /**
+             * Format: double
+             * @description Total gross amount of paid tips in cents
+             */
+            totalGross: number;
+            /**
+             * Format: double
+             * @description Total net amount of paid tips in cents (after platform fees)
+             */
+            totalNet: number;
+        };
+        PostsGetResponsesContentApplicationJsonSchemaDataItems: {
+            /**
+             * Format: uuid
+             * @description Unique identifier of the post
+             */
+            uuid: string;
+            /**
+             * Format: date-time
+             * @description Date/time when the post was created (ISO 8601 format)
+             */
+            createdAt: string;
+            /** @description Text content of the post */
+            text: string | null;
+            /**
+             * Format: double
+             * @description Price in cents for paid posts
+             */
+            price: number | null;
+            audience: components["schemas"]["PostAudience"];
+            /**
+             * Format: date-time
+             * @description Future date/time when the post will be published (ISO 8601 format)
+             */
+            publishAt: string | null;
+            /**
+             * Format: date-time
+             * @description Date/time when the post was published (ISO 8601 format)
+             */
+            publishedAt: string | null;
+            /**
+             * Format: date-time
+             * @description Date/time when the post expires (ISO 8601 format)
+             */
+            expiresAt: string | null;
+            /** @description Array of media UUIDs attached to the post */
+            mediaUuids: string[];
+            /** @description Whether the post is pinned to the top of the feed */
+            isPinned: boolean;
+            /**
+             * Format: double
+             * @description Number of likes the post has received
+             */
+            likesCount: number;
+            /**
+             * Format: double
+             * @description Number of comments on the post
+             */
+            commentsCount: number;
+            /** @description Tips statistics for this post */
+            tips: components["schemas"]["PostsGetResponsesContentApplicationJsonSchemaDataItemsTips"];
+        };
+        PostsGetResponsesContentApplicationJsonSchemaPagination: components["schemas"]["ChatsGetResponsesContentApplicationJsonSchemaPagination"];
+        getPosts_Response_200: {
+            /** @description Array of posts */
+            data: components["schemas"]["PostsGetResponsesContentApplicationJsonSchemaDataItems"][];
+            /** @description Pagination information */
+            pagination: components["schemas"]["PostsGetResponsesContentApplicationJsonSchemaPagination"];
+        };
+        InsightsTopSpendersGetResponsesContentApplicationJsonSchemaDataItemsUser: components["schemas"]["ChatsGetResponsesContentApplicationJsonSchemaDataItemsUser"];
+        InsightsTopSpendersGetResponsesContentApplicationJsonSchemaDataItems: {
+            /**
+             * Format: double
+             * @description Total gross amount earned from this fan in cents
+             */
+            gross: number;
+            /**
+             * Format: double
+             * @description Total net amount earned from this fan in cents
+             */
+            net: number;
+            /**
+             * Format: double
+             * @description Number of messages exchanged with this fan
+             */
+            messages: number;
+            /** @description Fan's user information */
+            user: components["schemas"]["InsightsTopSpendersGetResponsesContentApplicationJsonSchemaDataItemsUser"];
+        };
+        InsightsTopSpendersGetResponsesContentApplicationJsonSchemaPagination: components["schemas"]["ChatsGetResponsesContentApplicationJsonSchemaPagination"];
+        getTopSpenders_Response_200: {
+            /** @description Array of top spending fans with their spending totals and message counts */
+            data: components["schemas"]["InsightsTopSpendersGetResponsesContentApplicationJsonSchemaDataItems"][];
+            /** @description Pagination information */
+            pagination: components["schemas"]["InsightsTopSpendersGetResponsesContentApplicationJsonSchemaPagination"];
+        };
+        MediaUuidGetResponsesContentApplicationJsonSchemaOneOf0Status: components["schemas"]["MediaStatus"];
+        GetUserMediaByUuidResponse2000: {
+            /** Format: uuid */
+            uuid: string;
+            status: components["schemas"]["MediaUuidGetResponsesContentApplicationJsonSchemaOneOf0Status"];
+        };
+        MediaUuidGetResponsesContentApplicationJsonSchemaOneOf1Status: components["schemas"]["MediaStatus"];
+        MediaUuidGetResponsesContentApplicationJsonSchemaOneOf1MediaType: components["schemas"]["MediaGetParametersMediaType"];
+        MediaUuidGetResponsesContentApplicationJsonSchemaOneOf1VariantsItemsVariantType: components["schemas"]["MediaVariantType"];
+        MediaUuidGetResponsesContentApplicationJsonSchemaOneOf1VariantsItems: {
+            /** Format: uuid */
+            uuid: string;
+            variantType: components["schemas"]["MediaUuidGetResponsesContentApplicationJsonSchemaOneOf1VariantsItemsVariantType"];
+            /** Format: double */
+            displayPosition: number;
+            url?: string;
+            /** Format: double */
+            width: number | null;
+            /** Format: double */
+            height: number | null;
+            /** Format: double */
+            lengthMs: number | null;
+        };
+        GetUserMediaByUuidResponse2001: {
+            /** Format: uuid */
+            uuid: string;
+            status: components["schemas"]["MediaUuidGetResponsesContentApplicationJsonSchemaOneOf1Status"];
+            /** Format: date-time */
+            createdAt: string | null;
+            url?: string;
+            caption: string | null;
+            description: string | null;
+            name: string | null;
+            mediaType: components["schemas"]["MediaUuidGetResponsesContentApplicationJsonSchemaOneOf1MediaType"];
+            /** Format: double */
+            recommendedPrice: number | null;
+            variants?: components["schemas"]["MediaUuidGetResponsesContentApplicationJsonSchemaOneOf1VariantsItems"][];
+            purchasedByFan?: boolean;
+            tags?: components["schemas"]["MediaTags"];
+        };
+        getUserMediaByUuid_Response_200: components["schemas"]["GetUserMediaByUuidResponse2000"] | components["schemas"]["GetUserMediaByUuidResponse2001"];
+        /** @enum {string} */
+        MediaGetParametersMediaType: "image" | "video" | "audio" | "document";
+        /** @enum {string} */
+        MediaGetParametersUsage: "subscribers" | "followers" | "ppv" | "mass_messages";
+        MediaGetResponsesContentApplicationJsonSchemaDataItemsOneOf0Status: components["schemas"]["MediaStatus"];
+        MediaGetResponsesContentApplicationJsonSchemaDataItems0: {
+            /** Format: uuid */
+            uuid: string;
+            status: components["schemas"]["MediaGetResponsesContentApplicationJsonSchemaDataItemsOneOf0Status"];
+        };
+        MediaGetResponsesContentApplicationJsonSchemaDataItemsOneOf1Status: components["schemas"]["MediaStatus"];
+        MediaGetResponsesContentApplicationJsonSchemaDataItemsOneOf1MediaType: components["schemas"]["MediaGetParametersMediaType"];
+        MediaGetResponsesContentApplicationJsonSchemaDataItemsOneOf1VariantsItemsVariantType: components["schemas"]["MediaVariantType"];
+        MediaGetResponsesContentApplicationJsonSchemaDataItemsOneOf1VariantsItems: {
+            /** Format: uuid */
+            uuid: string;
+            variantType: components["schemas"]["MediaGetResponsesContentApplicationJsonSchemaDataItemsOneOf1VariantsItemsVariantType"];
+            /** Format: double */
+            displayPosition: number;
+            url?: string;
+            /** Format: double */
+            width: number | null;
+            /** Format: double */
+            height: number | null;
+            /** Format: double */
+            lengthMs: number | null;
+        };
+        MediaGetResponsesContentApplicationJsonSchemaDataItems1: {
+            /** Format: uuid */
+            uuid: string;
+            status: components["schemas"]["MediaGetResponsesContentApplicationJsonSchemaDataItemsOneOf1Status"];
+            /** Format: date-time */
+            createdAt: string | null;
+            url?: string;
+            caption: string | null;
+            description: string | null;
+            name: string | null;
+            mediaType: components["schemas"]["MediaGetResponsesContentApplicationJsonSchemaDataItemsOneOf1MediaType"];
+            /** Format: double */
+            recommendedPrice: number | null;
+            variants?: components["schemas"]["MediaGetResponsesContentApplicationJsonSchemaDataItemsOneOf1VariantsItems"][];
+            purchasedByFan?: boolean;
+            tags?: components["schemas"]["MediaTags"];
+        };
+        MediaGetResponsesContentApplicationJsonSchemaDataItems: components["schemas"]["MediaGetResponsesContentApplicationJsonSchemaDataItems0"] | components["schemas"]["MediaGetResponsesContentApplicationJsonSchemaDataItems1"];
+        MediaGetResponsesContentApplicationJsonSchemaPagination: components["schemas"]["ChatsGetResponsesContentApplicationJsonSchemaPagination"];
+        getUserMedia_Response_200: {
+            /** @description Array of media items */
+            data: components["schemas"]["MediaGetResponsesContentApplicationJsonSchemaDataItems"][];
+            /** @description Pagination information */
+            pagination: components["schemas"]["MediaGetResponsesContentApplicationJsonSchemaPagination"];
+        };
+        /** @enum {string} */
+        ChatsGetParametersSmartListIdsSchemaItems: "subscribers" | "auto_renewing" | "non_renewing" | "followers" | "free_trial_subscribers" | "expired_subscribers" | "spent_more_than_50";
+        /** @enum {string} */
+        ChatsGetParametersFilterSchemaItems: "unread" | "subscribers" | "followers" | "online" | "recent_subscribers" | "not_answered" | "spent_more_than_50" | "on_free_trial" | "has_tipped" | "spenders" | "exclude_creators" | "subscribed_to" | "not_muted";
+        /** @enum {string} */
+        ChatsGetParametersSortBy: "most_recent_messages" | "online_now" | "most_unanswered_chats";
+        ChatsGetResponsesContentApplicationJsonSchemaDataItemsUser: {
+            /** Format: uuid */
+            uuid: string;
+            handle: string;
+            displayName: string;
+            nickname: string | null;
+            isTopSpender: boolean;
+            avatarUrl: string | null;
+            /** Format: date-time */
+            registeredAt: string;
+        };
+        /** @enum {string} */
+        ChatsGetResponsesContentApplicationJsonSchemaDataItemsLastMessageType: "AUTOMATED_CANCELED" | "AUTOMATED_NEW_FOLLOWER" | "AUTOMATED_NEW_PURCHASE" | "AUTOMATED_NEW_SUBSCRIBER" | "AUTOMATED_RE_SUBSCRIBED" | "AUTOMATED_RENEWED" | "AUTOMATED_FIRST_MESSAGE_REPLY" | "AUTOMATED_CHAT_MESSAGE_REPLY" | "BROADCAST" | "CHAT_TEXT_GENERATION" | "CHAT_TEXT_REWRITE" | "CHAT_TEXT_REPLY" | "GHOST_PROMOTION" | "MARKETING_KYC" | "TIP" | "LOCKED_MESSAGE_UNLOCKED" | "VOICE_CALL" | "SINGLE_RECIPIENT";
+        ChatsGetResponsesContentApplicationJsonSchemaDataItemsLastMessageMediaType: components["schemas"]["MediaGetParametersMediaType"];
+        ChatsGetResponsesContentApplicationJsonSchemaDataItemsLastMessage: {
+            text: string | null;
+            type: components["schemas"]["ChatsGetResponsesContentApplicationJsonSchemaDataItemsLastMessageType"];
+            uuid: string;
+            /** Format: date */
+            sentAt: string;
+            hasMedia: boolean | null;
+            mediaType: components["schemas"]["ChatsGetResponsesContentApplicationJsonSchemaDataItemsLastMessageMediaType"] | null;
+            /** Format: uuid */
+            senderUuid: string;
+        };
+        ChatsGetResponsesContentApplicationJsonSchemaDataItems: {
+            /** Format: date */
+            createdAt: string;
+            /**
+             * Format: date
+             * @description Date of the last message in this chat
+             */
+            lastMessageAt: string | null;
+            /** @description Whether the chat is marked as read (true) or unread (false) */
+            isRead: boolean;
+            isMuted: boolean;
+            /** Format: double */
+            unreadMessagesCount: number;
+            user: components["schemas"]["ChatsGetResponsesContentApplicationJsonSchemaDataItemsUser"];
+            lastMessage: components["schemas"]["ChatsGetResponsesContentApplicationJsonSchemaDataItemsLastMessage"] | null;
+        };
+        ChatsGetResponsesContentApplicationJsonSchemaPagination: {
+            /**
+             * Format: double
+             * @description Current page number
+             */
+            page: number;
+            /**
+             * Format: double
+             * @description Number of records returned in this response
+             */
+            size: number;
+            /** @description Whether there are more items available on subsequent pages */
+            hasMore: boolean;
+        };
+        listChats_Response_200: {
+            /** @description Array of chat conversations */
+            data: components["schemas"]["ChatsGetResponsesContentApplicationJsonSchemaDataItems"][];
+            /** @description Pagination information */
+            pagination: components["schemas"]["ChatsGetResponsesContentApplicationJsonSchemaPagination"];
+        };
+        ChatsUserUuidMediaGetParametersMediaType: components["schemas"]["MediaGetParametersMediaType"];
+        /** @enum {string} */
+        ChatsUserUuidMediaGetResponsesContentApplicationJsonSchemaDataItemsMediaType: "image" | "video" | "audio" | "document" | "unknown";
+        /** @enum {string} */
+        ChatsUserUuidMediaGetResponsesContentApplicationJsonSchemaDataItemsVariantsItemsVariantType: "main" | "thumbnail" | "thumbnail_gallery" | "blurred";
+        ChatsUserUuidMediaGetResponsesContentApplicationJsonSchemaDataItemsVariantsItems: {
+            variantType: components["schemas"]["ChatsUserUuidMediaGetResponsesContentApplicationJsonSchemaDataItemsVariantsItemsVariantType"];
+            /** Format: double */
+            displayPosition: number;
+            url?: string;
+            /** Format: double */
+            width: number | null;
+            /** Format: double */
+            height: number | null;
+            /** Format: double */
+            lengthMs: number | null;
+        };
+        ChatsUserUuidMediaGetResponsesContentApplicationJsonSchemaDataItems: {
+            /** Format: uuid */
+            uuid: string;
+            /** Format: uuid */
+            messageUuid: string;
+            mediaType: components["schemas"]["ChatsUserUuidMediaGetResponsesContentApplicationJsonSchemaDataItemsMediaType"];
+            /** Format: date */
+            created_at: string;
+            /** Format: date */
+            sentAt: string;
+            /** Format: uuid */
+            ownerUuid: string;
+            name: string | null;
+            variants?: components["schemas"]["ChatsUserUuidMediaGetResponsesContentApplicationJsonSchemaDataItemsVariantsItems"][];
+        };
+        listMedia_Response_200: {
+            data: components["schemas"]["ChatsUserUuidMediaGetResponsesContentApplicationJsonSchemaDataItems"][];
+            /** @description Cursor for fetching the next page, null if no more results */
+            nextCursor: string | null;
+        };
+        VaultFoldersFolderNameMediaGetResponsesContentApplicationJsonSchemaDataItems: {
+            /** Format: uuid */
+            uuid: string;
+            name: string | null;
+            /** Format: date */
+            createdAt: string;
+            mediaType: string;
+        };
+        VaultFoldersFolderNameMediaGetResponsesContentApplicationJsonSchemaPagination: components["schemas"]["ChatsGetResponsesContentApplicationJsonSchemaPagination"];
+        listVaultFolderMedia_Response_200: {
+            /** @description Array of media items */
+            data: components["schemas"]["VaultFoldersFolderNameMediaGetResponsesContentApplicationJsonSchemaDataItems"][];
+            /** @description Pagination information */
+            pagination: components["schemas"]["VaultFoldersFolderNameMediaGetResponsesContentApplicationJsonSchemaPagination"];
+        };
+        VaultFoldersGetResponsesContentApplicationJsonSchemaDataItems: components["schemas"]["createVaultFolder_Response_201"];
+        VaultFoldersGetResponsesContentApplicationJsonSchemaPagination: components["schemas"]["ChatsGetResponsesContentApplicationJsonSchemaPagination"];
+        listVaultFolders_Response_200: {
+            /** @description Array of vault folders */
+            data: components["schemas"]["VaultFoldersGetResponsesContentApplicationJsonSchemaDataItems"][];
+            /** @description Pagination information */
+            pagination: components["schemas"]["VaultFoldersGetResponsesContentApplicationJsonSchemaPagination"];
+        };
+        sendMessage_Response_201: {
+            /** Format: uuid */
+            messageUuid: string;
+        };
+        VariantType: components["schemas"]["MediaVariantType"];
+        /** @description The full media record (the name @uploadkit/fanvue exports; the published schema is per page). */
+        Media: components["schemas"]["GetUserMediaByUuidResponse2001"];
+        /** @description What a media read returns while the media is not finalised. */
+        MediaSummary: components["schemas"]["GetUserMediaByUuidResponse2000"];
+        MediaVariant: components["schemas"]["MediaUuidGetResponsesContentApplicationJsonSchemaOneOf1VariantsItems"];
+        MediaResponse: components["schemas"]["getUserMediaByUuid_Response_200"];
         CreateUploadSessionRequest: {
             name: string;
             filename: string;
-            mediaType: components["schemas"]["MediaUploadsPostRequestBodyContentApplicationJsonSchemaMediaType"];
+            mediaType: components["schemas"]["MediaGetParametersMediaType"];
         };
         CompleteUploadSessionRequest: {
             parts?: components["schemas"]["MediaUploadsUploadIdPatchRequestBodyContentApplicationJsonSchemaPartsItems"][];
@@ -189,42 +1055,6 @@ export interface components {
         UploadPartUrlObject: {
             /** Format: uri */
             url: string;
-        };
-        /** @description As Fanvue's openapi.json publishes it (COMPARISON.md, "Variant object"); `url` is absent while none exists. */
-        MediaVariant: {
-            uuid: string;
-            variantType: components["schemas"]["VariantType"];
-            displayPosition: number;
-            url?: string;
-            width: number | null;
-            height: number | null;
-            lengthMs: number | null;
-        };
-        /** @description What `GET /media/{uuid}` returns while the media is not finalised. */
-        MediaSummary: {
-            /** Format: uuid */
-            uuid: string;
-            status: components["schemas"]["MediaUploadsUploadIdPatchResponsesContentApplicationJsonSchemaStatus"];
-        };
-        /** @description The full media record. Required fields as Fanvue's openapi.json and reference pages publish them; `variants` is present when asked for with `?variants=`. */
-        Media: {
-            /** Format: uuid */
-            uuid: string;
-            status: components["schemas"]["MediaUploadsUploadIdPatchResponsesContentApplicationJsonSchemaStatus"];
-            /**
-             * Format: date-time
-             * @description Published as `format: date` and nullable; every published example is a date-time, which is the format modelled.
-             */
-            createdAt: string | null;
-            url?: string | null;
-            caption: string | null;
-            description: string | null;
-            name: string | null;
-            mediaType: components["schemas"]["MediaUploadsPostRequestBodyContentApplicationJsonSchemaMediaType"];
-            recommendedPrice: number | null;
-            tags?: components["schemas"]["MediaTags"];
-            variants?: components["schemas"]["MediaVariant"][];
-            purchasedByFan?: boolean;
         };
         /** @description AI tagging results, `null` when AI tagging is off (Fanvue's openapi.json; the Feb 2026 reference pages do not show `tags`). */
         MediaTags: {
@@ -246,8 +1076,18 @@ export interface components {
             /** @enum {string} */
             mediaType: "image" | "video";
         } | null;
-        /** @description The docs publish a oneOf of the summary and the full object; a full object also matches the summary, so it is modelled as anyOf. */
-        MediaResponse: components["schemas"]["Media"] | components["schemas"]["MediaSummary"];
+        /** @description One entry per requested uuid in `results` (`null` when it could not be read), and why in `errors`. */
+        BulkMediaResponse: {
+            results: {
+                [key: string]: components["schemas"]["Media"] | components["schemas"]["MediaSummary"] | null;
+            };
+            errors: {
+                mediaUuid: string;
+                /** @enum {string} */
+                code: "NOT_FOUND" | "INTERNAL";
+                message: string;
+            }[];
+        };
         UnsupportedVersionError: {
             error: string;
             message: string;
@@ -364,6 +1204,9 @@ export interface components {
         /** @description The presigned part URL. */
         UploadPartUrl: {
             headers: {
+                Deprecation: components["headers"]["Deprecation"];
+                Sunset: components["headers"]["Sunset"];
+                "X-Fanvue-API-Next-Version": components["headers"]["X-Fanvue-API-Next-Version"];
                 [name: string]: unknown;
             };
             content: {
@@ -373,43 +1216,15 @@ export interface components {
                 "text/plain": string;
             };
         };
-        /** @description The media record. Only `ready` media has usable variant URLs. */
-        Media: {
-            headers: {
-                [name: string]: unknown;
-            };
-            content: {
-                /**
-                 * @example {
-                 *       "uuid": "d4e5f6a7-b8c9-4d0e-9f1a-2b3c4d5e6f70",
-                 *       "status": "ready",
-                 *       "createdAt": "2026-01-15T09:30:00Z",
-                 *       "url": null,
-                 *       "caption": null,
-                 *       "description": null,
-                 *       "name": "sunset.jpg",
-                 *       "mediaType": "image",
-                 *       "recommendedPrice": null,
-                 *       "variants": []
-                 *     }
-                 */
-                "application/json": components["schemas"]["MediaResponse"];
-            };
-        };
     };
     parameters: {
         /** @description API version to use for the request */
+        XFanvueApiVersion: string;
         ApiVersion: string;
         /** @description The creator the agency acts for. */
         CreatorUserUuid: string;
-        UploadId: string;
-        /** @description S3 part number, 1 to 10000. Fanvue publishes it as an optional, nullable number; a path parameter must be required (OpenAPI), and the 1-10000 bound is S3's, not stated by Fanvue. */
-        PartNumber: number;
-        MediaUuid: string;
         /** @description Variants whose URLs to include, comma separated (e.g. `main,thumbnail,blurred`). Without it `variants` is empty and no URLs are returned. */
-        Variants: components["schemas"]["VariantType"][];
-        /** @description A fan's uuid; adds `purchasedByFan` to the response. */
-        PurchasedBy: string;
+        Variants: components["schemas"]["MediaVariantType"][];
     };
     requestBodies: never;
     headers: {
@@ -421,17 +1236,151 @@ export interface components {
         "X-RateLimit-Reset": number;
         /** @description Seconds to wait before retrying (sent when rate-limited). */
         "Retry-After": number;
+        /** @description Sent while the requested API version is deprecated (versions/management-strategies). */
+        Deprecation: string;
+        /** @description When the requested, deprecated API version stops working (versions/management-strategies). */
+        Sunset: string;
+        /** @description The API version to move to, sent while the requested one is deprecated. */
+        "X-Fanvue-API-Next-Version": string;
     };
     pathItems: never;
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    "list-vault-folder-media": {
+        parameters: {
+            query?: {
+                /** @description Page number to retrieve (starts from 1) */
+                page?: number;
+                /** @description Number of items to return per page (1-50, default: 15) */
+                size?: number;
+            };
+            header: {
+                /** @description API version to use for the request */
+                "X-Fanvue-API-Version": components["parameters"]["XFanvueApiVersion"];
+            };
+            path: {
+                /** @description Folder name (URL-encoded in path) */
+                folderName: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description List of media in folder */
+            200: {
+                headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
+                    "X-Fanvue-API-Next-Version": components["headers"]["X-Fanvue-API-Next-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["listVaultFolderMedia_Response_200"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            410: components["responses"]["Gone"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "attach-media-to-vault-folder": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description API version to use for the request */
+                "X-Fanvue-API-Version": components["parameters"]["XFanvueApiVersion"];
+            };
+            path: {
+                /** @description Folder name (URL-encoded in path) */
+                folderName: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /** @description UUIDs of media items to attach to the folder */
+                    mediaUuids: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Media added to folder */
+            201: {
+                headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
+                    "X-Fanvue-API-Next-Version": components["headers"]["X-Fanvue-API-Next-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["attachMediaToVaultFolder_Response_201"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            410: components["responses"]["Gone"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    completeCreatorUploadSession: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description API version to use for the request */
+                "X-Fanvue-API-Version": components["parameters"]["XFanvueApiVersion"];
+            };
+            path: {
+                creatorUserUuid: string;
+                uploadId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    parts?: components["schemas"]["CreatorsCreatorUserUuidMediaUploadsUploadIdPatchRequestBodyContentApplicationJsonSchemaPartsItems"][];
+                };
+            };
+        };
+        responses: {
+            /** @description Upload session completed */
+            200: {
+                headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
+                    "X-Fanvue-API-Next-Version": components["headers"]["X-Fanvue-API-Next-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "processing"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["completeCreatorUploadSession_Response_200"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            410: components["responses"]["Gone"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
     completeUploadSession: {
         parameters: {
             query?: never;
             header: {
                 /** @description API version to use for the request */
-                "X-Fanvue-API-Version": string;
+                "X-Fanvue-API-Version": components["parameters"]["XFanvueApiVersion"];
             };
             path: {
                 uploadId: string;
@@ -449,6 +1398,9 @@ export interface operations {
             /** @description Upload session completed */
             200: {
                 headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
+                    "X-Fanvue-API-Next-Version": components["headers"]["X-Fanvue-API-Next-Version"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -468,12 +1420,106 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
         };
     };
+    "get-posts": {
+        parameters: {
+            query?: {
+                /** @description Page number to retrieve (starts from 1) */
+                page?: number;
+                /** @description Number of items to return per page (1-50, default: 15) */
+                size?: number;
+            };
+            header: {
+                /** @description API version to use for the request */
+                "X-Fanvue-API-Version": components["parameters"]["XFanvueApiVersion"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description List of posts */
+            200: {
+                headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
+                    "X-Fanvue-API-Next-Version": components["headers"]["X-Fanvue-API-Next-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["getPosts_Response_200"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            410: components["responses"]["Gone"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "create-post": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description API version to use for the request */
+                "X-Fanvue-API-Version": components["parameters"]["XFanvueApiVersion"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /** @description Text content of the post */
+                    text?: string;
+                    /** @description Array of media UUIDs to attach to the post */
+                    mediaUuids?: string[];
+                    /**
+                     * Format: double
+                     * @description Price in cents for paid posts (requires media)
+                     */
+                    price?: number;
+                    audience: components["schemas"]["PostAudience"];
+                    /**
+                     * Format: date-time
+                     * @description Future date/time to publish the post (ISO 8601 format)
+                     */
+                    publishAt?: string;
+                    /**
+                     * Format: date-time
+                     * @description Date/time when the post expires (ISO 8601 format)
+                     */
+                    expiresAt?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Post created successfully */
+            201: {
+                headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
+                    "X-Fanvue-API-Next-Version": components["headers"]["X-Fanvue-API-Next-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["createPost_Response_201"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            410: components["responses"]["Gone"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
     createUploadSession: {
         parameters: {
             query?: never;
             header: {
                 /** @description API version to use for the request */
-                "X-Fanvue-API-Version": string;
+                "X-Fanvue-API-Version": components["parameters"]["XFanvueApiVersion"];
             };
             path?: never;
             cookie?: never;
@@ -491,6 +1537,9 @@ export interface operations {
             /** @description Upload session created */
             200: {
                 headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
+                    "X-Fanvue-API-Next-Version": components["headers"]["X-Fanvue-API-Next-Version"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -501,6 +1550,536 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["createUploadSession_Response_200"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            410: components["responses"]["Gone"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "list-vault-folders": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description API version to use for the request */
+                "X-Fanvue-API-Version": components["parameters"]["XFanvueApiVersion"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description List of vault folders */
+            200: {
+                headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
+                    "X-Fanvue-API-Next-Version": components["headers"]["X-Fanvue-API-Next-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["listVaultFolders_Response_200"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            410: components["responses"]["Gone"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "create-vault-folder": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description API version to use for the request */
+                "X-Fanvue-API-Version": components["parameters"]["XFanvueApiVersion"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /** @description Name for the new folder */
+                    name: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Folder created */
+            201: {
+                headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
+                    "X-Fanvue-API-Next-Version": components["headers"]["X-Fanvue-API-Next-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["createVaultFolder_Response_201"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description Folder with this name already exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            410: components["responses"]["Gone"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    getCreatorMediaByUuid: {
+        parameters: {
+            query?: {
+                /** @description UUID of the user to check media purchase against. When provided, the media item will include a purchasedByFan boolean indicating if that user has purchased it. */
+                purchasedBy?: string;
+                variants?: components["schemas"]["MediaVariantType"][];
+            };
+            header: {
+                /** @description API version to use for the request */
+                "X-Fanvue-API-Version": components["parameters"]["XFanvueApiVersion"];
+            };
+            path: {
+                creatorUserUuid: string;
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Media item */
+            200: {
+                headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
+                    "X-Fanvue-API-Next-Version": components["headers"]["X-Fanvue-API-Next-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "uuid": "d4e5f6a7-b8c9-4d0e-9f1a-2b3c4d5e6f70",
+                     *       "status": "ready",
+                     *       "createdAt": "2026-01-15T09:30:00Z",
+                     *       "caption": null,
+                     *       "description": null,
+                     *       "name": "sunset.jpg",
+                     *       "mediaType": "image",
+                     *       "recommendedPrice": null,
+                     *       "tags": null,
+                     *       "variants": []
+                     *     }
+                     */
+                    "application/json": components["schemas"]["getCreatorMediaByUuid_Response_200"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            410: components["responses"]["Gone"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "get-creator-media": {
+        parameters: {
+            query?: {
+                /** @description Page number to retrieve (starts from 1) */
+                page?: number;
+                /** @description Number of items to return per page (1-50, default: 15) */
+                size?: number;
+                mediaType?: components["schemas"]["CreatorsCreatorUserUuidMediaGetParametersMediaType"];
+                folderName?: string;
+                usage?: components["schemas"]["CreatorsCreatorUserUuidMediaGetParametersUsage"];
+                /** @description UUID of the user to check media purchases against. When provided, each media item will include a purchasedByFan boolean indicating if that user has purchased it. */
+                purchasedBy?: string;
+                status?: components["schemas"]["MediaStatus"][];
+                variants?: components["schemas"]["MediaVariantType"][];
+            };
+            header: {
+                /** @description API version to use for the request */
+                "X-Fanvue-API-Version": components["parameters"]["XFanvueApiVersion"];
+            };
+            path: {
+                creatorUserUuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description List of creator media */
+            200: {
+                headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
+                    "X-Fanvue-API-Next-Version": components["headers"]["X-Fanvue-API-Next-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["getCreatorMedia_Response_200"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            410: components["responses"]["Gone"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    getCreatorUploadPartUrl: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description API version to use for the request */
+                "X-Fanvue-API-Version": components["parameters"]["XFanvueApiVersion"];
+            };
+            path: {
+                creatorUserUuid: string;
+                uploadId: string;
+                /** @description S3 part number, 1 to 10000. Fanvue publishes it as an optional, nullable number; a path parameter must be required (OpenAPI), and the 1-10000 bound is S3's, not stated by Fanvue. */
+                partNumber: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["UploadPartUrl"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            410: components["responses"]["Gone"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "get-current-user": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description API version to use for the request */
+                "X-Fanvue-API-Version": components["parameters"]["XFanvueApiVersion"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Current user details */
+            200: {
+                headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
+                    "X-Fanvue-API-Next-Version": components["headers"]["X-Fanvue-API-Next-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["getCurrentUser_Response_200"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            410: components["responses"]["Gone"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "get-top-spenders": {
+        parameters: {
+            query?: {
+                /** @description Start date as ISO 8601 datetime string with optional timezone offset (e.g., 2024-10-20T00:00:00+01:00 or 2024-10-20T00:00:00Z). */
+                startDate?: string;
+                /** @description End date as ISO 8601 datetime string with optional timezone offset (e.g., 2024-10-25T00:00:00+01:00 or 2024-10-25T00:00:00Z). Non-inclusive - data before this date is included. */
+                endDate?: string;
+                /** @description Page number to retrieve (starts from 1) */
+                page?: number;
+                /** @description Number of items to return per page (1-50, default: 15) */
+                size?: number;
+            };
+            header: {
+                /** @description API version to use for the request */
+                "X-Fanvue-API-Version": components["parameters"]["XFanvueApiVersion"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Top spending fans with pagination */
+            200: {
+                headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
+                    "X-Fanvue-API-Next-Version": components["headers"]["X-Fanvue-API-Next-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["getTopSpenders_Response_200"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            410: components["responses"]["Gone"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    getUploadPartUrl: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description API version to use for the request */
+                "X-Fanvue-API-Version": components["parameters"]["XFanvueApiVersion"];
+            };
+            path: {
+                uploadId: string;
+                /** @description S3 part number, 1 to 10000. Fanvue publishes it as an optional, nullable number; a path parameter must be required (OpenAPI), and the 1-10000 bound is S3's, not stated by Fanvue. */
+                partNumber: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["UploadPartUrl"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            410: components["responses"]["Gone"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    getMediaByUuid: {
+        parameters: {
+            query?: {
+                /** @description UUID of the user to check media purchase against. When provided, the media item will include a purchasedByFan boolean indicating if that user has purchased it. */
+                purchasedBy?: string;
+                variants?: components["schemas"]["MediaVariantType"][];
+            };
+            header: {
+                /** @description API version to use for the request */
+                "X-Fanvue-API-Version": components["parameters"]["XFanvueApiVersion"];
+            };
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Media item */
+            200: {
+                headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
+                    "X-Fanvue-API-Next-Version": components["headers"]["X-Fanvue-API-Next-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "uuid": "d4e5f6a7-b8c9-4d0e-9f1a-2b3c4d5e6f70",
+                     *       "status": "ready",
+                     *       "createdAt": "2026-01-15T09:30:00Z",
+                     *       "caption": null,
+                     *       "description": null,
+                     *       "name": "sunset.jpg",
+                     *       "mediaType": "image",
+                     *       "recommendedPrice": null,
+                     *       "tags": null,
+                     *       "variants": []
+                     *     }
+                     */
+                    "application/json": components["schemas"]["getUserMediaByUuid_Response_200"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            410: components["responses"]["Gone"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "get-user-media": {
+        parameters: {
+            query?: {
+                /** @description Page number to retrieve (starts from 1) */
+                page?: number;
+                /** @description Number of items to return per page (1-50, default: 15) */
+                size?: number;
+                mediaType?: components["schemas"]["MediaGetParametersMediaType"];
+                folderName?: string;
+                usage?: components["schemas"]["MediaGetParametersUsage"];
+                /** @description UUID of the user to check media purchases against. When provided, each media item will include a purchasedByFan boolean indicating if that user has purchased it. */
+                purchasedBy?: string;
+                status?: components["schemas"]["MediaStatus"][];
+                variants?: components["schemas"]["MediaVariantType"][];
+            };
+            header: {
+                /** @description API version to use for the request */
+                "X-Fanvue-API-Version": components["parameters"]["XFanvueApiVersion"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description List of user media */
+            200: {
+                headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
+                    "X-Fanvue-API-Next-Version": components["headers"]["X-Fanvue-API-Next-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["getUserMedia_Response_200"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            410: components["responses"]["Gone"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "list-chats": {
+        parameters: {
+            query?: {
+                /** @description Page number to retrieve (starts from 1) */
+                page?: number;
+                /** @description Number of items to return per page (1-50, default: 15) */
+                size?: number;
+                /** @description Filter chats by custom list UUID */
+                customListId?: string;
+                /** @description Filter chats by smart list type(s) */
+                smartListIds?: components["schemas"]["ChatsGetParametersSmartListIdsSchemaItems"][];
+                /** @description Filter types to apply (can specify multiple via repeated params) */
+                filter?: components["schemas"]["ChatsGetParametersFilterSchemaItems"][];
+                /** @description Search term to filter chats by user name/handle */
+                search?: string;
+                /** @description Sort order for chat list (default: most_recent_messages) */
+                sortBy?: components["schemas"]["ChatsGetParametersSortBy"];
+            };
+            header: {
+                /** @description API version to use for the request */
+                "X-Fanvue-API-Version": components["parameters"]["XFanvueApiVersion"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description List of chats */
+            200: {
+                headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
+                    "X-Fanvue-API-Next-Version": components["headers"]["X-Fanvue-API-Next-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["listChats_Response_200"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            410: components["responses"]["Gone"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "list-media": {
+        parameters: {
+            query?: {
+                /** @description Cursor for fetching the next page of media */
+                cursor?: string;
+                /** @description Filter by media type (image, video, audio, document) */
+                mediaType?: components["schemas"]["ChatsUserUuidMediaGetParametersMediaType"];
+                /** @description Number of media items to return (1-50, default: 20) */
+                limit?: number;
+            };
+            header: {
+                /** @description API version to use for the request */
+                "X-Fanvue-API-Version": components["parameters"]["XFanvueApiVersion"];
+            };
+            path: {
+                userUuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Cursor-paginated list of media items */
+            200: {
+                headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
+                    "X-Fanvue-API-Next-Version": components["headers"]["X-Fanvue-API-Next-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["listMedia_Response_200"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            410: components["responses"]["Gone"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "send-message": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description API version to use for the request */
+                "X-Fanvue-API-Version": components["parameters"]["XFanvueApiVersion"];
+            };
+            path: {
+                userUuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    text?: string | null;
+                    mediaUuids?: string[];
+                    /** Format: double */
+                    price?: number | null;
+                    /** Format: uuid */
+                    templateUuid?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Message sent successfully */
+            201: {
+                headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
+                    "X-Fanvue-API-Next-Version": components["headers"]["X-Fanvue-API-Next-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["sendMessage_Response_201"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -533,6 +2112,9 @@ export interface operations {
             /** @description Upload session created */
             200: {
                 headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
+                    "X-Fanvue-API-Next-Version": components["headers"]["X-Fanvue-API-Next-Version"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -553,150 +2135,46 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
         };
     };
-    getUploadPartUrl: {
+    getBulkMedia: {
         parameters: {
-            query?: never;
+            query: {
+                /** @description Up to 20 media uuids, comma separated. */
+                mediaUuids: string[];
+                /** @description Variants whose URLs to include, comma separated (e.g. `main,thumbnail,blurred`). Without it `variants` is empty and no URLs are returned. */
+                variants?: components["parameters"]["Variants"];
+            };
             header: {
                 /** @description API version to use for the request */
                 "X-Fanvue-API-Version": components["parameters"]["ApiVersion"];
             };
-            path: {
-                uploadId: components["parameters"]["UploadId"];
-                /** @description S3 part number, 1 to 10000. Fanvue publishes it as an optional, nullable number; a path parameter must be required (OpenAPI), and the 1-10000 bound is S3's, not stated by Fanvue. */
-                partNumber: components["parameters"]["PartNumber"];
-            };
+            path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            200: components["responses"]["UploadPartUrl"];
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            410: components["responses"]["Gone"];
-            429: components["responses"]["TooManyRequests"];
-        };
-    };
-    getCreatorUploadPartUrl: {
-        parameters: {
-            query?: never;
-            header: {
-                /** @description API version to use for the request */
-                "X-Fanvue-API-Version": components["parameters"]["ApiVersion"];
-            };
-            path: {
-                /** @description The creator the agency acts for. */
-                creatorUserUuid: components["parameters"]["CreatorUserUuid"];
-                uploadId: components["parameters"]["UploadId"];
-                /** @description S3 part number, 1 to 10000. Fanvue publishes it as an optional, nullable number; a path parameter must be required (OpenAPI), and the 1-10000 bound is S3's, not stated by Fanvue. */
-                partNumber: components["parameters"]["PartNumber"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: components["responses"]["UploadPartUrl"];
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            410: components["responses"]["Gone"];
-            429: components["responses"]["TooManyRequests"];
-        };
-    };
-    completeCreatorUploadSession: {
-        parameters: {
-            query?: never;
-            header: {
-                /** @description API version to use for the request */
-                "X-Fanvue-API-Version": components["parameters"]["ApiVersion"];
-            };
-            path: {
-                /** @description The creator the agency acts for. */
-                creatorUserUuid: components["parameters"]["CreatorUserUuid"];
-                uploadId: components["parameters"]["UploadId"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["CompleteUploadSessionRequest"];
-            };
-        };
-        responses: {
-            /** @description Upload session completed */
+            /** @description The media records, keyed by uuid. */
             200: {
                 headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
+                    "X-Fanvue-API-Next-Version": components["headers"]["X-Fanvue-API-Next-Version"];
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
-                     *       "status": "processing"
+                     *       "results": {
+                     *         "d4e5f6a7-b8c9-4d0e-9f1a-2b3c4d5e6f70": {
+                     *           "uuid": "d4e5f6a7-b8c9-4d0e-9f1a-2b3c4d5e6f70",
+                     *           "status": "processing"
+                     *         }
+                     *       },
+                     *       "errors": []
                      *     }
                      */
-                    "application/json": components["schemas"]["completeUploadSession_Response_200"];
+                    "application/json": components["schemas"]["BulkMediaResponse"];
                 };
             };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            410: components["responses"]["Gone"];
-            429: components["responses"]["TooManyRequests"];
-        };
-    };
-    getMediaByUuid: {
-        parameters: {
-            query?: {
-                /** @description Variants whose URLs to include, comma separated (e.g. `main,thumbnail,blurred`). Without it `variants` is empty and no URLs are returned. */
-                variants?: components["parameters"]["Variants"];
-                /** @description A fan's uuid; adds `purchasedByFan` to the response. */
-                purchasedBy?: components["parameters"]["PurchasedBy"];
-            };
-            header: {
-                /** @description API version to use for the request */
-                "X-Fanvue-API-Version": components["parameters"]["ApiVersion"];
-            };
-            path: {
-                uuid: components["parameters"]["MediaUuid"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: components["responses"]["Media"];
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            410: components["responses"]["Gone"];
-            429: components["responses"]["TooManyRequests"];
-        };
-    };
-    getCreatorMediaByUuid: {
-        parameters: {
-            query?: {
-                /** @description Variants whose URLs to include, comma separated (e.g. `main,thumbnail,blurred`). Without it `variants` is empty and no URLs are returned. */
-                variants?: components["parameters"]["Variants"];
-                /** @description A fan's uuid; adds `purchasedByFan` to the response. */
-                purchasedBy?: components["parameters"]["PurchasedBy"];
-            };
-            header: {
-                /** @description API version to use for the request */
-                "X-Fanvue-API-Version": components["parameters"]["ApiVersion"];
-            };
-            path: {
-                /** @description The creator the agency acts for. */
-                creatorUserUuid: components["parameters"]["CreatorUserUuid"];
-                uuid: components["parameters"]["MediaUuid"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: components["responses"]["Media"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];

@@ -1,4 +1,4 @@
-import createClient, { type Client, type Middleware } from "openapi-fetch";
+import createClient, { type Client, type Middleware, type QuerySerializerOptions } from "openapi-fetch";
 import type { CredentialSource } from "../transport/credential-set.js";
 import { Transport } from "../transport/transport.js";
 import type { ApiRetryEvent, ClientTransportOptions, TransportEvent } from "../transport/transport-options.js";
@@ -15,6 +15,11 @@ export interface ApiClientOptions extends Omit<ClientTransportOptions, "onRetry"
   middleware?: Middleware[] | undefined;
   /** Run on this transport instead of one made from the options above. */
   transport?: Transport | undefined;
+  /**
+   * How query arrays and objects are written (openapi-fetch's `querySerializer`). The spec's `style`/`explode`
+   * are not known at run time, so a provider whose API takes `?a=1,2` says so here.
+   */
+  querySerializer?: QuerySerializerOptions | undefined;
 }
 
 const requestMethods = new WeakMap<Response, string>();
@@ -47,7 +52,11 @@ export function createClientTransport(options: ApiClientOptions): Transport {
 /** An openapi-fetch client typed by a provider's generated `paths`, on the shared transport. */
 export function createApiClient<Paths extends {}>(options: ApiClientOptions): Client<Paths> {
   const transport = createClientTransport(options);
-  const client = createClient<Paths>({ baseUrl: options.baseUrl.replace(/\/+$/, ""), fetch: transport.fetch });
+  const client = createClient<Paths>({
+    baseUrl: options.baseUrl.replace(/\/+$/, ""),
+    fetch: transport.fetch,
+    ...(options.querySerializer ? { querySerializer: options.querySerializer } : {}),
+  });
   client.use(pathParameterGuard, recordMethod, ...(options.middleware ?? []));
   return client;
 }

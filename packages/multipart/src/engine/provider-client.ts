@@ -29,7 +29,7 @@ export function createProviderClient<Paths extends {}, Options extends CommonUpl
   adapterFor: (api: Client<Paths>) => UploadAdapter<Options, Session, Result>,
 ): ProviderClientCore<Paths, Options, Result> {
   const transport = createClientTransport(options);
-  const api = createApiClient<Paths>({ baseUrl: options.baseUrl, transport });
+  const api = createApiClient<Paths>({ baseUrl: options.baseUrl, transport, querySerializer: options.querySerializer });
   const adapter = adapterFor(api);
   return {
     api,

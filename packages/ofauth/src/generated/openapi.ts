@@ -115,6 +115,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v2/access/vault/media": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List vault media
+         * @description The connected account's vault media, to see an upload's `isReady` turn true after complete (docs.ofauth.com/guides/media, official TypeScript SDK).
+         */
+        get: operations["listVaultMedia"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/access/posts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a post
+         * @description Publishes a post; an upload is attached by putting its `mediaUploadId` in `mediaItems` (docs.ofauth.com/guides/media-items).
+         */
+        post: operations["createPost"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -124,6 +164,48 @@ export interface components {
             width?: number;
             height?: number;
             size?: number;
+            /** @description The official TypeScript SDK types list it as required on `full`; the older docs-next example omits it. */
+            sources?: {
+                url: string;
+                width?: number;
+                height?: number;
+                type?: string;
+            }[];
+            /** @description Preview options (`preview` only, official TypeScript SDK types). */
+            options?: Record<string, never>[];
+        };
+        /** @description A release form attached to the media (official TypeScript SDK types). */
+        ReleaseForm: {
+            id?: number;
+            name?: string;
+            partnerSource?: string;
+            type?: string;
+            user?: {
+                view?: string;
+                id?: number;
+                name?: string;
+                username?: string;
+                isVerified?: boolean;
+                avatar?: string | null;
+                avatarThumbs?: {
+                    c50?: string;
+                    c144?: string;
+                } | null;
+                ivStatus?: string;
+                isFromGuest?: boolean;
+            };
+        };
+        /** @description A page of vault media (docs.ofauth.com/guides/media, official TypeScript SDK). */
+        VaultMediaList: {
+            list: components["schemas"]["Media"][];
+            hasMore: boolean;
+        };
+        /** @description A post (docs.ofauth.com/guides/media-items). `mediaItems` takes vault media ids or, once each, `upload:<uuid>` references from an upload. Other post fields are not modelled and are passed through. */
+        CreatePostRequest: {
+            text?: string;
+            mediaItems?: (string | number)[];
+        } & {
+            [key: string]: unknown;
         };
         /** @description The vault media (fields from the official TypeScript SDK types; more may be present). */
         Media: {
@@ -140,6 +222,8 @@ export interface components {
             videoSources?: {
                 [key: string]: string | null;
             };
+            /** @description Required in the official TypeScript SDK types; the older docs-next example omits it. */
+            releaseForms?: components["schemas"]["ReleaseForm"][];
             files?: {
                 full?: components["schemas"]["MediaFile"];
                 thumb?: components["schemas"]["MediaFile"];
@@ -587,6 +671,96 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["CheckUploadResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    listVaultMedia: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+                sortBy?: string;
+                sortDirection?: "asc" | "desc";
+                listId?: string;
+                query?: string;
+                mediaType?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of vault media. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "list": [
+                     *         {
+                     *           "id": 3812334,
+                     *           "type": "photo",
+                     *           "isReady": true,
+                     *           "hasError": false,
+                     *           "canView": true,
+                     *           "convertedToVideo": false,
+                     *           "createdAt": "2026-01-15T10:00:00+00:00"
+                     *         }
+                     *       ],
+                     *       "hasMore": false
+                     *     }
+                     */
+                    "application/json": components["schemas"]["VaultMediaList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
+            "5XX": components["responses"]["ServerError"];
+        };
+    };
+    createPost: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "text": "New drop",
+                 *       "mediaItems": [
+                 *         "upload:550e8400-e29b-41d4-a716-446655440000"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreatePostRequest"];
+            };
+        };
+        responses: {
+            /** @description The post was created (its fields are not modelled). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
                 };
             };
             400: components["responses"]["BadRequest"];
