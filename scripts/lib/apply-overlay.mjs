@@ -73,6 +73,8 @@ function mergeInto(target, update, where, override, collisions) {
     const existing = target[key];
     if (existing === undefined) {
       target[key] = structuredClone(value);
+    } else if (isDefinitionSlot(where) && !override && !isDeepStrictEqual(existing, value)) {
+      collisions.push(`${at} is already published upstream — kept upstream's; the overlay's copy was not merged into it`);
     } else if (isPlainObject(existing) && isPlainObject(value) && !isReference(value) && !isReference(existing)) {
       mergeInto(existing, value, at, override, collisions);
     } else if (Array.isArray(existing) && Array.isArray(value)) {
@@ -101,6 +103,18 @@ function appendItems(target, items, where, override, collisions) {
       collisions.push(`${where}[${index}] (${item.in} parameter "${item.name}") is already published upstream — kept upstream's`);
     }
   }
+}
+
+/**
+ * Containers whose entries are whole definitions: an operation under a path item, a response under `responses`,
+ * a named component. Adding one that upstream already has would merge two definitions into one.
+ */
+function isDefinitionSlot(where) {
+  return (
+    /^\$\.paths(\.[A-Za-z_$][\w$]*|\['[^']*'\])$/.test(where) ||
+    /\.responses$/.test(where) ||
+    /^\$\.components\.[A-Za-z]+$/.test(where)
+  );
 }
 
 function sameParameter(a, b) {

@@ -175,7 +175,7 @@ export function overlappingOneOfToAnyOf(node) {
 /**
  * A header parameter declared the same way by several operations (an API version header, say) becomes one
  * `components.parameters` entry, named after the header (`X-Fanvue-API-Version` → `XFanvueApiVersion`), and
- * every operation refers to it.
+ * those operations refer to it; an operation that declares it differently keeps its own.
  */
 export function hoistSharedHeaderParameters(document) {
   const byName = new Map();
@@ -188,14 +188,20 @@ export function hoistSharedHeaderParameters(document) {
     }
   });
   for (const [name, uses] of byName) {
-    if (uses.length < 2 || !uses.every((use) => isDeepStrictEqual(use.parameter, uses[0].parameter))) continue;
+    const groups = new Map();
+    for (const use of uses) {
+      const key = JSON.stringify(use.parameter);
+      groups.set(key, [...(groups.get(key) ?? []), use]);
+    }
+    const shared = [...groups.values()].sort((a, b) => b.length - a.length)[0];
+    if (shared.length < 2) continue;
     const key = componentName(name);
     document.components ??= {};
     document.components.parameters ??= {};
     const existing = document.components.parameters[key];
-    if (existing !== undefined && !isDeepStrictEqual(existing, uses[0].parameter)) continue;
-    document.components.parameters[key] = uses[0].parameter;
-    for (const { operation, index } of uses) operation.parameters[index] = { $ref: `#/components/parameters/${key}` };
+    if (existing !== undefined && !isDeepStrictEqual(existing, shared[0].parameter)) continue;
+    document.components.parameters[key] = shared[0].parameter;
+    for (const { operation, index } of shared) operation.parameters[index] = { $ref: `#/components/parameters/${key}` };
   }
   return document;
 }

@@ -25,7 +25,8 @@ describe("applyOverlay (OpenAPI Overlay 1.0)", () => {
     const { document: result, collisions } = applyOverlay(
       document,
       overlay([
-        { target: "$.paths['/b'].post", update: { tags: ["Two"], responses: { 201: { headers: { X: { schema: {} } } } } } },
+        { target: "$.paths['/b'].post", update: { tags: ["Two"] } },
+        { target: "$.paths['/b'].post.responses['201']", update: { headers: { X: { schema: {} } } } },
       ]),
     );
     expect(result.paths["/b"].post.tags).toEqual(["One", "Two"]);
@@ -52,8 +53,8 @@ describe("applyOverlay (OpenAPI Overlay 1.0)", () => {
     expect(result.paths["/b"].post.responses[201]).toEqual({ description: "ok" });
     expect(result.paths["/a"].get.responses[200]).toEqual({ description: "ok" });
     expect(collisions).toEqual([
-      `overlay action #0 "Describe the create call." (target $.paths['/b'].post): $.paths['/b'].post.responses['201'].description is already published upstream as "ok" — kept upstream's, not "made"`,
-      `overlay action #1 (target $.paths['/a'].get.responses): $.paths['/a'].get.responses['200'] is already published upstream as {"description":"ok"} — kept upstream's, not {"$ref":"#/components/responses/Ok"}`,
+      `overlay action #0 "Describe the create call." (target $.paths['/b'].post): $.paths['/b'].post.responses['201'] is already published upstream — kept upstream's; the overlay's copy was not merged into it`,
+      `overlay action #1 (target $.paths['/a'].get.responses): $.paths['/a'].get.responses['200'] is already published upstream — kept upstream's; the overlay's copy was not merged into it`,
     ]);
   });
 

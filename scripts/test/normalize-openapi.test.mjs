@@ -125,3 +125,150 @@ describe("mergeFragments", () => {
     expect(() => mergeFragments([a, b])).toThrow(/disagree on components.schemas.X/);
   });
 });
+
+describe("derivation rules that hold for the whole format", () => {
+  const page = (operation, components = {}) => ({
+    openapi: "3.1.1",
+    info: { title: "t", version: "1" },
+    paths: { "/a/{id}": { get: operation } },
+    components,
+  });
+  const authorization = {
+    name: "Authorization",
+    in: "header",
+    required: true,
+    description: "Bearer authentication of the form `Bearer <token>`",
+    schema: { type: "string" },
+  };
+  const version = { name: "X-Api-Version", in: "header", required: true, schema: { type: "string", default: "1" } };
+
+  it("turns Authorization header parameters into one security scheme, document-wide when every operation has one", () => {
+    const document = normalizeOpenApi({
+      ...page({ parameters: [authorization], responses: { 200: { description: "ok" } } }),
+      paths: {
+        "/a": { get: { parameters: [authorization], responses: { 200: { description: "ok" } } } },
+        "/b": {
+          post: {
+            parameters: [{ ...authorization, description: "Basic credentials" }],
+            responses: { 200: { description: "ok" } },
+          },
+        },
+      },
+    });
+    expect(document.components.securitySchemes.BearerAuth).toMatchObject({ type: "http", scheme: "bearer" });
+    expect(document.security).toEqual([{ BearerAuth: [] }]);
+    expect(document.paths["/a"].get.parameters).toEqual([]);
+  });
+
+  it("declares a scheme per operation when only some operations carry the header", () => {
+    const document = normalizeOpenApi({
+      openapi: "3.1.1",
+      info: { title: "t", version: "1" },
+      paths: {
+        "/a": { get: { parameters: [{ ...authorization, description: "Your key" }], responses: { 200: { description: "ok" } } } },
+        "/public": { get: { responses: { 200: { description: "ok" } } } },
+      },
+    });
+    expect(document.components.securitySchemes.AuthorizationHeader).toMatchObject({
+      type: "apiKey",
+      in: "header",
+      name: "Authorization",
+    });
+    expect(document.security).toBeUndefined();
+    expect(document.paths["/a"].get.security).toEqual([{ AuthorizationHeader: [] }]);
+    expect(document.paths["/public"].get.security).toBeUndefined();
+  });
+
+  it("makes a header parameter declared the same way by several operations one shared component", () => {
+    const document = normalizeOpenApi({
+      openapi: "3.1.1",
+      info: { title: "t", version: "1" },
+      paths: {
+        "/a": { get: { parameters: [version], responses: { 200: { description: "ok" } } } },
+        "/b": { post: { parameters: [structuredClone(version)], responses: { 200: { description: "ok" } } } },
+        "/c": { get: { parameters: [{ ...version, required: false }], responses: { 200: { description: "ok" } } } },
+      },
+    });
+    expect(document.components.parameters.XApiVersion).toEqual(version);
+    expect(document.paths["/a"].get.parameters).toEqual([{ $ref: "#/components/parameters/XApiVersion" }]);
+    expect(document.paths["/b"].post.parameters).toEqual([{ $ref: "#/components/parameters/XApiVersion" }]);
+    expect(document.paths["/c"].get.parameters[0].required).toBe(false);
+  });
+
+  it("requires path parameters, drops empty content and empty request bodies", () => {
+    const document = normalizeOpenApi(
+      page({
+        parameters: [{ name: "id", in: "path", required: false, schema: { type: "number" } }],
+        requestBody: { content: {} },
+        responses: {
+          200: { description: "ok", content: { "application/json": { schema: { type: "object" } } } },
+          401: { description: "no", content: {} },
+        },
+      }),
+    );
+    const operation = document.paths["/a/{id}"].get;
+    expect(operation.parameters[0].required).toBe(true);
+    expect(operation.requestBody).toBeUndefined();
+    expect(operation.responses[401]).toEqual({ description: "no" });
+    expect(operation.responses[200].content).toBeDefined();
+  });
+
+  it("drops keys beside a $ref outside schemas, and keeps them inside schemas", () => {
+    const document = normalizeOpenApi(
+      page(
+        {
+          responses: {
+            200: { $ref: "#/components/responses/Ok", description: "kept", content: { "text/plain": {} } },
+          },
+        },
+        {
+          responses: { Ok: { description: "ok" } },
+          schemas: { A: { $ref: "#/components/schemas/B", description: "kept" }, B: { type: "string" } },
+        },
+      ),
+    );
+    expect(document.paths["/a/{id}"].get.responses[200]).toEqual({ $ref: "#/components/responses/Ok", description: "kept" });
+    expect(document.components.schemas.A).toEqual({ $ref: "#/components/schemas/B", description: "kept" });
+  });
+
+  it("turns overlapping oneOf into anyOf, keeping a discriminated or type-disjoint oneOf", () => {
+    const summary = { type: "object", properties: { id: { type: "string" } }, required: ["id"] };
+    const full = { type: "object", properties: { id: { type: "string" }, name: { type: "string" } }, required: ["id", "name"] };
+    const document = normalizeOpenApi(
+      page(
+        { responses: { 200: { description: "ok" } } },
+        {
+          schemas: {
+            Overlapping: { oneOf: [summary, full] },
+            Discriminated: { oneOf: [summary, full], discriminator: { propertyName: "id" } },
+            Disjoint: { oneOf: [{ type: "string" }, { type: "integer" }] },
+          },
+        },
+      ),
+    );
+    expect(document.components.schemas.Overlapping).toEqual({ anyOf: [summary, full] });
+    expect(document.components.schemas.Discriminated.oneOf).toHaveLength(2);
+    expect(document.components.schemas.Disjoint.oneOf).toHaveLength(2);
+  });
+
+  it("defines identical schemas once, under the shortest name, and keeps every published name as an alias", () => {
+    const status = { type: "string", enum: ["created", "ready"] };
+    const document = normalizeOpenApi(
+      page(
+        { responses: { 200: { description: "ok" } } },
+        {
+          schemas: {
+            ResponsesStatusOneOf0: status,
+            Status: structuredClone(status),
+            BodyStatus: structuredClone(status),
+            Other: { type: "string" },
+          },
+        },
+      ),
+    );
+    expect(document.components.schemas.Status).toEqual(status);
+    expect(document.components.schemas.ResponsesStatusOneOf0).toEqual({ $ref: "#/components/schemas/Status" });
+    expect(document.components.schemas.BodyStatus).toEqual({ $ref: "#/components/schemas/Status" });
+    expect(document.components.schemas.Other).toEqual({ type: "string" });
+  });
+});

@@ -8,9 +8,13 @@ import type { ProviderName } from "@uploadkit/providers";
 /** A provider whose spec the harness can serve. */
 export type ProviderSpec = ProviderName;
 
-/** The OpenAPI document codegen reads for a provider (specs/<provider>/openapi.yaml at the repo root). */
+/**
+ * The OpenAPI document codegen reads for a provider: specs/<provider>/openapi.yaml at the repo root, or under
+ * `UPLOADKIT_SPECS_DIR` when set (a scratch copy of specs/, to contract-test a new upstream drop).
+ */
 export function specPath(provider: ProviderSpec): string {
-  return join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "specs", provider, "openapi.yaml");
+  const specsDir = process.env.UPLOADKIT_SPECS_DIR || join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "specs");
+  return join(specsDir, provider, "openapi.yaml");
 }
 
 export interface PrismServer {

@@ -1046,7 +1046,7 @@ export interface components {
         CreateUploadSessionRequest: {
             name: string;
             filename: string;
-            mediaType: components["schemas"]["MediaGetParametersMediaType"];
+            mediaType: components["schemas"]["MediaUploadsPostRequestBodyContentApplicationJsonSchemaMediaType"];
         };
         CompleteUploadSessionRequest: {
             parts?: components["schemas"]["MediaUploadsUploadIdPatchRequestBodyContentApplicationJsonSchemaPartsItems"][];
