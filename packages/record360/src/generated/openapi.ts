@@ -158,6 +158,12 @@ export interface components {
                  *     }
                  */
                 "application/json": components["schemas"]["Error"];
+                /**
+                 * @example {
+                 *       "errors": "content_type is not a supported media type"
+                 *     }
+                 */
+                "application/json; version=1": components["schemas"]["Error"];
             };
         };
         /** @description Missing or invalid token. */
@@ -172,6 +178,12 @@ export interface components {
                  *     }
                  */
                 "application/json": components["schemas"]["Error"];
+                /**
+                 * @example {
+                 *       "errors": "Not Authenticated"
+                 *     }
+                 */
+                "application/json; version=1": components["schemas"]["Error"];
             };
         };
         /** @description The token may not act on this file. */
@@ -186,6 +198,12 @@ export interface components {
                  *     }
                  */
                 "application/json": components["schemas"]["Error"];
+                /**
+                 * @example {
+                 *       "errors": "Forbidden"
+                 *     }
+                 */
+                "application/json; version=1": components["schemas"]["Error"];
             };
         };
         /** @description Unknown file_id or upload_id. */
@@ -200,6 +218,12 @@ export interface components {
                  *     }
                  */
                 "application/json": components["schemas"]["Error"];
+                /**
+                 * @example {
+                 *       "errors": "Not Found"
+                 *     }
+                 */
+                "application/json; version=1": components["schemas"]["Error"];
             };
         };
         /** @description The request cannot be processed (e.g. a part is missing or an ETag does not match at complete). */
@@ -214,6 +238,12 @@ export interface components {
                  *     }
                  */
                 "application/json": components["schemas"]["Error"];
+                /**
+                 * @example {
+                 *       "errors": "Part 2 is missing"
+                 *     }
+                 */
+                "application/json; version=1": components["schemas"]["Error"];
             };
         };
         /** @description Rate limited. */
@@ -230,6 +260,12 @@ export interface components {
                  *     }
                  */
                 "application/json": components["schemas"]["Error"];
+                /**
+                 * @example {
+                 *       "errors": "Rate limit exceeded"
+                 *     }
+                 */
+                "application/json; version=1": components["schemas"]["Error"];
             };
         };
         /** @description Server error; retry after a delay. */
@@ -244,6 +280,12 @@ export interface components {
                  *     }
                  */
                 "application/json": components["schemas"]["Error"];
+                /**
+                 * @example {
+                 *       "errors": "Internal Server Error"
+                 *     }
+                 */
+                "application/json; version=1": components["schemas"]["Error"];
             };
         };
     };
@@ -293,6 +335,15 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["AuthenticateResponse"];
+                    /**
+                     * @example {
+                     *       "auth_token": "eyJhbGciOiJIUzI1NiJ9.eyJ1c2VyX2lkIjo0Mn0.c2lnbmF0dXJl",
+                     *       "user": {
+                     *         "id": 42
+                     *       }
+                     *     }
+                     */
+                    "application/json; version=1": components["schemas"]["AuthenticateResponse"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -337,6 +388,19 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["MultipartUploadStart"];
+                    /**
+                     * @example {
+                     *       "id": "new_file_42",
+                     *       "upload_id": "example-upload-id",
+                     *       "key": "users/42/new_file_42",
+                     *       "presigned_urls": [
+                     *         "https://bucket.s3.amazonaws.com/users/42/new_file_42?partNumber=1&uploadId=example-upload-id",
+                     *         "https://bucket.s3.amazonaws.com/users/42/new_file_42?partNumber=2&uploadId=example-upload-id",
+                     *         "https://bucket.s3.amazonaws.com/users/42/new_file_42?partNumber=3&uploadId=example-upload-id"
+                     *       ]
+                     *     }
+                     */
+                    "application/json; version=1": components["schemas"]["MultipartUploadStart"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -394,6 +458,16 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["UploadedFile"];
+                    /**
+                     * @example {
+                     *       "id": "new_file_42",
+                     *       "location": "https://bucket.s3.amazonaws.com/users/42/new_file_42",
+                     *       "etag": "\"3858f62230ac3c915f300c664312c11f-2\"",
+                     *       "filesize": 10485761,
+                     *       "checksum": "3858f62230ac3c915f300c664312c11f-2"
+                     *     }
+                     */
+                    "application/json; version=1": components["schemas"]["UploadedFile"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -430,6 +504,13 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["SingleUpload"];
+                    /**
+                     * @example {
+                     *       "id": "new_file_43",
+                     *       "upload_url": "https://bucket.s3.amazonaws.com/users/42/new_file_43?X-Amz-Expires=900&X-Amz-Signature=0f"
+                     *     }
+                     */
+                    "application/json; version=1": components["schemas"]["SingleUpload"];
                 };
             };
             401: components["responses"]["Unauthorized"];
