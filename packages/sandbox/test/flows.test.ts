@@ -63,6 +63,17 @@ describe("scripted full flows through the sandbox behind the Prism proxy", () =>
       status: "ready",
       mediaType: "video",
     });
+    const ready = await json<{ data: { uuid: string; variants?: { variantType: string }[] }[]; pagination: unknown }>(
+      await call(`${prefix}/media?status=ready&variants=main,thumbnail&size=50`, { headers }),
+    );
+    expect(ready.data.map((item) => item.uuid)).toContain(session.mediaUuid);
+    expect(ready.data.find((item) => item.uuid === session.mediaUuid)?.variants?.map((v) => v.variantType)).toEqual([
+      "main",
+      "thumbnail",
+    ]);
+    expect(ready.pagination).toEqual({ page: 1, size: 50, hasMore: false });
+    const processing = await json<{ data: unknown[] }>(await call(`${prefix}/media?status=processing`, { headers }));
+    expect(processing.data).toEqual([]);
     expect(await sandbox.objectSha256(sandbox.fanvue.keyOf(session.mediaUuid) as string)).toBe(sha256(file));
   });
 

@@ -149,15 +149,10 @@ export function createFanvueFake(context: ProviderContext, options: FanvueFakeOp
     sendJson(routeContext.res, 200, { status: "processing" });
   };
 
-  const getMedia = (routeContext: RouteContext) => {
-    const creator = creatorOf(routeContext);
-    const record = media.get(routeContext.params.uuid ?? "");
-    if (!record || record.creator !== creator)
-      throw new HttpError(404, { message: `Media ${routeContext.params.uuid} not found` });
+  const mediaView = (record: MediaRecord, variants: string[]) => {
     const status = statusOf(record);
-    if (status !== "ready") return sendJson(routeContext.res, 200, { uuid: record.uuid, status });
-    const variants = (routeContext.url.searchParams.get("variants") ?? "").split(",").filter(Boolean);
-    sendJson(routeContext.res, 200, {
+    if (status !== "ready") return { uuid: record.uuid, status };
+    return {
       uuid: record.uuid,
       status,
       createdAt: record.createdAt,
@@ -175,6 +170,42 @@ export function createFanvueFake(context: ProviderContext, options: FanvueFakeOp
         height: null,
         lengthMs: null,
       })),
+    };
+  };
+
+  /** A query list, sent comma separated (`?a=x,y`) or repeated (`?a=x&a=y`). */
+  const listParam = (url: URL, name: string) =>
+    url.searchParams
+      .getAll(name)
+      .flatMap((value) => value.split(","))
+      .filter(Boolean);
+
+  const getMedia = (routeContext: RouteContext) => {
+    const creator = creatorOf(routeContext);
+    const record = media.get(routeContext.params.uuid ?? "");
+    if (!record || record.creator !== creator)
+      throw new HttpError(404, { message: `Media ${routeContext.params.uuid} not found` });
+    sendJson(routeContext.res, 200, mediaView(record, listParam(routeContext.url, "variants")));
+  };
+
+  const listMedia = (routeContext: RouteContext) => {
+    const creator = creatorOf(routeContext);
+    const { url } = routeContext;
+    const page = Number(url.searchParams.get("page") ?? 1);
+    const size = Number(url.searchParams.get("size") ?? 15);
+    if (!Number.isInteger(page) || page < 1) throw invalid("page must be an integer of at least 1");
+    if (!Number.isInteger(size) || size < 1 || size > 50) throw invalid("size must be an integer from 1 to 50");
+    const statuses = listParam(url, "status");
+    const mediaType = url.searchParams.get("mediaType");
+    const matching = [...media.values()]
+      .filter((record) => record.creator === creator)
+      .filter((record) => statuses.length === 0 || statuses.includes(statusOf(record)))
+      .filter((record) => !mediaType || record.mediaType === mediaType)
+      .sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
+    const variants = listParam(url, "variants");
+    sendJson(routeContext.res, 200, {
+      data: matching.slice((page - 1) * size, page * size).map((record) => mediaView(record, variants)),
+      pagination: { page, size, hasMore: matching.length > page * size },
     });
   };
 
@@ -191,6 +222,7 @@ export function createFanvueFake(context: ProviderContext, options: FanvueFakeOp
       .on("POST", `${prefix}/media/uploads`, createSession)
       .on("GET", `${prefix}/media/uploads/:uploadId/parts/:partNumber/url`, partUrl)
       .on("PATCH", `${prefix}/media/uploads/:uploadId`, complete)
+      .on("GET", `${prefix}/media`, listMedia)
       .on("GET", `${prefix}/media/:uuid`, getMedia);
   }
 
