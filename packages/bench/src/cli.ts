@@ -145,7 +145,7 @@ const latencyMs = Number(values.latency ?? (quick ? 0 : 100));
 let latency: string | undefined;
 let manyFiles: string | undefined;
 try {
-  latency = latencyMs > 0 ? await latencySection(scratch, 256, latencyMs, runs) : undefined;
+  latency = latencyMs > 0 ? await latencySection(scratch, 256, latencyMs, Math.max(runs, 5)) : undefined;
   manyFiles = latencyMs > 0 ? await manyFilesSection(scratch, 200, latencyMs) : undefined;
 } finally {
   rmSync(scratch, { recursive: true, force: true });
