@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { startHash } from "../src/http/hash-pool.js";
 
 const MiB = 1024 * 1024;
@@ -42,5 +42,27 @@ describe("digests on worker threads", () => {
       chunk.fill(0xff); // a reader that reuses its buffer (fs streams from a pool do)
     }
     expect(await hash.digest()).toBe(expected("md5", bytes));
+  });
+});
+
+describe("digests where WebAssembly SIMD is not used (UPLOADKIT_MD5_LANES=0)", () => {
+  it("MD5s run on node:crypto in the worker and equal node:crypto's", async () => {
+    vi.resetModules();
+    vi.stubEnv("UPLOADKIT_MD5_LANES", "0");
+    try {
+      const { startHash: startPlainHash } = await import("../src/http/hash-pool.js");
+      const inputs = Array.from({ length: 5 }, () => randomBytes(2 * MiB + 9));
+      const digests = await Promise.all(
+        inputs.map(async (bytes) => {
+          const hash = startPlainHash("md5");
+          for (let offset = 0; offset < bytes.length; offset += 100_000)
+            await hash.update(bytes.subarray(offset, offset + 100_000));
+          return hash.digest();
+        }),
+      );
+      expect(digests).toEqual(inputs.map((bytes) => expected("md5", bytes)));
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 });

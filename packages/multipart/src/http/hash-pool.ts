@@ -1,6 +1,8 @@
 import { createHash, type Hash } from "node:crypto";
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
+import { Md5Lanes } from "./md5-lanes.js";
+import { LANE_BYTES, LANE_OFFSET, MASK_OFFSET, MD5_LANES, md5LanesModuleBytes, STATE_OFFSET } from "./md5-lanes-wasm.js";
 
 /**
  * Digests computed on worker threads, so hashing every byte (MD5 for S3's ETags, SHA-256 for Flowkiwi) does not
@@ -25,19 +27,55 @@ const BATCH_BYTES = 256 * 1024;
 const MAX_IN_FLIGHT_BYTES = 4 * 1024 * 1024;
 
 // The worker's whole program, evaluated in the worker (no file to resolve, so it survives bundling). One message
-// shape in each direction: { id, algorithm?, chunk?, end? } in; { id, hashed } or { id, digest } out.
+// shape in each direction: { id, algorithm?, chunk?, end?, discard? } in; { id, hashed } or { id, digest } out.
+// MD5s take a lane of the multi-lane module while one is free (workerData.md5 holds its bytes; absent where the
+// runtime has no WebAssembly SIMD); the others use node:crypto. Lanes are compressed once every open lane has bytes,
+// or once half the in-flight allowance waits (so back-pressure never stalls on a lane that has nothing yet).
 const WORKER_SOURCE = `
-const { parentPort } = require("node:worker_threads");
+const { parentPort, workerData } = require("node:worker_threads");
 const { createHash } = require("node:crypto");
+const Md5Lanes = (${Md5Lanes.toString()});
+const lanes = workerData.md5 ? new Md5Lanes(new WebAssembly.Module(workerData.md5.bytes), workerData.md5.layout) : undefined;
 const hashes = new Map();
+let pumping = false;
+const pump = () => { pumping = false; lanes.pump(workerData.holdBytes); };
 parentPort.on("message", ({ id, algorithm, chunk, end, discard }) => {
-  if (discard) { hashes.delete(id); return; }
+  if (discard) { hashes.delete(id); lanes?.discard(id); return; }
   let hash = hashes.get(id);
-  if (!hash) { hash = createHash(algorithm); hashes.set(id, hash); }
-  if (chunk) { hash.update(new Uint8Array(chunk)); parentPort.postMessage({ id, hashed: chunk }, [chunk]); }
-  if (end) { hashes.delete(id); parentPort.postMessage({ id, digest: hash.digest("hex") }); }
+  if (!hash && !lanes?.has(id) && !(algorithm === "md5" && lanes?.open(id))) {
+    hash = createHash(algorithm);
+    hashes.set(id, hash);
+  }
+  if (chunk) {
+    const give = () => parentPort.postMessage({ id, hashed: chunk }, [chunk]);
+    if (hash) { hash.update(new Uint8Array(chunk)); give(); }
+    else {
+      lanes.add(id, new Uint8Array(chunk), give);
+      if (!pumping) { pumping = true; setImmediate(pump); }
+    }
+  }
+  if (end) {
+    hashes.delete(id);
+    parentPort.postMessage({ id, digest: hash ? hash.digest("hex") : lanes.digest(id) });
+  }
 });
 `;
+
+/** The multi-lane MD5 module and its layout, for the workers; undefined where WebAssembly SIMD is missing. */
+function md5LanesForWorkers(): { bytes: Uint8Array; layout: object } | undefined {
+  if (process.env.UPLOADKIT_MD5_LANES === "0") return undefined;
+  const bytes = md5LanesModuleBytes();
+  const runtime = (globalThis as { WebAssembly?: { validate(bytes: Uint8Array): boolean } }).WebAssembly;
+  if (!runtime?.validate(bytes)) return undefined;
+  const layout = {
+    lanes: MD5_LANES,
+    stateOffset: STATE_OFFSET,
+    maskOffset: MASK_OFFSET,
+    laneOffset: LANE_OFFSET,
+    laneBytes: LANE_BYTES,
+  };
+  return { bytes, layout };
+}
 
 interface WorkerLike {
   postMessage(message: unknown, transfer?: ArrayBuffer[]): void;
@@ -57,13 +95,23 @@ class HashPool {
   private readonly free: ArrayBuffer[] = [];
   private readonly digests = new Map<number, { resolve(hex: string): void; reject(error: Error): void }>();
   private pending = 0;
+  private lanes: ReturnType<typeof md5LanesForWorkers>;
+  private readonly md5Open = new Map<WorkerLike, number>();
 
   /** A hash on a worker, or inline where workers are unavailable. */
   create(algorithm: HashAlgorithm): RunningHash {
     const workers = this.start();
     if (!workers) return inlineHash(algorithm);
-    const worker = workers[this.nextWorker++ % workers.length] as WorkerLike;
+    // MD5s fill one worker's lanes before the next worker is used: a lane computed alone costs as much as four.
+    const withLane = algorithm === "md5" && this.lanes ? workers.find((w) => (this.md5Open.get(w) ?? 0) < MD5_LANES) : undefined;
+    const worker = withLane ?? (workers[this.nextWorker++ % workers.length] as WorkerLike);
+    if (algorithm === "md5") this.md5Open.set(worker, (this.md5Open.get(worker) ?? 0) + 1);
     return new WorkerHash(this, worker, this.nextId++, algorithm);
+  }
+
+  /** A hash of `worker`'s ended (digest or discard). */
+  closed(worker: WorkerLike, algorithm: HashAlgorithm): void {
+    if (algorithm === "md5") this.md5Open.set(worker, Math.max(0, (this.md5Open.get(worker) ?? 0) - 1));
   }
 
   post(worker: WorkerLike, message: { id: number; algorithm: HashAlgorithm; chunk?: ArrayBuffer; end?: boolean }): void {
@@ -107,9 +155,11 @@ class HashPool {
           : Math.min(4, Math.max(1, availableParallelism() - 1));
       if (count === 0) throw new Error("hashing on the calling thread");
       const workers: WorkerLike[] = [];
+      this.lanes = md5LanesForWorkers();
       for (let i = 0; i < count; i++) {
         const worker = new Worker(WORKER_SOURCE, {
           eval: true,
+          workerData: { md5: this.lanes, holdBytes: MAX_IN_FLIGHT_BYTES / 2 },
           resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16 },
         }) as unknown as WorkerLike;
         worker.on("message", (message) => this.receive(message));
@@ -190,6 +240,7 @@ class WorkerHash implements RunningHash {
   digest(): Promise<string> {
     if (this.ended) throw new Error("digest() was already called");
     this.ended = true;
+    this.pool.closed(this.worker, this.algorithm);
     const result = this.pool.awaitDigest(this.id);
     this.flush(true);
     return result;
@@ -199,6 +250,7 @@ class WorkerHash implements RunningHash {
     if (this.ended) return;
     this.ended = true;
     this.batch = undefined;
+    this.pool.closed(this.worker, this.algorithm);
     this.pool.discard(this.worker, this.id);
   }
 

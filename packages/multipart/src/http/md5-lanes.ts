@@ -1,0 +1,175 @@
+/** Where `md5LanesModuleBytes`' module keeps what (see md5-lanes-wasm.ts). */
+export interface Md5LanesLayout {
+  lanes: number;
+  stateOffset: number;
+  maskOffset: number;
+  laneOffset: number;
+  laneBytes: number;
+}
+
+interface Queued {
+  bytes: Uint8Array;
+  offset: number;
+  done: (() => void) | undefined;
+}
+
+interface Lane {
+  id: number;
+  queue: Queued[];
+  carry: Uint8Array;
+  length: number;
+}
+
+/**
+ * Up to `layout.lanes` MD5s computed together by the multi-lane module: each message opened takes a lane, its bytes
+ * queue there, and `pump` compresses every lane that has whole blocks in the same calls. A lane with nothing queued
+ * keeps its state (the module's mask), so one slow message never holds the others back.
+ *
+ * This class runs inside the hashing worker, where it arrives as source text: it may use nothing from outside
+ * itself but globals.
+ */
+export class Md5Lanes {
+  private readonly run: (blocks: number) => void;
+  private readonly memory: Uint8Array;
+  private readonly words: Uint32Array;
+  private readonly lanes: (Lane | undefined)[];
+  private queued = 0;
+
+  /** `module`: a compiled `md5LanesModuleBytes()`. */
+  constructor(
+    module: object,
+    private readonly layout: Md5LanesLayout,
+  ) {
+    type Exports = { run: (blocks: number) => void; memory: { buffer: ArrayBuffer } };
+    const runtime = (
+      globalThis as unknown as { WebAssembly: { Instance: new (module: object, imports: object) => { exports: Exports } } }
+    ).WebAssembly;
+    const { exports } = new runtime.Instance(module, {});
+    this.run = exports.run;
+    this.memory = new Uint8Array(exports.memory.buffer);
+    this.words = new Uint32Array(exports.memory.buffer);
+    this.lanes = new Array(layout.lanes).fill(undefined);
+  }
+
+  /** Gives message `id` a lane; false when all lanes are taken (hash it another way). */
+  open(id: number): boolean {
+    const index = this.lanes.indexOf(undefined);
+    if (index < 0) return false;
+    this.lanes[index] = { id, queue: [], carry: new Uint8Array(0), length: 0 };
+    const initial = [0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476];
+    for (let word = 0; word < 4; word++) this.words[this.layout.stateOffset / 4 + word * 4 + index] = initial[word] as number;
+    return true;
+  }
+
+  has(id: number): boolean {
+    return this.lanes.some((lane) => lane?.id === id);
+  }
+
+  /** Queues `bytes` for message `id`; `done` is called once they are hashed and may be reused. */
+  add(id: number, bytes: Uint8Array, done?: () => void): void {
+    const lane = this.lane(id);
+    lane.length += bytes.length;
+    let rest = bytes;
+    if (lane.carry.length > 0) {
+      const take = Math.min(64 - lane.carry.length, rest.length);
+      const joined = new Uint8Array(lane.carry.length + take);
+      joined.set(lane.carry);
+      joined.set(rest.subarray(0, take), lane.carry.length);
+      rest = rest.subarray(take);
+      if (joined.length < 64) lane.carry = joined;
+      else {
+        lane.carry = new Uint8Array(0);
+        lane.queue.push({ bytes: joined, offset: 0, done: undefined });
+        this.queued += 64;
+      }
+    }
+    const whole = rest.length - (rest.length % 64);
+    if (whole < rest.length) lane.carry = rest.slice(whole);
+    if (whole > 0) {
+      lane.queue.push({ bytes: rest.subarray(0, whole), offset: 0, done });
+      this.queued += whole;
+    } else done?.();
+  }
+
+  /**
+   * Compresses queued blocks while every open lane has some (each call then does four messages' work), and, past
+   * that, while more than `holdBytes` are queued (so a lane that is waiting does not hold the others' bytes).
+   */
+  pump(holdBytes = 0): void {
+    for (;;) {
+      const open = this.lanes.filter((lane) => lane !== undefined);
+      const ready = open.filter((lane) => lane.queue.length > 0);
+      if (ready.length === 0 || (ready.length < open.length && this.queued <= holdBytes)) return;
+      this.compress();
+    }
+  }
+
+  /** One call of the module: the most blocks every lane with bytes can give. */
+  private compress(): void {
+    const { laneOffset, laneBytes, maskOffset } = this.layout;
+    let blocks = laneBytes / 64;
+    for (const lane of this.lanes) {
+      const head = lane?.queue[0];
+      if (head) blocks = Math.min(blocks, (head.bytes.length - head.offset) / 64);
+    }
+    for (const [index, lane] of this.lanes.entries()) {
+      const head = lane?.queue[0];
+      this.words[maskOffset / 4 + index] = head ? 0xffffffff : 0;
+      if (head) this.memory.set(head.bytes.subarray(head.offset, head.offset + blocks * 64), laneOffset + index * laneBytes);
+    }
+    this.run(blocks);
+    for (const lane of this.lanes) {
+      const head = lane?.queue[0];
+      if (!lane || !head) continue;
+      head.offset += blocks * 64;
+      this.queued -= blocks * 64;
+      if (head.offset === head.bytes.length) {
+        lane.queue.shift();
+        head.done?.();
+      }
+    }
+  }
+
+  /** Hashes what is left of message `id`, frees its lane and returns its hex MD5. */
+  digest(id: number): string {
+    const lane = this.lane(id);
+    while (lane.queue.length > 0) this.compress();
+    const index = this.lanes.indexOf(lane);
+    const tail = lane.carry.length;
+    const padded = new Uint8Array(tail < 56 ? 64 : 128);
+    padded.set(lane.carry);
+    padded[tail] = 0x80;
+    const bits = lane.length * 8;
+    const view = new DataView(padded.buffer);
+    view.setUint32(padded.length - 8, bits >>> 0, true);
+    view.setUint32(padded.length - 4, Math.floor(bits / 2 ** 32), true);
+    const { laneOffset, laneBytes, maskOffset, stateOffset } = this.layout;
+    for (let other = 0; other < this.lanes.length; other++) this.words[maskOffset / 4 + other] = other === index ? 0xffffffff : 0;
+    this.memory.set(padded, laneOffset + index * laneBytes);
+    this.run(padded.length / 64);
+    const digest = new Uint8Array(16);
+    const digestView = new DataView(digest.buffer);
+    for (let word = 0; word < 4; word++)
+      digestView.setUint32(word * 4, this.words[stateOffset / 4 + word * 4 + index] as number, true);
+    this.lanes[index] = undefined;
+    return Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("");
+  }
+
+  /** Drops message `id` without a digest; what it had queued is given back (`done`) unhashed. */
+  discard(id: number): void {
+    const index = this.lanes.findIndex((lane) => lane?.id === id);
+    const lane = this.lanes[index];
+    if (!lane) return;
+    this.lanes[index] = undefined;
+    for (const queued of lane.queue) {
+      this.queued -= queued.bytes.length - queued.offset;
+      queued.done?.();
+    }
+  }
+
+  private lane(id: number): Lane {
+    const lane = this.lanes.find((candidate) => candidate?.id === id);
+    if (!lane) throw new Error(`no MD5 lane is open for message ${id}`);
+    return lane;
+  }
+}

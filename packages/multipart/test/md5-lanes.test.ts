@@ -1,0 +1,110 @@
+import { createHash, randomBytes } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { Md5Lanes } from "../src/http/md5-lanes.js";
+import {
+  LANE_BYTES,
+  LANE_OFFSET,
+  MASK_OFFSET,
+  MD5_LANES,
+  md5LanesModuleBytes,
+  STATE_OFFSET,
+} from "../src/http/md5-lanes-wasm.js";
+
+const KiB = 1024;
+const md5 = (bytes: Uint8Array) => createHash("md5").update(bytes).digest("hex");
+const layout = {
+  lanes: MD5_LANES,
+  stateOffset: STATE_OFFSET,
+  maskOffset: MASK_OFFSET,
+  laneOffset: LANE_OFFSET,
+  laneBytes: LANE_BYTES,
+};
+// The library's lib setting has no DOM types; WebAssembly is a global of every Node since 8.
+const wasm = (
+  globalThis as unknown as {
+    WebAssembly: { Module: new (bytes: Uint8Array) => object; validate(bytes: Uint8Array): boolean };
+  }
+).WebAssembly;
+const module = new wasm.Module(md5LanesModuleBytes());
+const lanes = () => new Md5Lanes(module, layout);
+
+/** Feeds `bytes` in pieces whose sizes cycle through `sizes`. */
+function feed(hasher: Md5Lanes, id: number, bytes: Uint8Array, sizes: number[]): void {
+  for (let offset = 0, turn = 0; offset < bytes.length; turn++) {
+    const size = sizes[turn % sizes.length] as number;
+    hasher.add(id, bytes.subarray(offset, offset + size));
+    offset += size;
+  }
+}
+
+describe("multi-lane MD5 (WebAssembly SIMD)", () => {
+  it("the module validates", () => {
+    expect(wasm.validate(md5LanesModuleBytes())).toBe(true);
+  });
+
+  it("equals node:crypto for every length around the padding edges, whole or in odd pieces", () => {
+    const hasher = lanes();
+    for (let length = 0; length <= 200; length++) {
+      const bytes = randomBytes(length);
+      expect(hasher.open(1)).toBe(true);
+      feed(hasher, 1, bytes, [7, 64, 1, 129]);
+      expect(hasher.digest(1)).toBe(md5(bytes));
+    }
+  });
+
+  it("four messages of different lengths and piece sizes, interleaved, each equal node:crypto", () => {
+    const hasher = lanes();
+    const messages = [3 * LANE_BYTES + 5, 700 * KiB, 64 * KiB, 1].map((length) => randomBytes(length));
+    for (const id of [1, 2, 3, 4]) expect(hasher.open(id)).toBe(true);
+    expect(hasher.open(5)).toBe(false);
+    const sizes = [[LANE_BYTES], [100 * KiB + 3], [999], [1]];
+    const offsets = [0, 0, 0, 0];
+    while (offsets.some((offset, index) => offset < (messages[index] as Buffer).length)) {
+      for (const [index, bytes] of messages.entries()) {
+        const size = (sizes[index] as number[])[0] as number;
+        const offset = offsets[index] as number;
+        if (offset >= bytes.length) continue;
+        hasher.add(index + 1, bytes.subarray(offset, offset + size));
+        offsets[index] = offset + size;
+      }
+      hasher.pump(256 * KiB);
+    }
+    // Digest in another order than the lanes were opened: each lane's state is its own.
+    for (const id of [3, 1, 4, 2]) expect(hasher.digest(id)).toBe(md5(messages[id - 1] as Buffer));
+  });
+
+  it("waits for every open lane to have bytes, unless more than holdBytes are queued", () => {
+    const hasher = lanes();
+    hasher.open(1);
+    hasher.open(2);
+    const given: number[] = [];
+    hasher.add(1, randomBytes(128 * KiB), () => given.push(1));
+    hasher.pump(256 * KiB);
+    expect(given).toEqual([]); // lane 2 has nothing yet: lane 1 waits, so the two can go together
+    hasher.add(1, randomBytes(256 * KiB), () => given.push(11));
+    hasher.pump(256 * KiB);
+    expect(given).toEqual([1]); // past holdBytes: lane 1 goes alone, until no more than holdBytes wait
+    const bytes = randomBytes(64 * KiB);
+    hasher.add(2, bytes, () => given.push(2));
+    hasher.pump(256 * KiB);
+    expect(given).toEqual([1, 2]); // together while both have bytes; then lane 1's rest waits again
+    expect(hasher.digest(2)).toBe(md5(bytes));
+    hasher.digest(1);
+    expect(given).toEqual([1, 2, 11]);
+  });
+
+  it("a discarded message gives its queued bytes back and frees its lane; the others are untouched", () => {
+    const hasher = lanes();
+    const kept = randomBytes(300 * KiB);
+    hasher.open(1);
+    hasher.open(2);
+    hasher.add(1, kept.subarray(0, 100 * KiB));
+    let returned = 0;
+    hasher.add(2, randomBytes(200 * KiB), () => returned++);
+    hasher.discard(2);
+    expect(returned).toBe(1);
+    expect(hasher.open(3)).toBe(true);
+    hasher.add(1, kept.subarray(100 * KiB));
+    expect(hasher.digest(1)).toBe(md5(kept));
+  });
+});
