@@ -66,3 +66,33 @@ describe("digests where WebAssembly SIMD is not used (UPLOADKIT_MD5_LANES=0)", (
     }
   });
 });
+
+describe("digests on the calling thread (UPLOADKIT_HASH_WORKERS=0)", () => {
+  it("MD5s in the thread's lanes and SHA-256 equal node:crypto's, interleaved, with reused chunks and a discard", async () => {
+    vi.resetModules();
+    vi.stubEnv("UPLOADKIT_HASH_WORKERS", "0");
+    try {
+      const { startHash: startInlineHash } = await import("../src/http/hash-pool.js");
+      const dropped = startInlineHash("md5");
+      dropped.update(randomBytes(MiB));
+      dropped.discard();
+      const inputs = Array.from({ length: 6 }, (_, index) => randomBytes(index * MiB + 4097));
+      const hashes = inputs.map(() => startInlineHash("md5"));
+      const sha = startInlineHash("sha256");
+      const chunk = Buffer.alloc(100_000);
+      for (let offset = 0; offset < 6 * MiB; offset += chunk.length) {
+        for (const [index, bytes] of inputs.entries()) {
+          if (offset >= bytes.length) continue;
+          const length = bytes.copy(chunk, 0, offset, offset + chunk.length);
+          await hashes[index]?.update(chunk.subarray(0, length));
+          if (index === 5) await sha.update(chunk.subarray(0, length));
+          chunk.fill(0xee);
+        }
+      }
+      expect(await Promise.all(hashes.map((hash) => hash.digest()))).toEqual(inputs.map((bytes) => expected("md5", bytes)));
+      expect(await sha.digest()).toBe(expected("sha256", inputs[5] as Buffer));
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+});

@@ -1,7 +1,7 @@
 import { createHash, type Hash } from "node:crypto";
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
-import { Md5Lanes } from "./md5-lanes.js";
+import { Md5Lanes, type Md5LanesLayout } from "./md5-lanes.js";
 import { LANE_BYTES, LANE_OFFSET, MASK_OFFSET, MD5_LANES, md5LanesModuleBytes, STATE_OFFSET } from "./md5-lanes-wasm.js";
 
 /**
@@ -96,12 +96,17 @@ class HashPool {
   private readonly digests = new Map<number, { resolve(hex: string): void; reject(error: Error): void }>();
   private pending = 0;
   private lanes: ReturnType<typeof md5LanesForWorkers>;
+  private onThisThread: Md5Lanes | null | undefined;
   private readonly md5Open = new Map<WorkerLike, number>();
 
-  /** A hash on a worker, or inline where workers are unavailable. */
+  /** A hash on a worker, or inline where workers are unavailable or not wanted. */
   create(algorithm: HashAlgorithm): RunningHash {
     const workers = this.start();
-    if (!workers) return inlineHash(algorithm);
+    if (!workers) {
+      const lanes = algorithm === "md5" ? this.inlineLanes() : undefined;
+      const id = this.nextId++;
+      return lanes?.open(id) ? new InlineLaneHash(this, lanes, id) : inlineHash(algorithm);
+    }
     // MD5s fill one worker's lanes before the next worker is used: a lane computed alone costs as much as four.
     const withLane = algorithm === "md5" && this.lanes ? workers.find((w) => (this.md5Open.get(w) ?? 0) < MD5_LANES) : undefined;
     const worker = withLane ?? (workers[this.nextWorker++ % workers.length] as WorkerLike);
@@ -137,6 +142,21 @@ class HashPool {
     return this.free.pop() ?? new ArrayBuffer(BATCH_BYTES);
   }
 
+  /** Keeps a hashed batch for reuse, up to the in-flight allowance. */
+  recycle(batch: ArrayBuffer): void {
+    if (batch.byteLength === BATCH_BYTES && this.free.length * BATCH_BYTES < MAX_IN_FLIGHT_BYTES) this.free.push(batch);
+  }
+
+  /** The multi-lane MD5 on this thread, for when there are no workers; null where WebAssembly SIMD is missing. */
+  private inlineLanes(): Md5Lanes | undefined {
+    if (this.onThisThread === undefined) {
+      const config = md5LanesForWorkers();
+      const runtime = (globalThis as unknown as { WebAssembly: { Module: new (bytes: Uint8Array) => object } }).WebAssembly;
+      this.onThisThread = config ? new Md5Lanes(new runtime.Module(config.bytes), config.layout as Md5LanesLayout) : null;
+    }
+    return this.onThisThread ?? undefined;
+  }
+
   /** Resolves once fewer than the most bytes allowed are waiting to be hashed. */
   roomForMore(): undefined | Promise<void> {
     if (this.inFlight < MAX_IN_FLIGHT_BYTES) return undefined;
@@ -146,13 +166,11 @@ class HashPool {
   private start(): WorkerLike[] | undefined {
     if (this.workers || this.unavailable) return this.workers;
     try {
-      // One core moves the bytes; the others hash (at least one worker, at most four). UPLOADKIT_HASH_WORKERS sets
-      // the count; 0 hashes on the calling thread.
+      // One core moves the bytes; the others hash (at most four workers). On one core a worker would only add
+      // copies and messages, so the calling thread hashes. UPLOADKIT_HASH_WORKERS sets the count; 0 hashes inline.
       const configured = Number(process.env.UPLOADKIT_HASH_WORKERS ?? Number.NaN);
       const count =
-        Number.isSafeInteger(configured) && configured >= 0
-          ? Math.min(configured, 16)
-          : Math.min(4, Math.max(1, availableParallelism() - 1));
+        Number.isSafeInteger(configured) && configured >= 0 ? Math.min(configured, 16) : Math.min(4, availableParallelism() - 1);
       if (count === 0) throw new Error("hashing on the calling thread");
       const workers: WorkerLike[] = [];
       this.lanes = md5LanesForWorkers();
@@ -177,9 +195,7 @@ class HashPool {
   private receive(message: { id: number; hashed?: ArrayBuffer; digest?: string }): void {
     if (message.hashed !== undefined) {
       this.inFlight -= message.hashed.byteLength;
-      if (message.hashed.byteLength === BATCH_BYTES && this.free.length * BATCH_BYTES < MAX_IN_FLIGHT_BYTES) {
-        this.free.push(message.hashed);
-      }
+      this.recycle(message.hashed);
       this.release();
       if (this.inFlight < MAX_IN_FLIGHT_BYTES) for (const wake of this.waiters.splice(0)) wake();
     }
@@ -265,6 +281,59 @@ class WorkerHash implements RunningHash {
     this.filled = 0;
     if (!chunk && !end) return;
     this.pool.post(this.worker, { id: this.id, algorithm: this.algorithm, ...(chunk ? { chunk } : {}), ...(end ? { end } : {}) });
+  }
+}
+
+/**
+ * An MD5 in a lane of this thread's multi-lane module: chunks are copied into batches (the caller may reuse its
+ * buffer), and the lanes are compressed as soon as every open lane has a batch or half the allowance waits.
+ */
+class InlineLaneHash implements RunningHash {
+  private batch: Uint8Array | undefined;
+  private filled = 0;
+  private ended = false;
+
+  constructor(
+    private readonly pool: HashPool,
+    private readonly lanes: Md5Lanes,
+    private readonly id: number,
+  ) {}
+
+  update(chunk: Uint8Array): undefined {
+    let offset = 0;
+    while (offset < chunk.length) {
+      this.batch ??= new Uint8Array(this.pool.batch());
+      const copied = Math.min(chunk.length - offset, BATCH_BYTES - this.filled);
+      this.batch.set(chunk.subarray(offset, offset + copied), this.filled);
+      this.filled += copied;
+      offset += copied;
+      if (this.filled === BATCH_BYTES) this.flush();
+    }
+    this.lanes.pump(MAX_IN_FLIGHT_BYTES / 2);
+    return undefined;
+  }
+
+  async digest(): Promise<string> {
+    if (this.ended) throw new Error("digest() was already called");
+    this.ended = true;
+    this.flush();
+    return this.lanes.digest(this.id);
+  }
+
+  discard(): void {
+    if (this.ended) return;
+    this.ended = true;
+    if (this.batch) this.pool.recycle(this.batch.buffer as ArrayBuffer);
+    this.batch = undefined;
+    this.lanes.discard(this.id);
+  }
+
+  private flush(): void {
+    const batch = this.batch;
+    if (!batch || this.filled === 0) return;
+    this.lanes.add(this.id, batch.subarray(0, this.filled), () => this.pool.recycle(batch.buffer as ArrayBuffer));
+    this.batch = undefined;
+    this.filled = 0;
   }
 }
 

@@ -36,7 +36,6 @@ const op = {
   set: (index: number) => [0x21, index],
   tee: (index: number) => [0x22, index],
   i32Const: (value: number) => [0x41, ...sleb(value)],
-  i32Load: (offset: number) => [0x28, 2, ...uleb(offset)],
   i32Add: [0x6a],
   i32GeU: [0x4f],
   simd: (code: number, ...rest: number[]) => [0xfd, ...uleb(code), ...rest],
@@ -45,8 +44,7 @@ const v128 = {
   load: (offset: number) => op.simd(0x00, 4, ...uleb(offset)),
   store: (offset: number) => op.simd(0x0b, 4, ...uleb(offset)),
   const: (lane: number) => op.simd(0x0c, ...Array.from({ length: 4 }, () => le32(lane)).flat()),
-  splat: op.simd(0x11),
-  replaceLane: (lane: number) => op.simd(0x1c, lane),
+  shuffle: (lanes: number[]) => op.simd(0x0d, ...lanes),
   not: op.simd(0x4d),
   or: op.simd(0x50),
   xor: op.simd(0x51),
@@ -67,10 +65,30 @@ export function md5LanesModuleBytes(): Uint8Array {
     emit(op.i32Const(0), v128.load(STATE_OFFSET + index * 16), op.set(local as number));
   emit(op.block, op.loop);
   emit(op.get(J), op.get(0), op.i32GeU, op.brIf(1));
-  for (let word = 0; word < 16; word++) {
-    emit(op.get(P[0] as number), op.i32Load(word * 4), v128.splat);
-    for (let lane = 1; lane < MD5_LANES; lane++) emit(op.get(P[lane] as number), op.i32Load(word * 4), v128.replaceLane(lane));
-    emit(op.set(M[word] as number));
+  // Each lane's 16 words, four at a time, transposed so that M[word] holds word `word` of every lane.
+  const low = [0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23];
+  const high = [8, 9, 10, 11, 24, 25, 26, 27, 12, 13, 14, 15, 28, 29, 30, 31];
+  const lowHalves = [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23];
+  const highHalves = [8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31];
+  const [T0, T1, T2, T3] = [AA, BB, CC, DD]; // free until the block starts
+  for (let group = 0; group < 4; group++) {
+    const pair = (first: number, second: number, lanes: number[], into: number) =>
+      emit(
+        op.get(P[first] as number),
+        v128.load(group * 16),
+        op.get(P[second] as number),
+        v128.load(group * 16),
+        v128.shuffle(lanes),
+        op.set(into),
+      );
+    pair(0, 1, low, T0);
+    pair(0, 1, high, T1);
+    pair(2, 3, low, T2);
+    pair(2, 3, high, T3);
+    emit(op.get(T0), op.get(T2), v128.shuffle(lowHalves), op.set(M[group * 4] as number));
+    emit(op.get(T0), op.get(T2), v128.shuffle(highHalves), op.set(M[group * 4 + 1] as number));
+    emit(op.get(T1), op.get(T3), v128.shuffle(lowHalves), op.set(M[group * 4 + 2] as number));
+    emit(op.get(T1), op.get(T3), v128.shuffle(highHalves), op.set(M[group * 4 + 3] as number));
   }
   for (const [from, to] of [
     [A, AA],
