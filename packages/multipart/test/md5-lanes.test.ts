@@ -1,24 +1,12 @@
 import { createHash, randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { Md5Lanes } from "../src/http/md5-lanes.js";
-import {
-  LANE_BYTES,
-  LANE_OFFSET,
-  MASK_OFFSET,
-  MD5_LANES,
-  md5LanesModuleBytes,
-  STATE_OFFSET,
-} from "../src/http/md5-lanes-wasm.js";
+import { MD5_LANES_LAYOUT, md5LanesModuleBytes } from "../src/http/md5-lanes-wasm.js";
 
 const KiB = 1024;
 const md5 = (bytes: Uint8Array) => createHash("md5").update(bytes).digest("hex");
-const layout = {
-  lanes: MD5_LANES,
-  stateOffset: STATE_OFFSET,
-  maskOffset: MASK_OFFSET,
-  laneOffset: LANE_OFFSET,
-  laneBytes: LANE_BYTES,
-};
+const layout = MD5_LANES_LAYOUT;
+const LANE_BYTES = layout.laneBytes;
 // The library's lib setting has no DOM types; WebAssembly is a global of every Node since 8.
 const wasm = (
   globalThis as unknown as {

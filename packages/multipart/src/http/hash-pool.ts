@@ -2,7 +2,7 @@ import { createHash, type Hash } from "node:crypto";
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { Md5Lanes, type Md5LanesLayout } from "./md5-lanes.js";
-import { LANE_BYTES, LANE_OFFSET, MASK_OFFSET, MD5_LANES, md5LanesModuleBytes, STATE_OFFSET } from "./md5-lanes-wasm.js";
+import { MD5_LANES, MD5_LANES_LAYOUT, md5LanesModuleBytes } from "./md5-lanes-wasm.js";
 
 /**
  * Digests computed on worker threads, so hashing every byte (MD5 for S3's ETags, SHA-256 for Flowkiwi) does not
@@ -62,19 +62,12 @@ parentPort.on("message", ({ id, algorithm, chunk, end, discard }) => {
 `;
 
 /** The multi-lane MD5 module and its layout, for the workers; undefined where WebAssembly SIMD is missing. */
-function md5LanesForWorkers(): { bytes: Uint8Array; layout: object } | undefined {
+function md5LanesForWorkers(): { bytes: Uint8Array; layout: Md5LanesLayout } | undefined {
   if (process.env.UPLOADKIT_MD5_LANES === "0") return undefined;
   const bytes = md5LanesModuleBytes();
   const runtime = (globalThis as { WebAssembly?: { validate(bytes: Uint8Array): boolean } }).WebAssembly;
   if (!runtime?.validate(bytes)) return undefined;
-  const layout = {
-    lanes: MD5_LANES,
-    stateOffset: STATE_OFFSET,
-    maskOffset: MASK_OFFSET,
-    laneOffset: LANE_OFFSET,
-    laneBytes: LANE_BYTES,
-  };
-  return { bytes, layout };
+  return { bytes, layout: MD5_LANES_LAYOUT };
 }
 
 interface WorkerLike {
@@ -152,7 +145,7 @@ class HashPool {
     if (this.onThisThread === undefined) {
       const config = md5LanesForWorkers();
       const runtime = (globalThis as unknown as { WebAssembly: { Module: new (bytes: Uint8Array) => object } }).WebAssembly;
-      this.onThisThread = config ? new Md5Lanes(new runtime.Module(config.bytes), config.layout as Md5LanesLayout) : null;
+      this.onThisThread = config ? new Md5Lanes(new runtime.Module(config.bytes), config.layout) : null;
     }
     return this.onThisThread ?? undefined;
   }
@@ -228,17 +221,13 @@ class HashPool {
   }
 }
 
-class WorkerHash implements RunningHash {
+/** Copies what it is given into 256 KiB batches (the caller may reuse its buffer) and hands each full one on. */
+abstract class BatchedHash implements RunningHash {
   private batch: Uint8Array | undefined;
   private filled = 0;
   private ended = false;
 
-  constructor(
-    private readonly pool: HashPool,
-    private readonly worker: WorkerLike,
-    private readonly id: number,
-    private readonly algorithm: HashAlgorithm,
-  ) {}
+  constructor(protected readonly pool: HashPool) {}
 
   update(chunk: Uint8Array): undefined | Promise<void> {
     let offset = 0;
@@ -248,92 +237,107 @@ class WorkerHash implements RunningHash {
       this.batch.set(chunk.subarray(offset, offset + copied), this.filled);
       this.filled += copied;
       offset += copied;
-      if (this.filled === BATCH_BYTES) this.flush(false);
+      if (this.filled === BATCH_BYTES) this.hand(this.take() as Uint8Array);
     }
-    return this.pool.roomForMore();
+    return this.afterUpdate();
   }
 
   digest(): Promise<string> {
     if (this.ended) throw new Error("digest() was already called");
     this.ended = true;
-    this.pool.closed(this.worker, this.algorithm);
-    const result = this.pool.awaitDigest(this.id);
-    this.flush(true);
-    return result;
+    return this.finish(this.take());
   }
 
   discard(): void {
     if (this.ended) return;
     this.ended = true;
-    this.batch = undefined;
-    this.pool.closed(this.worker, this.algorithm);
-    this.pool.discard(this.worker, this.id);
+    const batch = this.take();
+    if (batch) this.pool.recycle(batch.buffer as ArrayBuffer);
+    this.drop();
   }
 
-  private flush(end: boolean): void {
-    const batch = this.batch;
-    // A full batch is transferred as is (and comes back for reuse); a last, partial one is cut to its length.
-    const chunk =
-      batch && this.filled > 0
-        ? ((this.filled === batch.byteLength ? batch.buffer : batch.buffer.slice(0, this.filled)) as ArrayBuffer)
-        : undefined;
+  /** The batch filled so far, cut to its length, or undefined when it is empty; the next bytes start a new one. */
+  private take(): Uint8Array | undefined {
+    const batch = this.batch?.subarray(0, this.filled);
     this.batch = undefined;
     this.filled = 0;
-    if (!chunk && !end) return;
-    this.pool.post(this.worker, { id: this.id, algorithm: this.algorithm, ...(chunk ? { chunk } : {}), ...(end ? { end } : {}) });
+    return batch?.length ? batch : undefined;
+  }
+
+  /** A full batch to hash. */
+  protected abstract hand(batch: Uint8Array): void;
+  /** What `update` returns: a promise to wait on when too much waits to be hashed. */
+  protected abstract afterUpdate(): undefined | Promise<void>;
+  /** Hashes the last, partial batch (if any) and gives the digest. */
+  protected abstract finish(last: Uint8Array | undefined): Promise<string>;
+  /** Forgets the hash. */
+  protected abstract drop(): void;
+}
+
+/** A hash computed by a worker: batches are transferred there and come back for reuse. */
+class WorkerHash extends BatchedHash {
+  constructor(
+    pool: HashPool,
+    private readonly worker: WorkerLike,
+    private readonly id: number,
+    private readonly algorithm: HashAlgorithm,
+  ) {
+    super(pool);
+  }
+
+  protected hand(batch: Uint8Array): void {
+    this.pool.post(this.worker, { id: this.id, algorithm: this.algorithm, chunk: batch.buffer as ArrayBuffer });
+  }
+
+  protected afterUpdate(): undefined | Promise<void> {
+    return this.pool.roomForMore();
+  }
+
+  protected finish(last: Uint8Array | undefined): Promise<string> {
+    this.pool.closed(this.worker, this.algorithm);
+    const result = this.pool.awaitDigest(this.id);
+    // A last, partial batch is cut to its length (the worker hashes whole buffers).
+    const chunk = last ? (last.buffer.slice(0, last.length) as ArrayBuffer) : undefined;
+    this.pool.post(this.worker, { id: this.id, algorithm: this.algorithm, ...(chunk ? { chunk } : {}), end: true });
+    if (last) this.pool.recycle(last.buffer as ArrayBuffer);
+    return result;
+  }
+
+  protected drop(): void {
+    this.pool.closed(this.worker, this.algorithm);
+    this.pool.discard(this.worker, this.id);
   }
 }
 
 /**
- * An MD5 in a lane of this thread's multi-lane module: chunks are copied into batches (the caller may reuse its
- * buffer), and the lanes are compressed as soon as every open lane has a batch or half the allowance waits.
+ * An MD5 in a lane of this thread's multi-lane module, compressed as soon as every open lane has a batch or half
+ * the allowance waits.
  */
-class InlineLaneHash implements RunningHash {
-  private batch: Uint8Array | undefined;
-  private filled = 0;
-  private ended = false;
-
+class InlineLaneHash extends BatchedHash {
   constructor(
-    private readonly pool: HashPool,
+    pool: HashPool,
     private readonly lanes: Md5Lanes,
     private readonly id: number,
-  ) {}
+  ) {
+    super(pool);
+  }
 
-  update(chunk: Uint8Array): undefined {
-    let offset = 0;
-    while (offset < chunk.length) {
-      this.batch ??= new Uint8Array(this.pool.batch());
-      const copied = Math.min(chunk.length - offset, BATCH_BYTES - this.filled);
-      this.batch.set(chunk.subarray(offset, offset + copied), this.filled);
-      this.filled += copied;
-      offset += copied;
-      if (this.filled === BATCH_BYTES) this.flush();
-    }
+  protected hand(batch: Uint8Array): void {
+    this.lanes.add(this.id, batch, () => this.pool.recycle(batch.buffer as ArrayBuffer));
+  }
+
+  protected afterUpdate(): undefined {
     this.lanes.pump(MAX_IN_FLIGHT_BYTES / 2);
     return undefined;
   }
 
-  async digest(): Promise<string> {
-    if (this.ended) throw new Error("digest() was already called");
-    this.ended = true;
-    this.flush();
+  protected async finish(last: Uint8Array | undefined): Promise<string> {
+    if (last) this.hand(last);
     return this.lanes.digest(this.id);
   }
 
-  discard(): void {
-    if (this.ended) return;
-    this.ended = true;
-    if (this.batch) this.pool.recycle(this.batch.buffer as ArrayBuffer);
-    this.batch = undefined;
+  protected drop(): void {
     this.lanes.discard(this.id);
-  }
-
-  private flush(): void {
-    const batch = this.batch;
-    if (!batch || this.filled === 0) return;
-    this.lanes.add(this.id, batch.subarray(0, this.filled), () => this.pool.recycle(batch.buffer as ArrayBuffer));
-    this.batch = undefined;
-    this.filled = 0;
   }
 }
 

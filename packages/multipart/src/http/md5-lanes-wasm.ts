@@ -1,3 +1,5 @@
+import type { Md5LanesLayout } from "./md5-lanes.js";
+
 /**
  * The bytes of a WebAssembly module that runs MD5 on four independent messages at once, one per 32-bit lane of a
  * 128-bit SIMD vector (WebAssembly SIMD, in Node since 16). MD5 is a chain of dependent steps, so one message
@@ -12,10 +14,19 @@
  * Export `run(blocks)` compresses `blocks` 64-byte blocks of every lane into the masked lanes' states.
  */
 export const MD5_LANES = 4;
-export const STATE_OFFSET = 0;
-export const MASK_OFFSET = 64;
-export const LANE_OFFSET = 128;
-export const LANE_BYTES = 256 * 1024;
+const STATE_OFFSET = 0;
+const MASK_OFFSET = 64;
+const LANE_OFFSET = 128;
+const LANE_BYTES = 256 * 1024;
+
+/** The module's memory layout, as `Md5Lanes` takes it. */
+export const MD5_LANES_LAYOUT: Md5LanesLayout = {
+  lanes: MD5_LANES,
+  stateOffset: STATE_OFFSET,
+  maskOffset: MASK_OFFSET,
+  laneOffset: LANE_OFFSET,
+  laneBytes: LANE_BYTES,
+};
 
 const PAGE = 64 * 1024;
 const SHIFTS = [7, 12, 17, 22, 5, 9, 14, 20, 4, 11, 16, 23, 6, 10, 15, 21];
