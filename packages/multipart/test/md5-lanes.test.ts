@@ -96,3 +96,18 @@ describe("multi-lane MD5 (WebAssembly SIMD)", () => {
     expect(hasher.digest(1)).toBe(md5(kept));
   });
 });
+
+describe("the lanes' self-check (run before a worker or thread trusts them)", () => {
+  const probe = Uint8Array.from({ length: 1000 }, (_, index) => (index * 131 + 7) & 0xff);
+
+  it("passes on this runtime, and leaves every lane free", () => {
+    const hasher = lanes();
+    expect(hasher.selfCheck(probe, md5(probe))).toBe(true);
+    for (const id of [1, 2, 3, 4]) expect(hasher.open(id)).toBe(true);
+  });
+
+  it("fails when the lanes do not give node:crypto's digest (here: a layout that reads the wrong state)", () => {
+    const broken = new Md5Lanes(module, { ...layout, stateOffset: layout.maskOffset });
+    expect(broken.selfCheck(probe, md5(probe))).toBe(false);
+  });
+});

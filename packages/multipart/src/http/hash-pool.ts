@@ -29,13 +29,18 @@ const MAX_IN_FLIGHT_BYTES = 4 * 1024 * 1024;
 // The worker's whole program, evaluated in the worker (no file to resolve, so it survives bundling). One message
 // shape in each direction: { id, algorithm?, chunk?, end?, discard? } in; { id, hashed } or { id, digest } out.
 // MD5s take a lane of the multi-lane module while one is free (workerData.md5 holds its bytes; absent where the
-// runtime has no WebAssembly SIMD); the others use node:crypto. Lanes are compressed once every open lane has bytes,
+// runtime has no WebAssembly SIMD, and unused if its self-check fails); the others use node:crypto. Lanes are compressed once every open lane has bytes,
 // or once half the in-flight allowance waits (so back-pressure never stalls on a lane that has nothing yet).
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
 const { createHash } = require("node:crypto");
 const Md5Lanes = (${Md5Lanes.toString()});
-const lanes = workerData.md5 ? new Md5Lanes(new WebAssembly.Module(workerData.md5.bytes), workerData.md5.layout) : undefined;
+let lanes;
+try {
+  const { bytes, layout, probe, probeMd5 } = workerData.md5 ?? {};
+  const candidate = bytes && new Md5Lanes(new WebAssembly.Module(bytes), layout);
+  if (candidate?.selfCheck(probe, probeMd5)) lanes = candidate;
+} catch {}
 const hashes = new Map();
 let pumping = false;
 const pump = () => { pumping = false; lanes.pump(workerData.holdBytes); };
@@ -62,12 +67,21 @@ parentPort.on("message", ({ id, algorithm, chunk, end, discard }) => {
 `;
 
 /** The multi-lane MD5 module and its layout, for the workers; undefined where WebAssembly SIMD is missing. */
-function md5LanesForWorkers(): { bytes: Uint8Array; layout: Md5LanesLayout } | undefined {
+function md5LanesForWorkers(): LanesConfig | undefined {
   if (process.env.UPLOADKIT_MD5_LANES === "0") return undefined;
   const bytes = md5LanesModuleBytes();
   const runtime = (globalThis as { WebAssembly?: { validate(bytes: Uint8Array): boolean } }).WebAssembly;
   if (!runtime?.validate(bytes)) return undefined;
-  return { bytes, layout: MD5_LANES_LAYOUT };
+  // Where lanes start, they first hash this and compare with node:crypto (Md5Lanes.selfCheck).
+  const probe = Uint8Array.from({ length: 1000 }, (_, index) => (index * 131 + 7) & 0xff);
+  return { bytes, layout: MD5_LANES_LAYOUT, probe, probeMd5: createHash("md5").update(probe).digest("hex") };
+}
+
+interface LanesConfig {
+  bytes: Uint8Array;
+  layout: Md5LanesLayout;
+  probe: Uint8Array;
+  probeMd5: string;
 }
 
 interface WorkerLike {
@@ -145,7 +159,13 @@ class HashPool {
     if (this.onThisThread === undefined) {
       const config = md5LanesForWorkers();
       const runtime = (globalThis as unknown as { WebAssembly: { Module: new (bytes: Uint8Array) => object } }).WebAssembly;
-      this.onThisThread = config ? new Md5Lanes(new runtime.Module(config.bytes), config.layout) : null;
+      this.onThisThread = null;
+      try {
+        const candidate = config && new Md5Lanes(new runtime.Module(config.bytes), config.layout);
+        if (config && candidate?.selfCheck(config.probe, config.probeMd5)) this.onThisThread = candidate;
+      } catch {
+        // No lanes: node:crypto hashes.
+      }
     }
     return this.onThisThread ?? undefined;
   }

@@ -51,6 +51,18 @@ export class Md5Lanes {
     this.lanes = new Array(layout.lanes).fill(undefined);
   }
 
+  /**
+   * Hashes `probe` in every lane at once and compares each with `md5` (node:crypto's): false, or a throw, means
+   * this runtime — or a build step that rewrote this class — cannot be trusted with lanes. Leaves every lane free.
+   */
+  selfCheck(probe: Uint8Array, md5: string): boolean {
+    const ids = this.lanes.map((_, index) => -1 - index);
+    for (const id of ids) this.open(id);
+    for (const id of ids) this.add(id, probe);
+    this.pump();
+    return ids.map((id) => this.digest(id)).every((digest) => digest === md5);
+  }
+
   /** Gives message `id` a lane; false when all lanes are taken (hash it another way). */
   open(id: number): boolean {
     const index = this.lanes.indexOf(undefined);
