@@ -5,8 +5,7 @@
 // Usage: node scripts/package-smoke.mjs [--no-node24]   (Node 24 is fetched from the npm registry and used by default)
 import { execFile, execFileSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { PROVIDERS, ROOT } from "./lib/providers.mjs";
@@ -14,7 +13,10 @@ import { PROVIDERS, ROOT } from "./lib/providers.mjs";
 const PUBLISHED = ["providers", "multipart", ...PROVIDERS, "sandbox", "cli"];
 const withNode24 = !process.argv.includes("--no-node24");
 const withBunDeno = !process.argv.includes("--no-bun-deno");
-const work = mkdtempSync(join(tmpdir(), "uploadkit-smoke-"));
+// The sandbox's scratch folders carry this process's pid: removed on exit and on Ctrl-C, and a later run sweeps
+// what a killed one left.
+const { scratchDir } = await import(join(ROOT, "packages/sandbox/dist/index.js"));
+const work = scratchDir("smoke", { onSignal: true });
 const run = (command, args, options = {}) =>
   execFileSync(command, args, {
     encoding: "utf8",

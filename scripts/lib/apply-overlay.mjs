@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from "node:util";
 import { JSONPath } from "jsonpath-plus";
+import { isPlainObject } from "./plain-object.mjs";
 
 /** The action extension that lets an overlay action replace a value upstream publishes; its value says why. */
 export const OVERRIDE_EXTENSION = "x-upstream-override";
@@ -140,8 +141,4 @@ function preview(value) {
 
 function isReference(value) {
   return isPlainObject(value) && typeof value.$ref === "string";
-}
-
-function isPlainObject(value) {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
 }

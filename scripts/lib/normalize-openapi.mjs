@@ -1,4 +1,5 @@
 import { isDeepStrictEqual } from "node:util";
+import { isPlainObject } from "./plain-object.mjs";
 
 /**
  * Normalisations applied to published OpenAPI documents before our overlay.
@@ -268,10 +269,6 @@ function componentName(headerName) {
 
 function isAlias(schema) {
   return isPlainObject(schema) && Object.keys(schema).length === 1 && typeof schema.$ref === "string";
-}
-
-function isPlainObject(value) {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
 function isValueWrapper(item) {
