@@ -8,9 +8,11 @@ import { fileURLToPath } from "node:url";
 import { parseArgs, promisify } from "node:util";
 import { planParts, S3_PART_RULES } from "@uploadkit/multipart";
 import { CONTESTANTS, type ContestantName, type Job, type Measurement } from "./job.js";
-import { latencySection, manyFilesSection } from "./latency.js";
+import { type LatencyRow, latencyMarkdown, measureLatency } from "./latency.js";
+import { type ManyFilesResult, manyFilesMarkdown, measureManyFiles } from "./many-files.js";
 import { regenerationCost } from "./regeneration-cost.js";
 import { describeSize, markdown, type Row, svgChart } from "./report.js";
+import { speedTargets } from "./speed-targets.js";
 import { spread } from "./stats.js";
 import {
   partDigests,
@@ -142,11 +144,12 @@ try {
   await engine?.stop();
 }
 const latencyMs = Number(values.latency ?? (quick ? 0 : 100));
-let latency: string | undefined;
-let manyFiles: string | undefined;
+let latency: LatencyRow[] | undefined;
+let manyFiles: ManyFilesResult | undefined;
+const latencyRuns = Math.max(runs, 5);
 try {
-  latency = latencyMs > 0 ? await latencySection(scratch, 256, latencyMs, Math.max(runs, 5)) : undefined;
-  manyFiles = latencyMs > 0 ? await manyFilesSection(scratch, 200, latencyMs) : undefined;
+  latency = latencyMs > 0 ? await measureLatency(scratch, 256, latencyMs, latencyRuns) : undefined;
+  manyFiles = latencyMs > 0 ? await measureManyFiles(scratch, 200, latencyMs) : undefined;
 } finally {
   rmSync(scratch, { recursive: true, force: true });
 }
@@ -154,9 +157,12 @@ try {
 const regeneration = quick || values["no-regeneration"] ? undefined : regenerationCost();
 const table = markdown(rows, runs);
 console.log(table);
-if (manyFiles) console.log(`\nMany files:\n\n${manyFiles}`);
-if (latency)
-  console.log(`\nAPI latency: each provider's uploadMedia with every API answer delayed ${latencyMs} ms\n\n${latency}`);
+if (manyFiles) console.log(`\nMany files:\n\n${manyFilesMarkdown(manyFiles)}`);
+if (latency) {
+  console.log(
+    `\nAPI latency: each provider's uploadMedia with every API answer delayed ${latencyMs} ms\n\n${latencyMarkdown(latency, latencyMs, latencyRuns)}`,
+  );
+}
 if (regeneration) {
   console.log(
     `\nRegeneration: pnpm generate for all specs takes ${regeneration.coldSeconds.toFixed(2)} s cold, ${regeneration.warmSeconds.toFixed(2)} s with turbo's cache warm.`,
@@ -171,7 +177,9 @@ const machine = {
 };
 writeFileSync(
   join(out, "latest.json"),
-  `${JSON.stringify({ date: new Date().toISOString(), machine, concurrency, partSize, runs, rows, regeneration }, null, 2)}\n`,
+  `${JSON.stringify({ date: new Date().toISOString(), machine, concurrency, partSize, runs, rows, latency, manyFiles, regeneration }, null, 2)}\n`,
 );
 writeFileSync(join(out, "latest.svg"), svgChart(rows));
+const againstTargets = speedTargets(rows, latency, manyFiles);
+if (againstTargets) console.log(`\nAgainst the speed targets:\n${againstTargets}`);
 console.log(`\nwrote ${join(out, "latest.json")} and latest.svg`);

@@ -3,7 +3,6 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createFanvueClient } from "@uploadkit/fanvue";
 import { createFlowkiwiClient } from "@uploadkit/flowkiwi";
-import { DEFAULT_FILES_CONCURRENCY } from "@uploadkit/multipart/internal";
 import { createOfauthClient } from "@uploadkit/ofauth";
 import { PROVIDER_NAMES, type ProviderName } from "@uploadkit/providers";
 import { createRecord360Client } from "@uploadkit/record360";
@@ -11,7 +10,8 @@ import { startSandbox } from "@uploadkit/sandbox";
 import { type ApiWait, ApiWaitMeter, type RequestSpan } from "./api-wait-meter.js";
 
 const MiB = 1024 * 1024;
-const MP4_HEAD = Buffer.from("0000001c667479706d703432000000006d703432697336366d703431", "hex");
+/** The first bytes of an MP4, so the providers' type checks see a video. */
+export const MP4_HEAD = Buffer.from("0000001c667479706d703432000000006d703432697336366d703431", "hex");
 
 /** One uploadMedia through a provider's client on a fresh sandbox: seconds, and the API round trips it waited on. */
 async function timedUpload(provider: ProviderName, latencyMs: number, path: string): Promise<{ seconds: number; wait: ApiWait }> {
@@ -54,29 +54,41 @@ const FILE_CARRIERS: Partial<Record<ProviderName, (span: RequestSpan) => boolean
   flowkiwi: (span) => span.method === "POST" && span.path.endsWith("/medias"),
 };
 
+/** One provider's figures in the latency section. */
+export interface LatencyRow {
+  provider: ProviderName;
+  fileBytes: number;
+  /** Medians over the pairs, seconds. */
+  secondsAtZero: number;
+  secondsAtLatency: number;
+  /** How much longer the upload took at the latency: median of the pairs' differences, and their spread. */
+  longerBy: { median: number; min: number; max: number };
+  /** Round trips waited on with no body moving (median); Flowkiwi's one request carries the file and is not counted. */
+  roundTrips: number;
+  /** How much longer those waits were than at 0 ms (median of the pairs), seconds. */
+  apiWaitAdded: number;
+}
+
 /**
  * Each provider's uploadMedia of one file at 0 ms and at `latencyMs` per API answer, in pairs (0 ms then `latencyMs`,
  * each on a fresh sandbox, `runs` pairs): the median of the pairs' differences, and — from undici's diagnostics
  * channels — the round trips the upload waited on with no body moving, and how much longer those waits were than at
  * 0 ms. The store's own work (complete assembles the object) varies by tenths of a second between runs; the number
- * of round trips waited on does not. (Flowkiwi takes videos up to
- * 100 MB: it uploads 95 MB.)
+ * of round trips waited on does not. (Flowkiwi takes videos up to 100 MB: it uploads 95 MB.)
  */
-export async function latencySection(scratch: string, sizeMiB: number, latencyMs: number, runs: number): Promise<string> {
+export async function measureLatency(scratch: string, sizeMiB: number, latencyMs: number, runs: number): Promise<LatencyRow[]> {
   const big = join(scratch, "latency.mp4");
   const small = join(scratch, "latency-flowkiwi.mp4");
-  writeFileSync(big, Buffer.concat([MP4_HEAD, randomBytes(sizeMiB * MiB - MP4_HEAD.length)]));
-  writeFileSync(small, Buffer.concat([MP4_HEAD, randomBytes(Math.min(sizeMiB * MiB, 95_000_000) - MP4_HEAD.length)]));
-  const lines = [
-    `| provider | file | at 0 ms | at ${latencyMs} ms per API answer | longer by (median of ${runs} pairs, min–max) | API round trips waited on | API wait added (median) |`,
-    "|---|---|---|---|---|---|---|",
-  ];
+  const sizes = { big: sizeMiB * MiB, small: Math.min(sizeMiB * MiB, 95_000_000) };
+  writeFileSync(big, Buffer.concat([MP4_HEAD, randomBytes(sizes.big - MP4_HEAD.length)]));
+  writeFileSync(small, Buffer.concat([MP4_HEAD, randomBytes(sizes.small - MP4_HEAD.length)]));
+  const rows: LatencyRow[] = [];
   for (const provider of PROVIDER_NAMES) {
     const path = provider === "flowkiwi" ? small : big;
     const fast: number[] = [];
     const slow: number[] = [];
     const differences: number[] = [];
-    const waits: ApiWait[] = [];
+    const roundTrips: number[] = [];
     const waitAdded: number[] = [];
     for (let run = 0; run < runs; run++) {
       const atZero = await timedUpload(provider, 0, path);
@@ -84,15 +96,34 @@ export async function latencySection(scratch: string, sizeMiB: number, latencyMs
       fast.push(atZero.seconds);
       slow.push(atLatency.seconds);
       differences.push(atLatency.seconds - atZero.seconds);
-      waits.push(atLatency.wait);
+      roundTrips.push(atLatency.wait.roundTrips);
       waitAdded.push(atLatency.wait.seconds - atZero.wait.seconds);
     }
-    const size = provider === "flowkiwi" ? "95 MB" : `${sizeMiB} MiB`;
-    const spread = `${Math.min(...differences).toFixed(2)}–${Math.max(...differences).toFixed(2)}`;
-    const roundTrips = median(waits.map((wait) => wait.roundTrips));
-    const added = median(waitAdded);
+    rows.push({
+      provider,
+      fileBytes: provider === "flowkiwi" ? sizes.small : sizes.big,
+      secondsAtZero: median(fast),
+      secondsAtLatency: median(slow),
+      longerBy: { median: median(differences), min: Math.min(...differences), max: Math.max(...differences) },
+      roundTrips: median(roundTrips),
+      apiWaitAdded: median(waitAdded),
+    });
+  }
+  return rows;
+}
+
+/** The latency section as a markdown table. */
+export function latencyMarkdown(rows: readonly LatencyRow[], latencyMs: number, runs: number): string {
+  const lines = [
+    `| provider | file | at 0 ms | at ${latencyMs} ms per API answer | longer by (median of ${runs} pairs, min–max) | API round trips waited on | API wait added (median) |`,
+    "|---|---|---|---|---|---|---|",
+  ];
+  for (const row of rows) {
+    const size = row.fileBytes % MiB === 0 ? `${row.fileBytes / MiB} MiB` : `${Math.round(row.fileBytes / 1e6)} MB`;
+    const longer = `${row.longerBy.median.toFixed(2)} s (${row.longerBy.min.toFixed(2)}–${row.longerBy.max.toFixed(2)})`;
+    const trips = `${row.roundTrips}${row.provider === "flowkiwi" ? " (+ the upload request itself)" : ""}`;
     lines.push(
-      `| ${provider} | ${size} | ${median(fast).toFixed(2)} s | ${median(slow).toFixed(2)} s | ${median(differences).toFixed(2)} s (${spread}) | ${roundTrips}${provider === "flowkiwi" ? " (+ the upload request itself)" : ""} | ${added.toFixed(2)} s |`,
+      `| ${row.provider} | ${size} | ${row.secondsAtZero.toFixed(2)} s | ${row.secondsAtLatency.toFixed(2)} s | ${longer} | ${trips} | ${row.apiWaitAdded.toFixed(2)} s |`,
     );
   }
   return lines.join("\n");
@@ -101,35 +132,4 @@ export async function latencySection(scratch: string, sizeMiB: number, latencyMs
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] ?? 0;
-}
-
-/** Uploads `count` files of 1 MiB through Record360's flow at `latencyMs`: one after another, then with uploadMany. */
-export async function manyFilesSection(scratch: string, count: number, latencyMs: number): Promise<string> {
-  const paths = Array.from({ length: count }, (_, index) => {
-    const path = join(scratch, `many-${index}.mp4`);
-    writeFileSync(path, Buffer.concat([MP4_HEAD, randomBytes(MiB - MP4_HEAD.length)]));
-    return path;
-  });
-  const sandbox = await startSandbox({ providers: ["record360"], latencyMs });
-  try {
-    const client = createRecord360Client({ token: sandbox.record360.credentials.token, baseUrl: sandbox.record360.baseUrl });
-    const items = paths.map((input) => ({ input, options: { contentType: "video/mp4" } }));
-    const timed = async (filesConcurrency: number) => {
-      const started = performance.now();
-      const outcomes = await client.uploadMany(items, { filesConcurrency });
-      if (outcomes.some((outcome) => !outcome.ok)) throw new Error("a file of the many-files section failed");
-      return (performance.now() - started) / 1000;
-    };
-    const one = await timed(1);
-    const many = await timed(DEFAULT_FILES_CONCURRENCY);
-    return [
-      `| ${count} files of 1 MiB, Record360, ${latencyMs} ms per API answer | seconds | files/s |`,
-      "|---|---|---|",
-      `| one after another | ${one.toFixed(1)} | ${(count / one).toFixed(1)} |`,
-      `| uploadMany (${DEFAULT_FILES_CONCURRENCY} files at once) | ${many.toFixed(1)} | ${(count / many).toFixed(1)} |`,
-      `| speed-up | ${(one / many).toFixed(1)}× | |`,
-    ].join("\n");
-  } finally {
-    await sandbox.stop();
-  }
 }
