@@ -9,8 +9,9 @@ import { MD5_LANES, MD5_LANES_LAYOUT, md5LanesModuleBytes } from "./md5-lanes-wa
  * delay the thread that moves the bytes. Chunks are copied into 256 KiB batches that are transferred to a worker and
  * back (no allocation per batch); at most `MAX_IN_FLIGHT_BYTES` wait to be hashed across all uploads, after which
  * `update` returns a promise to wait on — memory stays bounded and, if the workers are the bottleneck, the upload
- * slows to their pace. Where workers cannot
- * start (a runtime without `node:worker_threads`), the same interface hashes inline.
+ * slows to their pace. Up to four MD5s share one worker's SIMD lanes (md5-lanes.ts). On one core, with
+ * UPLOADKIT_HASH_WORKERS=0, or where workers cannot start, the same interface hashes on the calling thread, MD5s
+ * in that thread's lanes.
  */
 export interface RunningHash {
   /** Adds bytes. A returned promise means "wait before adding more" (back-pressure). */
@@ -29,8 +30,9 @@ const MAX_IN_FLIGHT_BYTES = 4 * 1024 * 1024;
 // The worker's whole program, evaluated in the worker (no file to resolve, so it survives bundling). One message
 // shape in each direction: { id, algorithm?, chunk?, end?, discard? } in; { id, hashed } or { id, digest } out.
 // MD5s take a lane of the multi-lane module while one is free (workerData.md5 holds its bytes; absent where the
-// runtime has no WebAssembly SIMD, and unused if its self-check fails); the others use node:crypto. Lanes are compressed once every open lane has bytes,
-// or once half the in-flight allowance waits (so back-pressure never stalls on a lane that has nothing yet).
+// runtime has no WebAssembly SIMD, and unused if its self-check fails); the others use node:crypto. Lanes are
+// compressed once every open lane has bytes, or once half the in-flight allowance waits (so back-pressure never
+// stalls on a lane that has nothing yet).
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
 const { createHash } = require("node:crypto");
