@@ -8,6 +8,7 @@ import { PROVIDER_NAMES, type ProviderName } from "@uploadkit/providers";
 import { createRecord360Client } from "@uploadkit/record360";
 import { startSandbox } from "@uploadkit/sandbox";
 import { type ApiWait, ApiWaitMeter, type RequestSpan } from "./api-wait-meter.js";
+import { type Spread, spread } from "./stats.js";
 
 const MiB = 1024 * 1024;
 /** The first bytes of an MP4, so the providers' type checks see a video. */
@@ -62,7 +63,7 @@ export interface LatencyRow {
   secondsAtZero: number;
   secondsAtLatency: number;
   /** How much longer the upload took at the latency: median of the pairs' differences, and their spread. */
-  longerBy: { median: number; min: number; max: number };
+  longerBy: Spread;
   /** Round trips waited on with no body moving (median); Flowkiwi's one request carries the file and is not counted. */
   roundTrips: number;
   /** How much longer those waits were than at 0 ms (median of the pairs), seconds. */
@@ -102,11 +103,11 @@ export async function measureLatency(scratch: string, sizeMiB: number, latencyMs
     rows.push({
       provider,
       fileBytes: provider === "flowkiwi" ? sizes.small : sizes.big,
-      secondsAtZero: median(fast),
-      secondsAtLatency: median(slow),
-      longerBy: { median: median(differences), min: Math.min(...differences), max: Math.max(...differences) },
-      roundTrips: median(roundTrips),
-      apiWaitAdded: median(waitAdded),
+      secondsAtZero: spread(fast).median,
+      secondsAtLatency: spread(slow).median,
+      longerBy: spread(differences),
+      roundTrips: spread(roundTrips).median,
+      apiWaitAdded: spread(waitAdded).median,
     });
   }
   return rows;
@@ -127,9 +128,4 @@ export function latencyMarkdown(rows: readonly LatencyRow[], latencyMs: number, 
     );
   }
   return lines.join("\n");
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
 }

@@ -39,7 +39,7 @@ export async function startNullSink(): Promise<{ endpoint: string; stop(): void 
   return { endpoint: `http://127.0.0.1:${port}`, stop: () => child.kill() };
 }
 
-/** The sink's URLs; each part URL carries the part's size and MD5 (`partMd5s`, computed before the timer). */
+/** The sink's URLs; each part URL carries the part's size and MD5 (from `partDigests`, computed before the timer). */
 export function prepareSink(endpoint: string, parts: { size: number; md5: string }[], fileMd5: string): PreparedTarget {
   return {
     urls: {
