@@ -68,8 +68,11 @@ parentPort.on("message", ({ id, algorithm, chunk, end, discard }) => {
 });
 `;
 
-/** The multi-lane MD5 module and its layout, for the workers; undefined where WebAssembly SIMD is missing. */
-function md5LanesForWorkers(): LanesConfig | undefined {
+/**
+ * The multi-lane MD5 module, its layout and a probe to check it, for a worker or this thread; undefined where
+ * WebAssembly SIMD is missing or UPLOADKIT_MD5_LANES=0.
+ */
+function md5LanesConfig(): LanesConfig | undefined {
   if (process.env.UPLOADKIT_MD5_LANES === "0") return undefined;
   const bytes = md5LanesModuleBytes();
   const runtime = (globalThis as { WebAssembly?: { validate(bytes: Uint8Array): boolean } }).WebAssembly;
@@ -104,7 +107,7 @@ class HashPool {
   private readonly free: ArrayBuffer[] = [];
   private readonly digests = new Map<number, { resolve(hex: string): void; reject(error: Error): void }>();
   private pending = 0;
-  private lanes: ReturnType<typeof md5LanesForWorkers>;
+  private lanes: LanesConfig | undefined;
   private onThisThread: Md5Lanes | null | undefined;
   private readonly md5Open = new Map<WorkerLike, number>();
 
@@ -159,7 +162,7 @@ class HashPool {
   /** The multi-lane MD5 on this thread, for when there are no workers; null where WebAssembly SIMD is missing. */
   private inlineLanes(): Md5Lanes | undefined {
     if (this.onThisThread === undefined) {
-      const config = md5LanesForWorkers();
+      const config = md5LanesConfig();
       const runtime = (globalThis as unknown as { WebAssembly: { Module: new (bytes: Uint8Array) => object } }).WebAssembly;
       this.onThisThread = null;
       try {
@@ -188,7 +191,7 @@ class HashPool {
         Number.isSafeInteger(configured) && configured >= 0 ? Math.min(configured, 16) : Math.min(4, availableParallelism() - 1);
       if (count === 0) throw new Error("hashing on the calling thread");
       const workers: WorkerLike[] = [];
-      this.lanes = md5LanesForWorkers();
+      this.lanes = md5LanesConfig();
       for (let i = 0; i < count; i++) {
         const worker = new Worker(WORKER_SOURCE, {
           eval: true,
