@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
-import { describe, expect, it, vi } from "vitest";
-import { startHash } from "../src/http/hash-pool.js";
+import { afterAll, describe, expect, it, vi } from "vitest";
+import { hashFileRange, RangeReadError, startHash } from "../src/http/hash-pool.js";
+import { randomFile, scratchDir } from "./support/files.js";
 
 const MiB = 1024 * 1024;
 const expected = (algorithm: "md5" | "sha256", bytes: Uint8Array) => createHash(algorithm).update(bytes).digest("hex");
@@ -42,6 +43,43 @@ describe("digests on worker threads", () => {
       chunk.fill(0xff); // a reader that reuses its buffer (fs streams from a pool do)
     }
     expect(await hash.digest()).toBe(expected("md5", bytes));
+  });
+});
+
+describe("digests of file ranges, read by the worker itself", () => {
+  const { dir, cleanup } = scratchDir();
+  afterAll(cleanup);
+
+  it("equal node:crypto's for ranges of every shape, more at once than there are lanes, MD5 and SHA-256", async () => {
+    const { path, bytes } = randomFile(dir, "ranges.bin", 3 * MiB + 77);
+    const ranges: [number, number][] = [
+      [0, 0],
+      [5, 6],
+      [63, 64 + 63],
+      [1000, 1000 + 256 * 1024],
+      [1, MiB + 1],
+      [0, bytes.length],
+      [MiB - 3, 3 * MiB + 77],
+    ];
+    const started = ranges.flatMap(([start, end]) =>
+      (["md5", "sha256"] as const).map((algorithm) => ({
+        algorithm,
+        start,
+        end,
+        hash: hashFileRange(path, start, end, algorithm),
+      })),
+    );
+    const digests = await Promise.all(started.map(({ hash }) => hash?.digest()));
+    expect(digests).toEqual(started.map(({ algorithm, start, end }) => expected(algorithm, bytes.subarray(start, end))));
+  });
+
+  it("rejects with a RangeReadError when the file is missing or ends before the range, and a discard leaves the rest intact", async () => {
+    const { path, bytes } = randomFile(dir, "short.bin", MiB);
+    await expect(hashFileRange(`${path}.missing`, 0, 10, "md5")?.digest()).rejects.toBeInstanceOf(RangeReadError);
+    await expect(hashFileRange(path, MiB - 10, MiB + 10, "md5")?.digest()).rejects.toThrow(/ends at byte/);
+    hashFileRange(path, 0, MiB, "md5")?.discard();
+    hashFileRange(path, 0, MiB, "sha256")?.discard();
+    expect(await hashFileRange(path, 0, MiB, "md5")?.digest()).toBe(expected("md5", bytes));
   });
 });
 

@@ -128,6 +128,27 @@ describe("openSource", () => {
     await expect(openSource(path)).rejects.toMatchObject({ code: "INPUT_FILE_UNREADABLE" });
   });
 
+  it("reads a file's byte ranges in reused buffers, and fails one the file no longer has", async () => {
+    const { path, bytes } = randomFile(dir, "ranges.bin", 700_000);
+    const source = await openSource(path);
+    for (const [start, end] of [
+      [0, 0],
+      [0, 1],
+      [10, 262_154],
+      [0, 700_000],
+      [123_456, 700_000],
+    ] as [number, number][]) {
+      const chunks: Buffer[] = [];
+      for await (const chunk of source.readRange?.(start, end) ?? []) chunks.push(Buffer.from(chunk));
+      expect(sha256(Buffer.concat(chunks))).toBe(sha256(bytes.subarray(start, end)));
+    }
+    writeFileSync(path, bytes.subarray(0, 1000));
+    const short = async () => {
+      for await (const _ of source.readRange?.(0, 700_000) ?? []);
+    };
+    await expect(short()).rejects.toThrow(/changed during the upload: it ends at byte 1000/);
+  });
+
   it("notices a file that changes size during the upload", async () => {
     const { path } = randomFile(dir, "grows.bin", 1000);
     const source = await openSource(path);

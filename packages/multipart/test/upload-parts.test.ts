@@ -6,6 +6,7 @@ import { AbortError, InputError, IntegrityError, PartUploadError } from "../src/
 import { type Part, planParts } from "../src/plan-parts.js";
 import { openSource } from "../src/sources/open-source.js";
 import type { UploadSource } from "../src/sources/upload-source.js";
+import { Transport } from "../src/transport/transport.js";
 import type { UploadProgress } from "../src/upload/progress.js";
 import { type UploadPartsOptions, uploadParts } from "../src/upload/upload-parts.js";
 import { randomFile, scratchDir, sha256 } from "./support/files.js";
@@ -352,6 +353,33 @@ describe("uploadParts: progress, abort, credentials, input", () => {
     const result = await upload(await openSource(path), plan(4 * KiB, KiB), { completed: [{ partNumber: 2, etag: '"kept"' }] });
     expect(result.find((p) => p.partNumber === 2)?.etag).toBe('"kept"');
     expect(server.requests.map((r) => r.partNumber).sort()).toEqual([1, 3, 4]);
+  });
+
+  it("sends every byte of a file intact when the store reads slowly (read buffers are reused only once written)", async () => {
+    const size = 12 * 1024 * KiB + 4321;
+    const { path, bytes } = randomFile(dir, "slow.bin", size);
+    const parts = plan(size, 3 * 1024 * KiB);
+    for (const checksum of [false, true]) {
+      await upload(await openSource(path), parts, { concurrency: 4, checksum }, () => "slow");
+      expect(server.requests.length).toBe(parts.length);
+      expect(server.objectSha256(parts.length)).toBe(sha256(bytes));
+      await server.close();
+    }
+  });
+
+  it("gives a fetch that holds on to chunks copies of the file's reused read buffers", async () => {
+    const size = 3 * 1024 * KiB + 99;
+    const { path, bytes } = randomFile(dir, "held.bin", size);
+    // Collects the whole body before sending it: chunks it was given must not change afterwards.
+    const holdingFetch = (async (url: string, init: RequestInit & { body?: AsyncIterable<Uint8Array> }) => {
+      const held: Uint8Array[] = [];
+      for await (const chunk of init.body ?? []) held.push(chunk);
+      const { "content-length": _length, ...headers } = init.headers as Record<string, string>;
+      return fetch(url, { method: init.method, headers, body: Buffer.concat(held) });
+    }) as unknown as typeof fetch;
+    const transport = new Transport({ fetch: holdingFetch, retry: FAST_RETRY });
+    await upload(await openSource(path), plan(size, 2 * 1024 * KiB), { transport });
+    expect(server.objectSha256(2)).toBe(sha256(bytes));
   });
 
   it("fails the upload when the file shrinks underneath it", async () => {

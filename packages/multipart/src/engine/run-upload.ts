@@ -100,6 +100,8 @@ async function sendSingle<Result>(
         size: source.size,
         description: source.description,
         open: () => source.stream(),
+        chunks: source.readRange && (() => source.readRange?.(0, source.size) as AsyncIterable<Uint8Array>),
+        digest: (name) => source.digestRange?.(0, source.size, name),
         reopenable: source.kind !== "stream",
         head: request.head,
         tail: request.tail,

@@ -1,36 +1,43 @@
 import { Transform, type TransformCallback } from "node:stream";
 import { SourceChangedError } from "../errors.js";
+import type { SourceDigest } from "../sources/upload-source.js";
 import { type RunningHash, startHash } from "./hash-pool.js";
 
 export type DigestName = "md5" | "sha256";
 
 /**
  * A pass-through that counts bytes and hashes them as they stream by, the hashing on worker threads (see
- * hash-pool.ts): the bytes go on at once, and `digests()` waits for the workers. Given `expected`, it also fails
- * (with a SourceChangedError) as soon as more bytes arrive, or when fewer arrived by the end.
+ * hash-pool.ts): the bytes go on at once, and `digests()` waits for the workers. A digest the source computes
+ * itself (`fromSource`: a file range read again on a worker) replaces hashing the stream. Given `expected`, it also
+ * fails (with a SourceChangedError) as soon as more bytes arrive, or when fewer arrived by the end.
  */
 export class ByteMeter extends Transform {
   bytes = 0;
   private readonly hashes = new Map<DigestName, RunningHash>();
+  private readonly sourceHashes = new Map<DigestName, SourceDigest>();
 
   constructor(
     digests: readonly DigestName[],
     private readonly onBytes?: (count: number) => void,
     private readonly expected?: { bytes: number; description: string },
+    fromSource?: (name: DigestName) => SourceDigest | undefined,
   ) {
     super();
-    for (const name of digests) this.hashes.set(name, startHash(name));
+    for (const name of digests) {
+      const own = fromSource?.(name);
+      if (own) this.sourceHashes.set(name, own);
+      else this.hashes.set(name, startHash(name));
+    }
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.bytes += chunk.length;
-    if (this.expected && this.bytes > this.expected.bytes) {
-      callback(this.lengthError());
+    let wait: Promise<void> | undefined;
+    try {
+      wait = this.count(chunk);
+    } catch (error) {
+      callback(error as Error);
       return;
     }
-    let wait: Promise<void> | undefined;
-    for (const hash of this.hashes.values()) wait = hash.update(chunk) ?? wait;
-    this.onBytes?.(chunk.length);
     if (wait) {
       // The chunk goes on now; the next one waits until the hashing workers have caught up.
       this.push(chunk);
@@ -38,6 +45,30 @@ export class ByteMeter extends Transform {
       return;
     }
     callback(null, chunk);
+  }
+
+  /**
+   * Meters `chunks` as piping them through would, as an async iterable (no stream machinery in between); throws
+   * the same SourceChangedError at the end when fewer bytes came. With `copy`, each chunk is passed on as a copy:
+   * for a source that reuses its buffers, read by a consumer that may hold a chunk after asking for the next.
+   */
+  async *through(chunks: AsyncIterable<Uint8Array>, copy = false): AsyncGenerator<Uint8Array> {
+    for await (const chunk of chunks) {
+      const wait = this.count(chunk);
+      if (wait) await wait;
+      yield copy ? Uint8Array.prototype.slice.call(chunk) : chunk;
+    }
+    if (this.expected && this.bytes !== this.expected.bytes) throw this.lengthError();
+  }
+
+  /** Counts and hashes `chunk`; throws when it is more than expected; a promise means "wait before the next". */
+  private count(chunk: Uint8Array): Promise<void> | undefined {
+    this.bytes += chunk.length;
+    if (this.expected && this.bytes > this.expected.bytes) throw this.lengthError();
+    let wait: Promise<void> | undefined;
+    for (const hash of this.hashes.values()) wait = hash.update(chunk) ?? wait;
+    this.onBytes?.(chunk.length);
+    return wait;
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
@@ -48,6 +79,7 @@ export class ByteMeter extends Transform {
   /** Drops the digests not taken (the attempt failed or its answer was not used); the workers forget them. */
   discard(): void {
     for (const hash of this.hashes.values()) hash.discard();
+    for (const hash of this.sourceHashes.values()) hash.discard();
   }
 
   override _flush(callback: TransformCallback): void {
@@ -56,7 +88,8 @@ export class ByteMeter extends Transform {
 
   /** Hex digests of everything that passed, by name (only those asked for). Call once, after the last byte. */
   async digests(): Promise<Map<DigestName, string>> {
-    const entries = await Promise.all([...this.hashes].map(async ([name, hash]) => [name, await hash.digest()] as const));
+    const all = [...this.hashes, ...this.sourceHashes];
+    const entries = await Promise.all(all.map(async ([name, hash]) => [name, await hash.digest()] as const));
     return new Map(entries);
   }
 

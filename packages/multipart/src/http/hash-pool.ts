@@ -1,17 +1,23 @@
 import { createHash, type Hash } from "node:crypto";
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
+import type { SourceDigest } from "../sources/upload-source.js";
 import { Md5Lanes, type Md5LanesLayout } from "./md5-lanes.js";
 import { MD5_LANES, MD5_LANES_LAYOUT, md5LanesModuleBytes } from "./md5-lanes-wasm.js";
 
 /**
  * Digests computed on worker threads, so hashing every byte (MD5 for S3's ETags, SHA-256 for Flowkiwi) does not
- * delay the thread that moves the bytes. Chunks are copied into 256 KiB batches that are transferred to a worker and
- * back (no allocation per batch); at most `MAX_IN_FLIGHT_BYTES` wait to be hashed across all uploads, after which
- * `update` returns a promise to wait on — memory stays bounded and, if the workers are the bottleneck, the upload
- * slows to their pace. Up to four MD5s share one worker's SIMD lanes (md5-lanes.ts). On one core, with
- * UPLOADKIT_HASH_WORKERS=0, or where workers cannot start, the same interface hashes on the calling thread, MD5s
- * in that thread's lanes.
+ * delay the thread that moves the bytes. Two ways in:
+ * - `hashFileRange`: the worker reads the byte range from the file itself, apart from the stream that sends it. The
+ *   sending thread does no hashing work at all, and no bytes cross threads. The two reads are compared through the
+ *   store's answer (an ETag is the MD5 of what the store received), so a file that changes between them fails the
+ *   check instead of passing unnoticed.
+ * - `startHash`: chunks are copied into 256 KiB batches that are transferred to a worker and back (no allocation per
+ *   batch); at most `MAX_IN_FLIGHT_BYTES` wait to be hashed across all uploads, after which `update` returns a
+ *   promise to wait on — memory stays bounded and, if the workers are the bottleneck, the upload slows to their pace.
+ * Up to four MD5s share one worker's SIMD lanes (md5-lanes.ts). On one core, with UPLOADKIT_HASH_WORKERS=0, or where
+ * workers cannot start, `startHash` hashes on the calling thread (MD5s in that thread's lanes) and `hashFileRange`
+ * declines, so the bytes are hashed as they stream.
  */
 export interface RunningHash {
   /** Adds bytes. A returned promise means "wait before adding more" (back-pressure). */
@@ -22,20 +28,29 @@ export interface RunningHash {
   discard(): void;
 }
 
+/** The file could not be read again for hashing: it was removed, or ended before the range did. */
+export class RangeReadError extends Error {
+  override name = "RangeReadError";
+}
+
 export type HashAlgorithm = "md5" | "sha256";
 
 const BATCH_BYTES = 256 * 1024;
 const MAX_IN_FLIGHT_BYTES = 4 * 1024 * 1024;
+/** A worker reads a range this much at a time (one buffer per range being hashed). */
+const RANGE_READ_BYTES = 256 * 1024;
 
 // The worker's whole program, evaluated in the worker (no file to resolve, so it survives bundling). One message
-// shape in each direction: { id, algorithm?, chunk?, end?, discard? } in; { id, hashed } or { id, digest } out.
-// MD5s take a lane of the multi-lane module while one is free (workerData.md5 holds its bytes; absent where the
-// runtime has no WebAssembly SIMD, and unused if its self-check fails); the others use node:crypto. Lanes are
-// compressed once every open lane has bytes, or once half the in-flight allowance waits (so back-pressure never
-// stalls on a lane that has nothing yet).
+// shape in each direction: { id, algorithm?, chunk?, end?, discard?, range? } in; { id, hashed }, { id, digest } or
+// { id, error } out. MD5s take a lane of the multi-lane module while one is free (workerData.md5 holds its bytes;
+// absent where the runtime has no WebAssembly SIMD, and unused if its self-check fails); the others use node:crypto.
+// Streamed lanes are compressed once every open lane has bytes, or once half the in-flight allowance waits (so
+// back-pressure never stalls on a lane that has nothing yet). A range is read RANGE_READ_BYTES at a time, the next
+// read once the last is hashed, between messages; its digest (or why the file could not give it) is the one answer.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
 const { createHash } = require("node:crypto");
+const { openSync, readSync, closeSync } = require("node:fs");
 const Md5Lanes = (${Md5Lanes.toString()});
 let lanes;
 try {
@@ -46,8 +61,55 @@ try {
 const hashes = new Map();
 let pumping = false;
 const pump = () => { pumping = false; lanes.pump(workerData.holdBytes); };
-parentPort.on("message", ({ id, algorithm, chunk, end, discard }) => {
-  if (discard) { hashes.delete(id); lanes?.discard(id); return; }
+const ranges = new Map();
+const spare = [];
+let reading = false;
+const endRange = (id, answer) => {
+  const range = ranges.get(id);
+  if (!range) return;
+  ranges.delete(id);
+  try { closeSync(range.fd); } catch {}
+  parentPort.postMessage({ id, ...answer });
+};
+const readRanges = () => {
+  reading = false;
+  for (const [id, range] of ranges) {
+    if (range.position === range.end || (!range.hash && lanes.waiting(id) > 0)) continue;
+    try {
+      const buffer = spare.pop() ?? new Uint8Array(workerData.rangeReadBytes);
+      const read = readSync(range.fd, buffer, 0, Math.min(buffer.length, range.end - range.position), range.position);
+      if (read === 0) throw new Error("the file ends at byte " + range.position + ", before byte " + range.end);
+      range.position += read;
+      if (range.hash) { range.hash.update(buffer.subarray(0, read)); spare.push(buffer); }
+      else lanes.add(id, buffer.subarray(0, read), () => spare.push(buffer));
+    } catch (error) {
+      lanes?.discard(id);
+      endRange(id, { error: String(error?.message ?? error) });
+    }
+  }
+  lanes?.pump(0);
+  for (const [id, range] of ranges) {
+    if (range.position < range.end || (!range.hash && lanes.waiting(id) > 0)) continue;
+    endRange(id, { digest: range.hash ? range.hash.digest("hex") : lanes.digest(id) });
+  }
+  if (ranges.size > 0 && !reading) { reading = true; setImmediate(readRanges); }
+};
+const startRange = (id, algorithm, { path, start, end }) => {
+  let fd;
+  try { fd = openSync(path, "r"); } catch (error) { parentPort.postMessage({ id, error: String(error?.message ?? error) }); return; }
+  const hash = algorithm === "md5" && lanes?.open(id) ? undefined : createHash(algorithm);
+  ranges.set(id, { fd, position: start, end, hash });
+  if (!reading) { reading = true; setImmediate(readRanges); }
+};
+parentPort.on("message", ({ id, algorithm, chunk, end, discard, range }) => {
+  if (discard) {
+    hashes.delete(id);
+    lanes?.discard(id);
+    const open = ranges.get(id);
+    if (open) { ranges.delete(id); try { closeSync(open.fd); } catch {} }
+    return;
+  }
+  if (range) { startRange(id, algorithm, range); return; }
   let hash = hashes.get(id);
   if (!hash && !lanes?.has(id) && !(algorithm === "md5" && lanes?.open(id))) {
     hash = createHash(algorithm);
@@ -89,9 +151,16 @@ interface LanesConfig {
   probeMd5: string;
 }
 
+interface WorkerAnswer {
+  id: number;
+  hashed?: ArrayBuffer;
+  digest?: string;
+  error?: string;
+}
+
 interface WorkerLike {
   postMessage(message: unknown, transfer?: ArrayBuffer[]): void;
-  on(event: "message", listener: (message: { id: number; hashed?: ArrayBuffer; digest?: string }) => void): void;
+  on(event: "message", listener: (message: WorkerAnswer) => void): void;
   on(event: "error", listener: (error: Error) => void): void;
   unref(): void;
   ref(): void;
@@ -119,11 +188,41 @@ class HashPool {
       const id = this.nextId++;
       return lanes?.open(id) ? new InlineLaneHash(this, lanes, id) : inlineHash(algorithm);
     }
-    // MD5s fill one worker's lanes before the next worker is used: a lane computed alone costs as much as four.
+    return new WorkerHash(this, this.pick(workers, algorithm), this.nextId++, algorithm);
+  }
+
+  /** The worker for a new hash. MD5s fill one worker's lanes before the next is used: a lane alone costs as much as four. */
+  private pick(workers: WorkerLike[], algorithm: HashAlgorithm): WorkerLike {
     const withLane = algorithm === "md5" && this.lanes ? workers.find((w) => (this.md5Open.get(w) ?? 0) < MD5_LANES) : undefined;
     const worker = withLane ?? (workers[this.nextWorker++ % workers.length] as WorkerLike);
     if (algorithm === "md5") this.md5Open.set(worker, (this.md5Open.get(worker) ?? 0) + 1);
-    return new WorkerHash(this, worker, this.nextId++, algorithm);
+    return worker;
+  }
+
+  /** A range of the file at `path` hashed by a worker that reads it; undefined where there are no workers. */
+  createRange(path: string, start: number, end: number, algorithm: HashAlgorithm): SourceDigest | undefined {
+    const workers = this.start();
+    if (!workers) return undefined;
+    const worker = this.pick(workers, algorithm);
+    const id = this.nextId++;
+    const result = this.awaitDigest(id);
+    result.catch(() => {}); // a range discarded before its answer leaves no unhandled rejection
+    this.hold();
+    worker.postMessage({ id, algorithm, range: { path, start, end } });
+    let open = true;
+    const close = () => {
+      if (open) this.closed(worker, algorithm);
+      open = false;
+    };
+    return {
+      digest: () => result.finally(close),
+      discard: () => {
+        if (!open) return;
+        close();
+        worker.postMessage({ id, discard: true });
+        if (this.digests.delete(id)) this.release();
+      },
+    };
   }
 
   /** A hash of `worker`'s ended (digest or discard). */
@@ -195,7 +294,7 @@ class HashPool {
       for (let i = 0; i < count; i++) {
         const worker = new Worker(WORKER_SOURCE, {
           eval: true,
-          workerData: { md5: this.lanes, holdBytes: MAX_IN_FLIGHT_BYTES / 2 },
+          workerData: { md5: this.lanes, holdBytes: MAX_IN_FLIGHT_BYTES / 2, rangeReadBytes: RANGE_READ_BYTES },
           resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16 },
         }) as unknown as WorkerLike;
         worker.on("message", (message) => this.receive(message));
@@ -210,17 +309,20 @@ class HashPool {
     return this.workers;
   }
 
-  private receive(message: { id: number; hashed?: ArrayBuffer; digest?: string }): void {
+  private receive(message: WorkerAnswer): void {
     if (message.hashed !== undefined) {
       this.inFlight -= message.hashed.byteLength;
       this.recycle(message.hashed);
       this.release();
       if (this.inFlight < MAX_IN_FLIGHT_BYTES) for (const wake of this.waiters.splice(0)) wake();
     }
-    if (message.digest !== undefined) {
-      this.release();
-      this.digests.get(message.id)?.resolve(message.digest);
+    // A digest or an error answers one awaited hash; one for a range discarded meanwhile is dropped.
+    const waiting = message.digest !== undefined || message.error !== undefined ? this.digests.get(message.id) : undefined;
+    if (waiting) {
       this.digests.delete(message.id);
+      this.release();
+      if (message.digest !== undefined) waiting.resolve(message.digest);
+      else waiting.reject(new RangeReadError(message.error));
     }
   }
 
@@ -383,4 +485,12 @@ const pool = new HashPool();
 /** A running hash whose work happens off this thread where the runtime allows. */
 export function startHash(algorithm: HashAlgorithm): RunningHash {
   return pool.create(algorithm);
+}
+
+/**
+ * Starts hashing bytes [start, end) of the file at `path` on a worker that reads them itself; undefined where there
+ * are no hashing workers (then hash the bytes as they stream).
+ */
+export function hashFileRange(path: string, start: number, end: number, algorithm: HashAlgorithm): SourceDigest | undefined {
+  return pool.createRange(path, start, end, algorithm);
 }

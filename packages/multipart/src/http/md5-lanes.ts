@@ -77,6 +77,13 @@ export class Md5Lanes {
     return this.lanes.some((lane) => lane?.id === id);
   }
 
+  /** Bytes of message `id` queued and not yet compressed. */
+  waiting(id: number): number {
+    let bytes = 0;
+    for (const queued of this.lane(id).queue) bytes += queued.bytes.length - queued.offset;
+    return bytes;
+  }
+
   /** Queues `bytes` for message `id`; `done` is called once they are hashed and may be reused. */
   add(id: number, bytes: Uint8Array, done?: () => void): void {
     const lane = this.lane(id);

@@ -23,6 +23,14 @@ export interface PartBody {
   release(): void;
 }
 
+/** A digest of part of a source, computed by the source apart from the bytes it streams: `digest` once, or `discard`. */
+export interface SourceDigest {
+  /** The hex digest; rejects when the source can no longer give those bytes. */
+  digest(): Promise<string>;
+  /** Stops computing it (the attempt it was for failed). */
+  discard(): void;
+}
+
 /** An opened input: its size, name and type, and its bytes by part or whole. */
 export interface UploadSource {
   /** What the input is: a file, bytes, a Blob or a stream. */
@@ -43,6 +51,19 @@ export interface UploadSource {
   partBody(part: Part): Promise<PartBody>;
   /** All bytes front to back, for single-request uploads. A stream source can do this once, and instead of partBody. */
   stream(): Readable;
+  /**
+   * Optional: starts a digest of bytes [start, end) that the source computes itself, apart from the streams it gives
+   * (a file source reads the range again on a hashing worker, so the thread sending the bytes does not hash them).
+   * Undefined, or absent, and the bytes are hashed as they stream. The store's answer compares the two reads.
+   */
+  digestRange?(start: number, end: number, algorithm: "md5" | "sha256"): SourceDigest | undefined;
+  /**
+   * Optional: bytes [start, end) as chunks whose buffers the source reuses — a chunk may change once the next one is
+   * asked for, so a consumer that holds chunks must copy them. Sending these instead of `partBody`'s or `stream`'s
+   * stream spares a buffer per chunk (and the garbage collections they cause). Fails with a SourceChangedError when
+   * the source gives fewer bytes.
+   */
+  readRange?(start: number, end: number): AsyncIterable<Uint8Array>;
   /** What identifies these bytes, for checkpoints. */
   fingerprint(): Promise<SourceFingerprint>;
   /** Throws a SourceChangedError if the bytes changed (file size/mtime) or a stream had more bytes than declared. */

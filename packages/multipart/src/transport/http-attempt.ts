@@ -5,7 +5,7 @@ export interface HttpAttempt {
   url: string;
   method: string;
   headers: Record<string, string>;
-  body?: Readable | undefined;
+  body?: AsyncIterable<Uint8Array> | undefined;
   signal: AbortSignal;
 }
 
@@ -29,7 +29,7 @@ export async function httpAttempt(
     const response = await via.fetch(attempt.url, {
       method: attempt.method,
       headers: attempt.headers,
-      body: attempt.body as never,
+      body: attempt.body ? (Readable.from(attempt.body, { objectMode: false }) as never) : undefined,
       redirect: "manual",
       signal: attempt.signal,
       ...(attempt.body ? { duplex: "half" } : {}),
@@ -40,7 +40,8 @@ export async function httpAttempt(
   const response = await request(attempt.url, {
     method: attempt.method as Dispatcher.HttpMethod,
     headers: attempt.headers,
-    body: attempt.body,
+    // An async iterable: undici writes each chunk and asks for the next once the socket has taken it.
+    body: attempt.body as never,
     dispatcher: via.dispatcher,
     signal: attempt.signal,
   });

@@ -1,15 +1,7 @@
-import { Readable } from "node:stream";
+import type { Readable } from "node:stream";
 import type { Dispatcher } from "undici";
 import { apiErrorFromResponse } from "../api/parse-api-error.js";
-import {
-  AbortError,
-  InputError,
-  IntegrityError,
-  isAbortError,
-  PartUploadError,
-  SourceChangedError,
-  UploadkitError,
-} from "../errors.js";
+import { AbortError, InputError, IntegrityError, isAbortError, PartUploadError, UploadkitError } from "../errors.js";
 import { sharedAgent } from "../http/agent.js";
 import { ByteMeter, type DigestName } from "../http/byte-meter.js";
 import { assertCredentialsStayOnOrigin } from "../http/credentials.js";
@@ -17,6 +9,7 @@ import { presignedUrlExpired } from "../http/presigned-expiry.js";
 import { readBounded, summarizeErrorBody } from "../http/read-bounded.js";
 import { redactSecrets, redactUrl } from "../redact.js";
 import { nextDelay, type ResolvedRetryOptions, resolveRetry, serverRequestedDelay, sleep } from "../retry-policy.js";
+import type { SourceDigest } from "../sources/upload-source.js";
 import type { PartResponse, PartTarget, TargetContext } from "../upload/part-target.js";
 import { VERSION } from "../version.js";
 import { CredentialSet, type CredentialSource } from "./credential-set.js";
@@ -56,6 +49,16 @@ export interface RequestBody {
   description: string;
   /** A fresh stream of those bytes for each attempt. */
   open(): Readable;
+  /**
+   * Those bytes as chunks whose buffers the source reuses (a chunk may change once the next is asked for), used
+   * instead of `open` where given: no buffer per chunk to allocate and collect.
+   */
+  chunks?: (() => AsyncIterable<Uint8Array>) | undefined;
+  /**
+   * Starts a digest of those bytes computed by the source itself (a file range read again on a hashing worker), for
+   * each attempt; undefined, or absent, and the bytes are hashed as they stream.
+   */
+  digest?: ((name: DigestName) => SourceDigest | undefined) | undefined;
   /** False for a stream that can be read once: a failed attempt then ends the upload instead of being retried. */
   reopenable?: boolean | undefined;
   /** Bytes sent before and after the source's (multipart/form-data framing). */
@@ -434,32 +437,42 @@ export class Transport {
         watchdog.refresh();
       },
       { bytes: body.size, description: body.description },
+      body.digest,
     );
-    meter.on("error", (error) => {
-      if (error instanceof SourceChangedError) sourceError ??= error;
-    });
     let bytes: Readable | undefined;
+    let chunks: AsyncIterable<Uint8Array>;
     try {
-      bytes = body.open();
+      if (body.chunks) chunks = body.chunks();
+      else {
+        bytes = body.open();
+        chunks = bytes;
+      }
     } catch (error) {
       clearTimeout(watchdog);
       signal?.removeEventListener("abort", abortAttempt);
       throw error;
     }
+    // A source's reused buffers may go to undici's writer as they are: it asks for the next chunk only once the
+    // socket has taken the last. A `fetch` may hold chunks longer, so it gets copies.
+    const metered = meter.through(chunks, body.chunks !== undefined && this.config.fetch !== undefined);
     // Only errors the source raises itself (a file that shrank, a short stream) end the upload; a connection
-    // reset destroys the body from the other side and is retried like any network error.
-    bytes.on("error", (error) => {
-      sourceError ??=
-        error instanceof UploadkitError
-          ? error
-          : new InputError(`Reading the ${body.description} failed: ${error.message}`, {
-              code: "SOURCE_READ_FAILED",
-              cause: error,
-            });
-      meter.destroy(error);
-    });
-    bytes.pipe(meter);
-    const framed = body.head || body.tail ? frame(body.head, meter, body.tail) : meter;
+    // reset stops the iteration from the other side and is retried like any network error.
+    const sent = (async function* () {
+      try {
+        if (body.head) yield body.head;
+        yield* metered;
+        if (body.tail) yield body.tail;
+      } catch (error) {
+        sourceError ??=
+          error instanceof UploadkitError
+            ? error
+            : new InputError(`Reading the ${body.description} failed: ${(error as Error).message}`, {
+                code: "SOURCE_READ_FAILED",
+                cause: error,
+              });
+        throw error;
+      }
+    })();
     const failed = (
       reason: string,
       failure: AttemptFailure,
@@ -471,7 +484,7 @@ export class Transport {
     let answer: HttpAnswer | undefined;
     try {
       answer = await httpAttempt(
-        { url: target.url, method: target.method ?? "PUT", headers, body: framed, signal: controller.signal },
+        { url: target.url, method: target.method ?? "PUT", headers, body: sent, signal: controller.signal },
         { dispatcher: this.dispatcher, fetch: this.config.fetch },
       );
       watchdog.refresh();
@@ -538,11 +551,9 @@ export class Transport {
     } finally {
       clearTimeout(watchdog);
       signal?.removeEventListener("abort", abortAttempt);
-      bytes.unpipe(meter);
-      bytes.destroy();
-      if (!meter.destroyed) meter.destroy();
+      bytes?.destroy();
+      sent.return(undefined).catch(() => {});
       meter.discard();
-      if (framed !== meter && !framed.destroyed) framed.destroy();
     }
   }
 
@@ -617,16 +628,6 @@ function positiveMs(name: string, value: number | undefined, fallback: number): 
     throw new InputError(`${name} must be a whole number of milliseconds ≥ 1, got ${value}.`, { code: "INPUT_INVALID_NUMBER" });
   }
   return value;
-}
-
-function frame(head: Buffer | undefined, bytes: Readable, tail: Buffer | undefined): Readable {
-  return Readable.from(
-    (async function* () {
-      if (head) yield head;
-      yield* bytes;
-      if (tail) yield tail;
-    })(),
-  );
 }
 
 /** A signal that aborts after `ms` or when `outer` aborts. */

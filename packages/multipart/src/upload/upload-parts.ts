@@ -159,7 +159,13 @@ export async function uploadParts(options: UploadPartsOptions): Promise<Complete
           readEtag = target?.readEtag;
           return target;
         },
-        body: { size: part.size, description: source.description, open: () => body.open() },
+        body: {
+          size: part.size,
+          description: source.description,
+          open: () => body.open(),
+          chunks: source.readRange && (() => source.readRange?.(part.start, part.end) as AsyncIterable<Uint8Array>),
+          digest: (name) => source.digestRange?.(part.start, part.end, name),
+        },
         digests: recordDigest ? ["md5"] : [],
         repeatable: true,
         accept: (answer) => etagVerdict(answer, readEtag, checksum, transport),

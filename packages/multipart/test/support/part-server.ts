@@ -9,6 +9,7 @@ export type Fault =
   | "bad-etag" // store the part, answer an ETag that is not its MD5
   | "no-etag" // store the part, answer without an ETag
   | "redirect" // answer 307
+  | "slow" // store the part, reading it in small steps so the client's socket fills and waits to drain
   | { status: number; retryAfter?: string; body?: string };
 
 export interface PartRequest {
@@ -60,7 +61,12 @@ export async function startPartServer(
       return;
     }
     const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("data", (chunk: Buffer) => {
+      chunks.push(chunk);
+      if (fault !== "slow") return;
+      req.pause();
+      setTimeout(() => req.resume(), 1);
+    });
     req.on("end", () => {
       const body = Buffer.concat(chunks);
       if (typeof fault === "object") {
