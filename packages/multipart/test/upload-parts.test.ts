@@ -382,6 +382,31 @@ describe("uploadParts: progress, abort, credentials, input", () => {
     expect(server.objectSha256(2)).toBe(sha256(bytes));
   });
 
+  it("ends the upload with SOURCE_READ_FAILED when a source's stream fails before it is read, without crashing", async () => {
+    const failing: UploadSource = {
+      kind: "stream",
+      size: 10,
+      filename: "x.bin",
+      contentType: "application/octet-stream",
+      description: "failing stream",
+      partBody: async () => ({
+        open: () => {
+          const stream = new Readable({ read() {} });
+          process.nextTick(() => stream.destroy(new Error("disk gone")));
+          return stream;
+        },
+        release: () => {},
+      }),
+      stream: () => Readable.from([]),
+      fingerprint: async () => ({ kind: "stream", size: 10 }),
+      assertUnchanged: async () => {},
+    };
+    const error = await upload(failing, plan(10, 10)).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).code).toBe("SOURCE_READ_FAILED");
+    expect((error as Error).message).toContain("disk gone");
+  });
+
   it("fails the upload when the file shrinks underneath it", async () => {
     const { path } = randomFile(dir, "shrink.bin", 8 * KiB);
     const source = await openSource(path);

@@ -445,6 +445,8 @@ export class Transport {
       if (body.chunks) chunks = body.chunks();
       else {
         bytes = body.open();
+        // Its errors surface through the iteration; one raised before undici starts reading must not go unheard.
+        bytes.on("error", () => {});
         chunks = bytes;
       }
     } catch (error) {
