@@ -407,6 +407,19 @@ describe("uploadParts: progress, abort, credentials, input", () => {
     expect((error as Error).message).toContain("disk gone");
   });
 
+  it("gives a dispatcher of the caller's copies too: its sockets may buffer more than a chunk", async () => {
+    const size = 12 * 1024 * KiB + 1;
+    const { path, bytes } = randomFile(dir, "buffered.bin", size);
+    const parts = plan(size, 6 * 1024 * KiB);
+    const dispatcher = new Agent({ connect: { highWaterMark: 16 * 1024 * KiB } as never });
+    try {
+      await upload(await openSource(path), parts, { dispatcher, checksum: false }, () => "slow");
+      expect(server.objectSha256(parts.length)).toBe(sha256(bytes));
+    } finally {
+      await dispatcher.close();
+    }
+  });
+
   it("fails the upload when the file shrinks underneath it", async () => {
     const { path } = randomFile(dir, "shrink.bin", 8 * KiB);
     const source = await openSource(path);
