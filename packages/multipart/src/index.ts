@@ -7,7 +7,7 @@ export { DEFAULT_PART_SIZE, formatBytes, GiB, MiB, type Part, type PartRules, pl
 export { DEFAULT_RETRY } from "./retry-policy.js";
 export { type OpenSourceOptions, openSource } from "./sources/open-source.js";
 export type { StreamInput } from "./sources/stream-source.js";
-export type { PartBody, SourceFingerprint, UploadSource } from "./sources/upload-source.js";
+export type { PartBody, SourceDigest, SourceFingerprint, UploadSource } from "./sources/upload-source.js";
 export {
   type ClientTransportOptions,
   DEFAULT_STALL_TIMEOUT_MS,
