@@ -2,6 +2,7 @@ import { ResumableSession } from "../checkpoint/resumable-session.js";
 import { throwIfAborted } from "../errors.js";
 import { openSource, type SourceInput } from "../sources/open-source.js";
 import type { UploadSource } from "../sources/upload-source.js";
+import { sourceRange } from "../transport/source-range.js";
 import type { Transport } from "../transport/transport.js";
 import { currentUploadScope, withUploadScope } from "../transport/upload-scope.js";
 import { ProgressTracker } from "../upload/progress.js";
@@ -100,8 +101,7 @@ async function sendSingle<Result>(
         size: source.size,
         description: source.description,
         open: () => source.stream(),
-        chunks: source.readRange && (() => source.readRange?.(0, source.size) as AsyncIterable<Uint8Array>),
-        digest: (name) => source.digestRange?.(0, source.size, name),
+        ...sourceRange(source, 0, source.size),
         reopenable: source.kind !== "stream",
         head: request.head,
         tail: request.tail,

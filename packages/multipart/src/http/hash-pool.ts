@@ -64,13 +64,14 @@ const pump = () => { pumping = false; lanes.pump(workerData.holdBytes); };
 const ranges = new Map();
 const spare = [];
 let reading = false;
-const endRange = (id, answer) => {
+const dropRange = (id) => {
   const range = ranges.get(id);
-  if (!range) return;
+  if (!range) return false;
   ranges.delete(id);
   try { closeSync(range.fd); } catch {}
-  parentPort.postMessage({ id, ...answer });
+  return true;
 };
+const endRange = (id, answer) => { if (dropRange(id)) parentPort.postMessage({ id, ...answer }); };
 const readRanges = () => {
   reading = false;
   for (const [id, range] of ranges) {
@@ -105,8 +106,7 @@ parentPort.on("message", ({ id, algorithm, chunk, end, discard, range }) => {
   if (discard) {
     hashes.delete(id);
     lanes?.discard(id);
-    const open = ranges.get(id);
-    if (open) { ranges.delete(id); try { closeSync(open.fd); } catch {} }
+    dropRange(id);
     return;
   }
   if (range) { startRange(id, algorithm, range); return; }

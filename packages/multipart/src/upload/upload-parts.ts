@@ -5,6 +5,7 @@ import { summarizeErrorBody } from "../http/read-bounded.js";
 import type { Part } from "../plan-parts.js";
 import type { RetryOptions } from "../retry-policy.js";
 import type { UploadSource } from "../sources/upload-source.js";
+import { sourceRange } from "../transport/source-range.js";
 import { type SentAnswer, Transport, type Verdict } from "../transport/transport.js";
 import type { Logger, LogLevel } from "../transport/transport-log.js";
 import { DEFAULT_STALL_TIMEOUT_MS, type RetryEvent } from "../transport/transport-options.js";
@@ -163,8 +164,7 @@ export async function uploadParts(options: UploadPartsOptions): Promise<Complete
           size: part.size,
           description: source.description,
           open: () => body.open(),
-          chunks: source.readRange && (() => source.readRange?.(part.start, part.end) as AsyncIterable<Uint8Array>),
-          digest: (name) => source.digestRange?.(part.start, part.end, name),
+          ...sourceRange(source, part.start, part.end),
         },
         digests: recordDigest ? ["md5"] : [],
         repeatable: true,
