@@ -1,9 +1,20 @@
 import { createHash, randomBytes } from "node:crypto";
-import { afterAll, describe, expect, it, vi } from "vitest";
+import { fileURLToPath } from "node:url";
+import { afterAll, describe, expect, it, onTestFinished, vi } from "vitest";
 import { hashFileRange, RangeReadError, startHash } from "../src/http/hash-pool.js";
 import { randomFile, scratchDir } from "./support/files.js";
 
 const MiB = 1024 * 1024;
+
+/** hash-pool.ts loaded afresh with `name` set in the environment (its pool reads it at start), undone after the test. */
+async function poolWith(name: string, value: string) {
+  vi.resetModules();
+  vi.stubEnv(name, value);
+  onTestFinished(() => {
+    vi.unstubAllEnvs();
+  });
+  return import("../src/http/hash-pool.js");
+}
 const expected = (algorithm: "md5" | "sha256", bytes: Uint8Array) => createHash(algorithm).update(bytes).digest("hex");
 
 /** Feeds `bytes` in chunks of `chunkSize`, waiting whenever the pool asks for it. */
@@ -85,52 +96,42 @@ describe("digests of file ranges, read by the worker itself", () => {
 
 describe("digests where WebAssembly SIMD is not used (UPLOADKIT_MD5_LANES=0)", () => {
   it("MD5s run on node:crypto in the worker and equal node:crypto's", async () => {
-    vi.resetModules();
-    vi.stubEnv("UPLOADKIT_MD5_LANES", "0");
-    try {
-      const { startHash: startPlainHash } = await import("../src/http/hash-pool.js");
-      const inputs = Array.from({ length: 5 }, () => randomBytes(2 * MiB + 9));
-      const digests = await Promise.all(
-        inputs.map(async (bytes) => {
-          const hash = startPlainHash("md5");
-          for (let offset = 0; offset < bytes.length; offset += 100_000)
-            await hash.update(bytes.subarray(offset, offset + 100_000));
-          return hash.digest();
-        }),
-      );
-      expect(digests).toEqual(inputs.map((bytes) => expected("md5", bytes)));
-    } finally {
-      vi.unstubAllEnvs();
-    }
+    const { startHash: startPlainHash } = await poolWith("UPLOADKIT_MD5_LANES", "0");
+    const inputs = Array.from({ length: 5 }, () => randomBytes(2 * MiB + 9));
+    const digests = await Promise.all(
+      inputs.map(async (bytes) => {
+        const hash = startPlainHash("md5");
+        for (let offset = 0; offset < bytes.length; offset += 100_000)
+          await hash.update(bytes.subarray(offset, offset + 100_000));
+        return hash.digest();
+      }),
+    );
+    expect(digests).toEqual(inputs.map((bytes) => expected("md5", bytes)));
   });
 });
 
 describe("digests on the calling thread (UPLOADKIT_HASH_WORKERS=0)", () => {
   it("MD5s in the thread's lanes and SHA-256 equal node:crypto's, interleaved, with reused chunks and a discard", async () => {
-    vi.resetModules();
-    vi.stubEnv("UPLOADKIT_HASH_WORKERS", "0");
-    try {
-      const { startHash: startInlineHash } = await import("../src/http/hash-pool.js");
-      const dropped = startInlineHash("md5");
-      dropped.update(randomBytes(MiB));
-      dropped.discard();
-      const inputs = Array.from({ length: 6 }, (_, index) => randomBytes(index * MiB + 4097));
-      const hashes = inputs.map(() => startInlineHash("md5"));
-      const sha = startInlineHash("sha256");
-      const chunk = Buffer.alloc(100_000);
-      for (let offset = 0; offset < 6 * MiB; offset += chunk.length) {
-        for (const [index, bytes] of inputs.entries()) {
-          if (offset >= bytes.length) continue;
-          const length = bytes.copy(chunk, 0, offset, offset + chunk.length);
-          await hashes[index]?.update(chunk.subarray(0, length));
-          if (index === 5) await sha.update(chunk.subarray(0, length));
-          chunk.fill(0xee);
-        }
+    const { startHash: startInlineHash, hashFileRange: inlineRange } = await poolWith("UPLOADKIT_HASH_WORKERS", "0");
+    // Without workers a file's range is not read again: the caller hashes the bytes as they stream.
+    expect(inlineRange(fileURLToPath(import.meta.url), 0, 10, "md5")).toBeUndefined();
+    const dropped = startInlineHash("md5");
+    dropped.update(randomBytes(MiB));
+    dropped.discard();
+    const inputs = Array.from({ length: 6 }, (_, index) => randomBytes(index * MiB + 4097));
+    const hashes = inputs.map(() => startInlineHash("md5"));
+    const sha = startInlineHash("sha256");
+    const chunk = Buffer.alloc(100_000);
+    for (let offset = 0; offset < 6 * MiB; offset += chunk.length) {
+      for (const [index, bytes] of inputs.entries()) {
+        if (offset >= bytes.length) continue;
+        const length = bytes.copy(chunk, 0, offset, offset + chunk.length);
+        await hashes[index]?.update(chunk.subarray(0, length));
+        if (index === 5) await sha.update(chunk.subarray(0, length));
+        chunk.fill(0xee);
       }
-      expect(await Promise.all(hashes.map((hash) => hash.digest()))).toEqual(inputs.map((bytes) => expected("md5", bytes)));
-      expect(await sha.digest()).toBe(expected("sha256", inputs[5] as Buffer));
-    } finally {
-      vi.unstubAllEnvs();
     }
+    expect(await Promise.all(hashes.map((hash) => hash.digest()))).toEqual(inputs.map((bytes) => expected("md5", bytes)));
+    expect(await sha.digest()).toBe(expected("sha256", inputs[5] as Buffer));
   });
 });
