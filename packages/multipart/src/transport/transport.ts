@@ -457,8 +457,8 @@ export class Transport {
     // A source's reused buffers go to the shared agent's writer as they are: it asks for the next chunk only once
     // the socket has taken the last (its sockets' write high-water mark, 64 KiB, is below a chunk). A `fetch`, or a
     // dispatcher of the caller's (whose sockets may buffer more), may hold chunks longer, so it gets copies.
-    const reused = body.chunks !== undefined && (this.config.fetch !== undefined || this.config.dispatcher !== undefined);
-    const metered = meter.through(chunks, reused);
+    const copyChunks = body.chunks !== undefined && (this.config.fetch !== undefined || this.config.dispatcher !== undefined);
+    const metered = meter.through(chunks, copyChunks);
     // Only errors the source raises itself (a file that shrank, a short stream) end the upload; a connection
     // reset stops the iteration from the other side and is retried like any network error.
     const sent = (async function* () {
