@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { InputError } from "../src/errors.js";
 import { planParts } from "../src/plan-parts.js";
 import { openSource } from "../src/sources/open-source.js";
+import { READ_SLACK_BYTES, readOffset } from "../src/sources/read-offset.js";
 import type { UploadSource } from "../src/sources/upload-source.js";
 import { PNG_1X1, randomFile, scratchDir, sha256 } from "./support/files.js";
 
@@ -129,24 +130,44 @@ describe("openSource", () => {
   });
 
   it("reads a file's byte ranges in reused buffers, and fails one the file no longer has", async () => {
-    const { path, bytes } = randomFile(dir, "ranges.bin", 700_000);
+    const MiB = 1024 * 1024;
+    const { path, bytes } = randomFile(dir, "ranges.bin", 3 * MiB + 500_000);
     const source = await openSource(path);
-    for (const [start, end] of [
+    // Small and large ranges, starting on and off page boundaries, one after another (buffers pass from range to
+    // range) and two at once (each has its own).
+    const ranges: [number, number][] = [
       [0, 0],
       [0, 1],
       [10, 262_154],
       [0, 700_000],
-      [123_456, 700_000],
-    ] as [number, number][]) {
+      [4096, 4096 + MiB],
+      [0, 3 * MiB + 500_000],
+      [123_457, 3 * MiB + 1],
+      [2 * MiB, 3 * MiB + 500_000],
+    ];
+    const read = async ([start, end]: [number, number]) => {
       const chunks: Buffer[] = [];
       for await (const chunk of source.readRange?.(start, end) ?? []) chunks.push(Buffer.from(chunk));
-      expect(sha256(Buffer.concat(chunks))).toBe(sha256(bytes.subarray(start, end)));
-    }
+      return sha256(Buffer.concat(chunks));
+    };
+    for (const range of ranges) expect(await read(range)).toBe(sha256(bytes.subarray(...range)));
+    const together = await Promise.all(ranges.map(read));
+    expect(together).toEqual(ranges.map((range) => sha256(bytes.subarray(...range))));
     writeFileSync(path, bytes.subarray(0, 1000));
     const short = async () => {
-      for await (const _ of source.readRange?.(0, 700_000) ?? []);
+      for await (const _ of source.readRange?.(0, 2 * MiB) ?? []);
     };
     await expect(short()).rejects.toThrow(/changed during the upload: it ends at byte 1000/);
+  });
+
+  it("places each read off the page offset of the file bytes it reads", () => {
+    for (const position of [0, 1, 2047, 2048, 4095, 4096, 8 * 1024 * 1024, 107_374_183, 2 ** 40 + 17]) {
+      const offset = readOffset(position);
+      expect(offset).toBeGreaterThanOrEqual(0);
+      expect(offset).toBeLessThan(READ_SLACK_BYTES);
+      // A buffer that starts on a page boundary (large allocations do) never shares the bytes' page offset.
+      expect((((offset - position) % 4096) + 4096) % 4096).toBeGreaterThan(0);
+    }
   });
 
   it("notices a file that changes size during the upload", async () => {

@@ -1,6 +1,7 @@
 import { createHash, type Hash } from "node:crypto";
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
+import { READ_SLACK_BYTES, readOffset } from "../sources/read-offset.js";
 import type { SourceDigest } from "../sources/upload-source.js";
 import { Md5Lanes, type Md5LanesLayout } from "./md5-lanes.js";
 import { MD5_LANES, MD5_LANES_LAYOUT, md5LanesModuleBytes } from "./md5-lanes-wasm.js";
@@ -45,13 +46,15 @@ const RANGE_READ_BYTES = 256 * 1024;
 // { id, error } out. MD5s take a lane of the multi-lane module while one is free (workerData.md5 holds its bytes;
 // absent where the runtime has no WebAssembly SIMD, and unused if its self-check fails); the others use node:crypto.
 // Streamed lanes are compressed once every open lane has bytes, or once half the in-flight allowance waits (so
-// back-pressure never stalls on a lane that has nothing yet). A range is read RANGE_READ_BYTES at a time, the next
-// read once the last is hashed, between messages; its digest (or why the file could not give it) is the one answer.
+// back-pressure never stalls on a lane that has nothing yet). A range is read RANGE_READ_BYTES at a time (placed by
+// readOffset, off the page offset of the file's bytes), the next read once the last is hashed, between messages; its
+// digest (or why the file could not give it) is the one answer.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
 const { createHash } = require("node:crypto");
 const { openSync, readSync, closeSync } = require("node:fs");
 const Md5Lanes = (${Md5Lanes.toString()});
+const readOffset = (${readOffset.toString()});
 let lanes;
 try {
   const { bytes, layout, probe, probeMd5 } = workerData.md5 ?? {};
@@ -77,12 +80,13 @@ const readRanges = () => {
   for (const [id, range] of ranges) {
     if (range.position === range.end || (!range.hash && lanes.waiting(id) > 0)) continue;
     try {
-      const buffer = spare.pop() ?? new Uint8Array(workerData.rangeReadBytes);
-      const read = readSync(range.fd, buffer, 0, Math.min(buffer.length, range.end - range.position), range.position);
+      const buffer = spare.pop() ?? new Uint8Array(workerData.rangeReadBytes + workerData.readSlackBytes);
+      const offset = readOffset(range.position);
+      const read = readSync(range.fd, buffer, offset, Math.min(workerData.rangeReadBytes, range.end - range.position), range.position);
       if (read === 0) throw new Error("the file ends at byte " + range.position + ", before byte " + range.end);
       range.position += read;
-      if (range.hash) { range.hash.update(buffer.subarray(0, read)); spare.push(buffer); }
-      else lanes.add(id, buffer.subarray(0, read), () => spare.push(buffer));
+      if (range.hash) { range.hash.update(buffer.subarray(offset, offset + read)); spare.push(buffer); }
+      else lanes.add(id, buffer.subarray(offset, offset + read), () => spare.push(buffer));
     } catch (error) {
       lanes?.discard(id);
       endRange(id, { error: String(error?.message ?? error) });
@@ -294,7 +298,12 @@ class HashPool {
       for (let i = 0; i < count; i++) {
         const worker = new Worker(WORKER_SOURCE, {
           eval: true,
-          workerData: { md5: this.lanes, holdBytes: MAX_IN_FLIGHT_BYTES / 2, rangeReadBytes: RANGE_READ_BYTES },
+          workerData: {
+            md5: this.lanes,
+            holdBytes: MAX_IN_FLIGHT_BYTES / 2,
+            rangeReadBytes: RANGE_READ_BYTES,
+            readSlackBytes: READ_SLACK_BYTES,
+          },
           resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16 },
         }) as unknown as WorkerLike;
         worker.on("message", (message) => this.receive(message));

@@ -10,6 +10,10 @@ import type { Md5LanesLayout } from "./md5-lanes.js";
  * - `STATE_OFFSET`: four vectors A, B, C, D; lane k of each is message k's state.
  * - `MASK_OFFSET`: one vector; lanes set to all ones are updated by `run`, the others keep their state.
  * - `LANE_OFFSET + k * LANE_BYTES`: message k's next blocks.
+ * - `SINE_OFFSET`: MD5's 64 constants, each repeated in four lanes (a data segment). A load costs one instruction
+ *   where a `v128.const` costs three on x64.
+ * - `WORDS_OFFSET`: the block being compressed, transposed (vector w holds word w of every lane). Kept in memory
+ *   rather than in 16 locals, which x64's 16 vector registers cannot hold beside the state anyway.
  *
  * Export `run(blocks)` compresses `blocks` 64-byte blocks of every lane into the masked lanes' states.
  */
@@ -18,6 +22,8 @@ const STATE_OFFSET = 0;
 const MASK_OFFSET = 64;
 const LANE_OFFSET = 128;
 const LANE_BYTES = 256 * 1024;
+const SINE_OFFSET = LANE_OFFSET + MD5_LANES * LANE_BYTES;
+const WORDS_OFFSET = SINE_OFFSET + 64 * 16;
 
 /** The module's memory layout, as `Md5Lanes` takes it. */
 export const MD5_LANES_LAYOUT: Md5LanesLayout = {
@@ -31,11 +37,10 @@ export const MD5_LANES_LAYOUT: Md5LanesLayout = {
 const PAGE = 64 * 1024;
 const SHIFTS = [7, 12, 17, 22, 5, 9, 14, 20, 4, 11, 16, 23, 6, 10, 15, 21];
 
-// Locals: 0 = blocks (the parameter); then i32 j, p0..p3; then v128 a, b, c, d, aa, bb, cc, dd, t, m0..m15.
+// Locals: 0 = blocks (the parameter); then i32 j, p0..p3; then v128 a, b, c, d, aa, bb, cc, dd, t.
 const J = 1;
 const P = [2, 3, 4, 5];
 const [A, B, C, D, AA, BB, CC, DD, T] = [6, 7, 8, 9, 10, 11, 12, 13, 14];
-const M = Array.from({ length: 16 }, (_, i) => 15 + i);
 
 const op = {
   block: [0x02, 0x40],
@@ -54,7 +59,6 @@ const op = {
 const v128 = {
   load: (offset: number) => op.simd(0x00, 4, ...uleb(offset)),
   store: (offset: number) => op.simd(0x0b, 4, ...uleb(offset)),
-  const: (lane: number) => op.simd(0x0c, ...Array.from({ length: 4 }, () => le32(lane)).flat()),
   shuffle: (lanes: number[]) => op.simd(0x0d, ...lanes),
   not: op.simd(0x4d),
   or: op.simd(0x50),
@@ -76,7 +80,7 @@ export function md5LanesModuleBytes(): Uint8Array {
     emit(op.i32Const(0), v128.load(STATE_OFFSET + index * 16), op.set(local as number));
   emit(op.block, op.loop);
   emit(op.get(J), op.get(0), op.i32GeU, op.brIf(1));
-  // Each lane's 16 words, four at a time, transposed so that M[word] holds word `word` of every lane.
+  // Each lane's 16 words, four at a time, transposed so that vector `word` at WORDS_OFFSET holds that word of every lane.
   const low = [0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23];
   const high = [8, 9, 10, 11, 24, 25, 26, 27, 12, 13, 14, 15, 28, 29, 30, 31];
   const lowHalves = [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23];
@@ -96,10 +100,10 @@ export function md5LanesModuleBytes(): Uint8Array {
     pair(0, 1, high, T1);
     pair(2, 3, low, T2);
     pair(2, 3, high, T3);
-    emit(op.get(T0), op.get(T2), v128.shuffle(lowHalves), op.set(M[group * 4] as number));
-    emit(op.get(T0), op.get(T2), v128.shuffle(highHalves), op.set(M[group * 4 + 1] as number));
-    emit(op.get(T1), op.get(T3), v128.shuffle(lowHalves), op.set(M[group * 4 + 2] as number));
-    emit(op.get(T1), op.get(T3), v128.shuffle(highHalves), op.set(M[group * 4 + 3] as number));
+    emit(op.i32Const(0), op.get(T0), op.get(T2), v128.shuffle(lowHalves), v128.store(WORDS_OFFSET + (group * 4 + 0) * 16));
+    emit(op.i32Const(0), op.get(T0), op.get(T2), v128.shuffle(highHalves), v128.store(WORDS_OFFSET + (group * 4 + 1) * 16));
+    emit(op.i32Const(0), op.get(T1), op.get(T3), v128.shuffle(lowHalves), v128.store(WORDS_OFFSET + (group * 4 + 2) * 16));
+    emit(op.i32Const(0), op.get(T1), op.get(T3), v128.shuffle(highHalves), v128.store(WORDS_OFFSET + (group * 4 + 3) * 16));
   }
   for (const [from, to] of [
     [A, AA],
@@ -114,7 +118,8 @@ export function md5LanesModuleBytes(): Uint8Array {
     const word = [step, (5 * step + 1) % 16, (3 * step + 5) % 16, (7 * step) % 16][round] as number;
     const shift = SHIFTS[round * 4 + (step % 4)] as number;
     // a + M[word] + K[step] does not wait for b: summed first, it leaves the chain through b one add shorter.
-    emit(op.get(a), op.get(M[word] as number), v128.add, v128.const(sineConstant(step)), v128.add);
+    emit(op.get(a), op.i32Const(0), v128.load(WORDS_OFFSET + word * 16), v128.add);
+    emit(op.i32Const(0), v128.load(SINE_OFFSET + step * 16), v128.add);
     // f(b, c, d): (b&c)|(~b&d); (d&b)|(~d&c); (c^d)^b; c^(b|~d) — b, the newest, enters last.
     if (round === 0) emit(op.get(c), op.get(d), op.get(b), v128.bitselect);
     else if (round === 1) emit(op.get(b), op.get(c), op.get(d), v128.bitselect);
@@ -141,9 +146,10 @@ export function md5LanesModuleBytes(): Uint8Array {
   }
   emit(op.end);
 
-  const locals = [2, ...uleb(1 + P.length), 0x7f, ...uleb(9 + M.length), 0x7b];
+  const locals = [2, ...uleb(1 + P.length), 0x7f, ...uleb(9), 0x7b];
   const code = [...locals, ...body];
-  const pages = Math.ceil((LANE_OFFSET + MD5_LANES * LANE_BYTES) / PAGE);
+  const pages = Math.ceil((WORDS_OFFSET + 16 * 16) / PAGE);
+  const sines = Array.from({ length: 64 }, (_, step) => Array.from({ length: 4 }, () => le32(sineConstant(step)))).flat(2);
   return Uint8Array.from([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
     ...section(1, [1, 0x60, 1, 0x7f, 0]),
@@ -151,6 +157,7 @@ export function md5LanesModuleBytes(): Uint8Array {
     ...section(5, [1, 0, ...uleb(pages)]),
     ...section(7, [2, ...name("memory"), 2, 0, ...name("run"), 0, 0]),
     ...section(10, [1, ...uleb(code.length), ...code]),
+    ...section(11, [1, 0, ...op.i32Const(SINE_OFFSET), ...op.end, ...uleb(sines.length), ...sines]),
   ]);
 }
 

@@ -7,6 +7,8 @@ import { hashFileRange, RangeReadError } from "../http/hash-pool.js";
 import type { Part } from "../plan-parts.js";
 import { detectContentType, SNIFF_BYTES } from "./content-type.js";
 import { edgesSha256 } from "./edges-hash.js";
+import { ReadBuffers } from "./read-buffers.js";
+import { READ_SLACK_BYTES, readOffset } from "./read-offset.js";
 import type { PartBody, SourceDigest, SourceFingerprint, UploadSource } from "./upload-source.js";
 
 export interface FileSourceOptions {
@@ -16,9 +18,12 @@ export interface FileSourceOptions {
 
 /**
  * How much `readRange` reads at a time. Above any socket's write high-water mark (16 KiB on Node 20, 64 KiB since
- * 22), so undici's writer never asks for a chunk while the one before the last is still being written.
+ * 22), so undici's writer never asks for a chunk while the one before the last is still being written. 1 MiB rather
+ * than 256 KiB spares the sending thread ~0.1 CPU s per GiB of per-chunk work (reads, writes, drains).
  */
-const READ_CHUNK_BYTES = 256 * 1024;
+const READ_CHUNK_BYTES = 1024 * 1024;
+/** Read buffers kept for the next ranges: two per part, for up to eight parts in flight. */
+const KEPT_READ_BUFFERS = 16;
 
 /** A file on disk, read by byte range as each part is sent: never loaded whole. */
 export async function openFileSource(path: string, options: FileSourceOptions = {}): Promise<UploadSource> {
@@ -34,6 +39,7 @@ class FileSource implements UploadSource {
   readonly kind = "file";
   readonly size: number;
   readonly description: string;
+  private readonly buffers = new ReadBuffers(READ_CHUNK_BYTES + READ_SLACK_BYTES, KEPT_READ_BUFFERS);
   constructor(
     readonly path: string,
     private readonly stats: Stats,
@@ -62,12 +68,17 @@ class FileSource implements UploadSource {
   async *readRange(start: number, end: number): AsyncGenerator<Uint8Array> {
     if (start === end) return;
     const handle = await open(this.path, "r");
+    // Two buffers in turn: the one being read into is never the chunk last handed on. A range of one chunk or less
+    // needs one buffer of its own size (many small files at once hold no more than their bytes).
+    const small = end - start <= READ_CHUNK_BYTES;
+    const buffers = small ? [Buffer.allocUnsafeSlow(end - start + READ_SLACK_BYTES)] : [this.buffers.take(), this.buffers.take()];
     try {
-      // Two buffers in turn: the one being read into is never the chunk last handed on.
-      const buffers = [Buffer.allocUnsafeSlow(READ_CHUNK_BYTES), Buffer.allocUnsafeSlow(READ_CHUNK_BYTES)];
       for (let position = start, turn = 0; position < end; turn ^= 1) {
+        // A short read of a small range: a second buffer for the rest, as the first may still be in flight.
+        if (turn === buffers.length) buffers.push(Buffer.allocUnsafeSlow(end - position + READ_SLACK_BYTES));
         const buffer = buffers[turn] as Buffer;
-        const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, end - position), position);
+        const offset = readOffset(position);
+        const { bytesRead } = await handle.read(buffer, offset, Math.min(READ_CHUNK_BYTES, end - position), position);
         if (bytesRead === 0) {
           throw new SourceChangedError(
             `The ${this.description} changed during the upload: it ends at byte ${position}, where ${end} bytes were planned. Upload it again once it is stable.`,
@@ -75,9 +86,11 @@ class FileSource implements UploadSource {
           );
         }
         position += bytesRead;
-        yield buffer.subarray(0, bytesRead);
+        yield buffer.subarray(offset, offset + bytesRead);
       }
     } finally {
+      // The consumer asks for more (or ends) only once the last chunk is written: the buffers are free again.
+      if (!small) for (const buffer of buffers) this.buffers.give(buffer);
       await handle.close();
     }
   }

@@ -59,7 +59,7 @@ export interface UploadSource {
   digestRange?(start: number, end: number, algorithm: "md5" | "sha256"): SourceDigest | undefined;
   /**
    * Optional: bytes [start, end) as chunks whose buffers the source reuses — a chunk may change once the next one is
-   * asked for, so a consumer that holds chunks must copy them. Sending these instead of `partBody`'s or `stream`'s
+   * asked for or the iteration ends, so a consumer that holds chunks must copy them. Sending these instead of `partBody`'s or `stream`'s
    * stream spares a buffer per chunk (and the garbage collections they cause). Fails with a SourceChangedError when
    * the source gives fewer bytes.
    */
