@@ -84,6 +84,21 @@ describe("digests of file ranges, read by the worker itself", () => {
     expect(digests).toEqual(started.map(({ algorithm, start, end }) => expected(algorithm, bytes.subarray(start, end))));
   });
 
+  it("ranges held for lane-mates are hashed once asked for: one alone, five with one queued for a lane, one discarded", async () => {
+    const { path, bytes } = randomFile(dir, "held.bin", 2 * MiB + 5);
+    const range = (start: number, end: number) => ({ start, end, hash: hashFileRange(path, start, end, "md5") });
+    // Started and not asked for: the worker holds it until lanes fill or it is needed; asking must not hang.
+    const alone = range(7, MiB);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await alone.hash?.digest()).toBe(expected("md5", bytes.subarray(7, MiB)));
+    const five = [range(0, MiB), range(1, MiB + 1), range(MiB, 2 * MiB + 5), range(3, 2 * MiB), range(0, 64)];
+    const dropped = range(5, 2 * MiB);
+    dropped.hash?.discard();
+    five[2]?.hash?.prioritize?.();
+    const digests = await Promise.all(five.map(({ hash }) => hash?.digest()));
+    expect(digests).toEqual(five.map(({ start, end }) => expected("md5", bytes.subarray(start, end))));
+  });
+
   it("rejects with a RangeReadError when the file is missing or ends before the range, and a discard leaves the rest intact", async () => {
     const { path, bytes } = randomFile(dir, "short.bin", MiB);
     await expect(hashFileRange(`${path}.missing`, 0, 10, "md5")?.digest()).rejects.toBeInstanceOf(RangeReadError);

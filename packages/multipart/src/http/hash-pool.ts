@@ -65,18 +65,30 @@ const hashes = new Map();
 let pumping = false;
 const pump = () => { pumping = false; lanes.pump(workerData.holdBytes); };
 const ranges = new Map();
+const queued = [];
 const spare = [];
 let reading = false;
+const schedule = () => { if (!reading) { reading = true; setImmediate(readRanges); } };
+const closeFd = (fd) => { try { closeSync(fd); } catch {} };
 const dropRange = (id) => {
   const range = ranges.get(id);
-  if (!range) return false;
-  ranges.delete(id);
-  try { closeSync(range.fd); } catch {}
+  if (range) { ranges.delete(id); lanes?.discard(id); closeFd(range.fd); return true; }
+  const index = queued.findIndex((waiting) => waiting.id === id);
+  if (index < 0) return false;
+  closeFd(queued[index].fd);
+  queued.splice(index, 1);
   return true;
 };
 const endRange = (id, answer) => { if (dropRange(id)) parentPort.postMessage({ id, ...answer }); };
+const admit = () => {
+  while (queued.length > 0 && lanes.open(queued[0].id)) { const range = queued.shift(); ranges.set(range.id, range); }
+};
 const readRanges = () => {
   reading = false;
+  if (lanes) admit();
+  let urgent = false;
+  for (const range of ranges.values()) if (!range.hash && range.urgent) urgent = true;
+  const hold = lanes !== undefined && !urgent && !lanes.full();
   for (const [id, range] of ranges) {
     if (range.position === range.end || (!range.hash && lanes.waiting(id) > 0)) continue;
     try {
@@ -88,25 +100,35 @@ const readRanges = () => {
       if (range.hash) { range.hash.update(buffer.subarray(offset, offset + read)); spare.push(buffer); }
       else lanes.add(id, buffer.subarray(offset, offset + read), () => spare.push(buffer));
     } catch (error) {
-      lanes?.discard(id);
       endRange(id, { error: String(error?.message ?? error) });
     }
   }
-  lanes?.pump(0);
+  if (!hold) lanes?.pump(0);
   for (const [id, range] of ranges) {
     if (range.position < range.end || (!range.hash && lanes.waiting(id) > 0)) continue;
     endRange(id, { digest: range.hash ? range.hash.digest("hex") : lanes.digest(id) });
   }
-  if (ranges.size > 0 && !reading) { reading = true; setImmediate(readRanges); }
+  if (lanes) admit();
+  let more = false;
+  for (const [id, range] of ranges) if (range.hash || !hold || lanes.waiting(id) === 0) more = true;
+  if (more) schedule();
 };
 const startRange = (id, algorithm, { path, start, end }) => {
   let fd;
   try { fd = openSync(path, "r"); } catch (error) { parentPort.postMessage({ id, error: String(error?.message ?? error) }); return; }
-  const hash = algorithm === "md5" && lanes?.open(id) ? undefined : createHash(algorithm);
-  ranges.set(id, { fd, position: start, end, hash });
-  if (!reading) { reading = true; setImmediate(readRanges); }
+  const range = { id, fd, position: start, end, hash: undefined, urgent: false };
+  if (algorithm === "md5" && lanes) queued.push(range);
+  else { range.hash = createHash(algorithm); ranges.set(id, range); }
+  schedule();
 };
-parentPort.on("message", ({ id, algorithm, chunk, end, discard, range }) => {
+const prioritize = (id) => {
+  const range = ranges.get(id);
+  if (range) range.urgent = true;
+  const index = queued.findIndex((waiting) => waiting.id === id);
+  if (index >= 0) { const [waiting] = queued.splice(index, 1); waiting.urgent = true; queued.unshift(waiting); }
+  schedule();
+};
+parentPort.on("message", ({ id, algorithm, chunk, end, discard, range, urgent }) => {
   if (discard) {
     hashes.delete(id);
     lanes?.discard(id);
@@ -114,6 +136,7 @@ parentPort.on("message", ({ id, algorithm, chunk, end, discard, range }) => {
     return;
   }
   if (range) { startRange(id, algorithm, range); return; }
+  if (urgent) { prioritize(id); return; }
   let hash = hashes.get(id);
   if (!hash && !lanes?.has(id) && !(algorithm === "md5" && lanes?.open(id))) {
     hash = createHash(algorithm);
@@ -214,12 +237,23 @@ class HashPool {
     this.hold();
     worker.postMessage({ id, algorithm, range: { path, start, end } });
     let open = true;
+    let needed = false;
     const close = () => {
       if (open) this.closed(worker, algorithm);
       open = false;
     };
+    // A range started ahead of its part waits in the worker for lane-mates until it is needed (see the worker).
+    const prioritize = () => {
+      if (!open || needed) return;
+      needed = true;
+      worker.postMessage({ id, urgent: true });
+    };
     return {
-      digest: () => result.finally(close),
+      prioritize,
+      digest: () => {
+        prioritize();
+        return result.finally(close);
+      },
       discard: () => {
         if (!open) return;
         close();

@@ -73,6 +73,11 @@ export class Md5Lanes {
     return true;
   }
 
+  /** Whether every lane is taken. */
+  full(): boolean {
+    return !this.lanes.includes(undefined);
+  }
+
   has(id: number): boolean {
     return this.lanes.some((lane) => lane?.id === id);
   }

@@ -108,6 +108,7 @@ class FileSource implements UploadSource {
           );
         }),
       discard: () => range.discard(),
+      prioritize: () => range.prioritize?.(),
     };
   }
 

@@ -29,6 +29,11 @@ export interface SourceDigest {
   digest(): Promise<string>;
   /** Stops computing it (the attempt it was for failed). */
   discard(): void;
+  /**
+   * Optional: the bytes are being sent now. A digest started ahead of its part may wait to be computed together
+   * with others; this asks for it without waiting (as `digest()` also does).
+   */
+  prioritize?(): void;
 }
 
 /** An opened input: its size, name and type, and its bytes by part or whole. */

@@ -4,7 +4,7 @@ import { presignedUrlExpired } from "../http/presigned-expiry.js";
 import { summarizeErrorBody } from "../http/read-bounded.js";
 import type { Part } from "../plan-parts.js";
 import type { RetryOptions } from "../retry-policy.js";
-import type { UploadSource } from "../sources/upload-source.js";
+import type { SourceDigest, UploadSource } from "../sources/upload-source.js";
 import { sourceRange } from "../transport/source-range.js";
 import { type SentAnswer, Transport, type Verdict } from "../transport/transport.js";
 import type { Logger, LogLevel } from "../transport/transport-log.js";
@@ -72,6 +72,9 @@ export interface UploadPartsOptions {
 
 /** Parts in flight when `concurrency` is not given: 4. */
 export const DEFAULT_CONCURRENCY = 4;
+
+/** Parts after the one starting whose MD5s a self-hashing source starts early: one SIMD pass's worth (four lanes). */
+const DIGESTS_AHEAD = 4;
 
 const PLAIN_MD5_ETAG = /^"?([0-9a-f]{32})"?$/i;
 
@@ -144,6 +147,25 @@ export async function uploadParts(options: UploadPartsOptions): Promise<Complete
     }
   };
 
+  // A source that hashes its own ranges (a file, on a worker) is asked for each part's MD5 as the part starts and
+  // for the DIGESTS_AHEAD parts after it: ranges started ahead wait in the worker until four can share one SIMD
+  // pass, instead of being hashed one by one as each part starts, and are done before their parts need them.
+  const digestsAhead = new Map<number, SourceDigest>();
+  const startDigestsFrom = (index: number) => {
+    if (!recordDigest || !source.digestRange) return;
+    for (const part of queue.slice(index, index + 1 + DIGESTS_AHEAD)) {
+      if (digestsAhead.has(part.partNumber)) continue;
+      const digest = source.digestRange(part.start, part.end, "md5");
+      if (digest) digestsAhead.set(part.partNumber, digest);
+    }
+  };
+
+  const takeDigestAhead = (part: Part): SourceDigest | undefined => {
+    const digest = digestsAhead.get(part.partNumber);
+    digestsAhead.delete(part.partNumber);
+    return digest;
+  };
+
   const uploadOne = async (part: Part): Promise<void> => {
     const body = await source.partBody(part);
     try {
@@ -164,7 +186,7 @@ export async function uploadParts(options: UploadPartsOptions): Promise<Complete
           size: part.size,
           description: source.description,
           open: () => body.open(),
-          ...sourceRange(source, part.start, part.end),
+          ...sourceRange(source, part.start, part.end, () => takeDigestAhead(part)),
         },
         digests: recordDigest ? ["md5"] : [],
         repeatable: true,
@@ -186,6 +208,7 @@ export async function uploadParts(options: UploadPartsOptions): Promise<Complete
     while (failure === undefined && next < queue.length) {
       const part = queue[next++] as Part;
       prefetchFrom(next);
+      startDigestsFrom(next - 1);
       let release: (() => void) | undefined;
       try {
         release = await budget?.acquire(controller.signal);
@@ -206,6 +229,8 @@ export async function uploadParts(options: UploadPartsOptions): Promise<Complete
     await source.assertUnchanged();
   } finally {
     options.signal?.removeEventListener("abort", onAbort);
+    for (const digest of digestsAhead.values()) digest.discard();
+    digestsAhead.clear();
   }
   progress.emit();
   const missing = parts.filter((part) => !etags.has(part.partNumber)).map((part) => part.partNumber);
