@@ -55,7 +55,7 @@ export function createProgram(io: ProgramIO): Command {
     .option("--part-size <size>", "bytes per part, e.g. 8MiB (Fanvue, Record360)", byteSize)
     .option("--file-id <id>", "Record360 file id (default: a new UUID)")
     .option("--concurrency <n>", "parts in flight, across all files (default 4)", positiveInteger)
-    .option("--files-concurrency <n>", "files uploaded at once (default 8)", positiveInteger)
+    .option("--files-concurrency <n>", "files uploaded at once (default 16)", positiveInteger)
     .option("--wait", "Fanvue: wait until the media is ready")
     .option("--skip-if-exists", "OFAuth: skip files already in the vault")
     .option("--json", "print one JSON object per file instead of progress")

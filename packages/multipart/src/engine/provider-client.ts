@@ -10,7 +10,7 @@ import type { CommonUploadOptions } from "./upload-options.js";
 /** What every provider client offers for several files at once. */
 export interface UploadsMany<Options, Result> {
   /**
-   * Uploads several files: `filesConcurrency` at once (default 8), sharing one budget of `concurrency` parts in flight
+   * Uploads several files: `filesConcurrency` at once (default 16), sharing one budget of `concurrency` parts in flight
    * (default 4). Resolves with every file's outcome in input order; one file's failure does not stop the others.
    */
   uploadMany(items: readonly UploadManyItem<Options>[], options?: UploadManyOptions): Promise<UploadManyOutcome<Result>[]>;

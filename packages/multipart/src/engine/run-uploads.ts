@@ -10,16 +10,18 @@ import type { CommonUploadOptions } from "./upload-options.js";
 
 /**
  * Files uploaded at once by default. Most of a small file's time is API round trips, which take no part slot, so
- * more files than part slots keeps the connection busy.
+ * more files than part slots keeps the connection busy; the bytes in flight stay bounded by the shared part budget.
+ * 200 files of 1 MiB through Record360's fake at 100 ms per API answer: 5.3× one after another with 8 at once,
+ * 7.8× with 16 (`pnpm bench`).
  */
-export const DEFAULT_FILES_CONCURRENCY = 8;
+export const DEFAULT_FILES_CONCURRENCY = 16;
 
 /** One file of an `uploadMany`: an input, or an input with its own `uploadMedia` options. */
 export type UploadManyItem<Options> = SourceInput | { input: SourceInput; options?: Options };
 
 /** Options of `uploadMany`. */
 export interface UploadManyOptions {
-  /** Files uploaded at once. Default 8. */
+  /** Files uploaded at once. Default 16. */
   filesConcurrency?: number | undefined;
   /** Parts in flight across all files at once (each file's own `concurrency` still applies). Default 4. */
   concurrency?: number | undefined;

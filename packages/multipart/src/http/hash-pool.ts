@@ -16,7 +16,8 @@ import { MD5_LANES, MD5_LANES_LAYOUT, md5LanesModuleBytes } from "./md5-lanes-wa
  * - `startHash`: chunks are copied into 256 KiB batches that are transferred to a worker and back (no allocation per
  *   batch); at most `MAX_IN_FLIGHT_BYTES` wait to be hashed across all uploads, after which `update` returns a
  *   promise to wait on — memory stays bounded and, if the workers are the bottleneck, the upload slows to their pace.
- * Up to four MD5s share one worker's SIMD lanes (md5-lanes.ts). On one core, with UPLOADKIT_HASH_WORKERS=0, or where
+ * Up to four MD5s share one worker's SIMD lanes (md5-lanes.ts); a range started ahead of need waits for lane-mates
+ * until its `prioritize()` (or `digest()`) says it is needed. On one core, with UPLOADKIT_HASH_WORKERS=0, or where
  * workers cannot start, `startHash` hashes on the calling thread (MD5s in that thread's lanes) and `hashFileRange`
  * declines, so the bytes are hashed as they stream.
  */
@@ -42,13 +43,16 @@ const MAX_IN_FLIGHT_BYTES = 4 * 1024 * 1024;
 const RANGE_READ_BYTES = 256 * 1024;
 
 // The worker's whole program, evaluated in the worker (no file to resolve, so it survives bundling). One message
-// shape in each direction: { id, algorithm?, chunk?, end?, discard?, range? } in; { id, hashed }, { id, digest } or
-// { id, error } out. MD5s take a lane of the multi-lane module while one is free (workerData.md5 holds its bytes;
-// absent where the runtime has no WebAssembly SIMD, and unused if its self-check fails); the others use node:crypto.
-// Streamed lanes are compressed once every open lane has bytes, or once half the in-flight allowance waits (so
-// back-pressure never stalls on a lane that has nothing yet). A range is read RANGE_READ_BYTES at a time (placed by
-// readOffset, off the page offset of the file's bytes), the next read once the last is hashed, between messages; its
-// digest (or why the file could not give it) is the one answer.
+// shape in each direction: { id, algorithm?, chunk?, end?, discard?, range?, urgent? } in; { id, hashed },
+// { id, digest } or { id, error } out. A streamed MD5 takes a lane of the multi-lane module while one is free
+// (workerData.md5 holds its bytes; absent where the runtime has no WebAssembly SIMD, and unused if its self-check
+// fails); other streamed hashes use node:crypto. Streamed lanes are compressed once every open lane has bytes, or
+// once half the in-flight allowance waits (so back-pressure never stalls on a lane that has nothing yet).
+// A range is read RANGE_READ_BYTES at a time (placed by readOffset, off the page offset of the file's bytes), the
+// next read once the last is hashed, between messages; its digest (or why the file could not give it) is the one
+// answer. An MD5 range waits in `queued` for a free lane (urgent ones first). Ranges in lanes are held — one read
+// each, nothing compressed — while lanes are free and none is urgent (asked for by { urgent }: its part is being sent):
+// ranges started ahead of their parts then compress four at a time instead of each alone as it arrives.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
 const { createHash } = require("node:crypto");
