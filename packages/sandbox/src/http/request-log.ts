@@ -14,6 +14,8 @@ export interface LoggedRequest {
   status?: number;
   /** When it arrived (epoch ms). */
   at: number;
+  /** How long it took to answer, in ms (an injected API latency included), once answered. */
+  answeredInMs?: number;
 }
 
 export class RequestLog {
@@ -21,9 +23,11 @@ export class RequestLog {
   /** Logs a request as it arrives; its status is filled in when the response finishes. */
   record(server: string, req: IncomingMessage, res: ServerResponse): void {
     const entry: LoggedRequest = { server, method: req.method ?? "", url: req.url ?? "", headers: req.headers, at: Date.now() };
+    const arrived = performance.now();
     this.entries.push(entry);
     res.on("finish", () => {
       entry.status = res.statusCode;
+      entry.answeredInMs = performance.now() - arrived;
     });
   }
 }
