@@ -100,10 +100,20 @@ export function md5LanesModuleBytes(): Uint8Array {
     pair(0, 1, high, T1);
     pair(2, 3, low, T2);
     pair(2, 3, high, T3);
-    emit(op.i32Const(0), op.get(T0), op.get(T2), v128.shuffle(lowHalves), v128.store(WORDS_OFFSET + (group * 4 + 0) * 16));
-    emit(op.i32Const(0), op.get(T0), op.get(T2), v128.shuffle(highHalves), v128.store(WORDS_OFFSET + (group * 4 + 1) * 16));
-    emit(op.i32Const(0), op.get(T1), op.get(T3), v128.shuffle(lowHalves), v128.store(WORDS_OFFSET + (group * 4 + 2) * 16));
-    emit(op.i32Const(0), op.get(T1), op.get(T3), v128.shuffle(highHalves), v128.store(WORDS_OFFSET + (group * 4 + 3) * 16));
+    const quarters: [number, number, number[]][] = [
+      [T0, T2, lowHalves],
+      [T0, T2, highHalves],
+      [T1, T3, lowHalves],
+      [T1, T3, highHalves],
+    ];
+    for (const [index, [first, second, halves]] of quarters.entries())
+      emit(
+        op.i32Const(0),
+        op.get(first),
+        op.get(second),
+        v128.shuffle(halves),
+        v128.store(WORDS_OFFSET + (group * 4 + index) * 16),
+      );
   }
   for (const [from, to] of [
     [A, AA],
