@@ -71,10 +71,17 @@ function checkedDocument(from, text) {
   return text;
 }
 
-/** Lints the derived document with the repository's Redocly rules for this provider; returns the errors. */
-function lintErrors(provider, specFile, scratch) {
+/**
+ * Lints the derived document with the repository's Redocly rules for this provider. Errors refuse the update (a
+ * broken derivation); warnings are the provider's design (specs/upstream-design-rules.yaml) and are reported.
+ */
+function lintProblems(provider, specFile, scratch) {
   const config = YAML.parse(readFileSync(join(ROOT, "redocly.yaml"), "utf8"));
-  config.apis = { [provider]: { ...config.apis?.[provider], root: specFile } };
+  const api = { ...config.apis?.[provider], root: specFile };
+  // Rulesets named by path are relative to the repository's redocly.yaml, not to the scratch copy of it.
+  if (Array.isArray(api.extends))
+    api.extends = api.extends.map((entry) => (/^\.{1,2}\//.test(entry) ? join(ROOT, entry) : entry));
+  config.apis = { [provider]: api };
   const configFile = join(scratch, "redocly.yaml");
   writeFileSync(configFile, YAML.stringify(config));
   const run = spawnSync(
@@ -88,9 +95,21 @@ function lintErrors(provider, specFile, scratch) {
   } catch {
     throw new UpdateError(`redocly lint did not run: ${(run.stderr || run.stdout).trim().split("\n").slice(-3).join(" ")}`);
   }
-  return report.problems
-    .filter((problem) => problem.severity === "error")
-    .map((problem) => `${problem.ruleId}: ${problem.message} (${problem.location?.[0]?.pointer ?? ""})`);
+  const describe = (problem) => `${problem.ruleId}: ${problem.message} (${where(problem.location?.[0]?.pointer ?? "")})`;
+  return {
+    errors: report.problems.filter((problem) => problem.severity === "error").map(describe),
+    warnings: report.problems.filter((problem) => problem.severity === "warn").map(describe),
+  };
+}
+
+/** A JSON pointer into the document, with the path it points into named as the provider publishes it. */
+function where(pointer) {
+  const segments = pointer
+    .replace(/^#\//, "")
+    .split("/")
+    .map((s) => s.replaceAll("~1", "/").replaceAll("~0", "~"));
+  if (segments[0] === "paths" && segments[1]) return [segments[1], ...segments.slice(2)].join(" ");
+  return pointer;
 }
 
 async function update(provider, from, writeChangeset) {
@@ -116,7 +135,7 @@ async function update(provider, from, writeChangeset) {
     }
     const derivedFile = join(scratch, "openapi.yaml");
     writeFileSync(derivedFile, derived.text);
-    const errors = lintErrors(provider, derivedFile, scratch);
+    const { errors, warnings: designWarnings } = lintProblems(provider, derivedFile, scratch);
     if (errors.length > 0) {
       throw new UpdateError(
         [
@@ -144,7 +163,7 @@ async function update(provider, from, writeChangeset) {
     const flowChanged = [
       ...new Set(changes.map((c) => c.operation).filter((op) => op && UPLOAD_FLOW_OPERATIONS[provider].includes(op))),
     ];
-    report(provider, from, changes, bump, flowChanged, overlayWarnings);
+    report(provider, from, changes, bump, flowChanged, overlayWarnings, designWarnings);
     if (writeChangeset && bump !== "none") {
       const file = join(ROOT, ".changeset", `${provider}-spec-update-${new Date().toISOString().slice(0, 10)}.md`);
       writeFileSync(file, changeset(provider, from, changes, bump, flowChanged, overlayWarnings));
@@ -162,9 +181,13 @@ function writeAtomically(file, text) {
   renameSync(temporary, file);
 }
 
-function report(provider, from, changes, bump, flowChanged, overlayWarnings) {
+function report(provider, from, changes, bump, flowChanged, overlayWarnings, designWarnings) {
   console.log(`\n${provider}: ${from}`);
   for (const warning of overlayWarnings) console.log(`  warning: specs/${provider}/overlay.yaml: ${warning} — update the action`);
+  if (designWarnings.length > 0) {
+    console.log(`  ${provider}'s API design, as published (reported, not refused; specs/upstream-design-rules.yaml):`);
+    for (const warning of designWarnings) console.log(`    design: ${warning}`);
+  }
   if (changes.length === 0) {
     console.log("  no changes");
     return;

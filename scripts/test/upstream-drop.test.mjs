@@ -2,6 +2,7 @@ import { execFile } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import YAML from "yaml";
 import { PROVIDERS, ROOT } from "../lib/providers.mjs";
@@ -136,5 +137,106 @@ describe("dropping Fanvue's published pages into upstream/", () => {
     expect(check.output).toMatch(
       /Overlay actions that no longer fit upstream[\s\S]*fanvue: overlay action #\d+ .*\/creators\/\{creatorUserUuid\}\/media\/uploads'\]\.post is already published upstream/,
     );
+  });
+
+  it("pages whose paths overlap (a literal segment beside a template, two ambiguous paths) are reported as the provider's design, not refused, and every such path routes to its own operation", async () => {
+    const all = readdirSync(PUBLISHED).map((file) => file.replace(/\.yaml$/, ""));
+    const folder = pagesFolder("overlapping", all);
+    // Two pages in Fanvue's format: GET /chats/{userUuid} beside the literal /chats/unread, /chats/lists and
+    // /chats/mass-messages; GET /chats/lists/{listKind} beside /chats/lists/smart and /chats/lists/custom, and
+    // ambiguous with /chats/{userUuid}/media (each has a template where the other has a literal).
+    const page = (path, operationId, parameter, route) => ({
+      openapi: "3.1.1",
+      info: { title: `Get ${route}`, version: `endpoint_.${operationId}` },
+      paths: {
+        [path]: {
+          get: {
+            operationId,
+            summary: `Get ${route}`,
+            tags: [[]],
+            parameters: [
+              { name: parameter, in: "path", required: true, schema: { type: "string" } },
+              { name: "Authorization", in: "header", required: true, schema: { type: "string" } },
+              {
+                name: "X-Fanvue-API-Version",
+                in: "header",
+                description: "API version to use for the request",
+                required: true,
+                schema: { type: "string", default: "2025-06-26" },
+              },
+            ],
+            responses: {
+              200: {
+                description: route,
+                content: {
+                  "application/json": {
+                    schema: { type: "object", properties: { route: { type: "string", enum: [route] } }, required: ["route"] },
+                  },
+                },
+              },
+              401: { description: "Unauthorized Response", content: {} },
+            },
+          },
+        },
+      },
+    });
+    writeFileSync(join(folder, "get-chat.yaml"), YAML.stringify(page("/chats/{userUuid}", "get-chat", "userUuid", "chat")));
+    writeFileSync(
+      join(folder, "get-chat-list.yaml"),
+      YAML.stringify(page("/chats/lists/{listKind}", "get-chat-list", "listKind", "chat-list")),
+    );
+    const update = await node("scripts/specs-update.mjs", "fanvue", "--from", folder, "--no-changeset");
+    expect(update.status, update.output).toBe(0);
+    expect(update.output).toMatch(
+      /design: no-ambiguous-paths: .*`\/chats\/lists\/\{listKind\}` and `\/chats\/\{userUuid\}\/media`/,
+    );
+    expect(update.output).toContain("reported, not refused");
+    const lint = await run(
+      process.execPath,
+      [join(dir, "scripts/redocly-quiet.mjs"), "lint", "fanvue", "--config", "redocly.yaml"],
+      { cwd: dir },
+    );
+    expect(lint.status, lint.output).toBe(0);
+    expect(lint.output).toMatch(/no-ambiguous-paths/);
+    const derived = YAML.parse(readFileSync(join(dir, "specs/fanvue/openapi.yaml"), "utf8"));
+    expect(Object.keys(derived.paths)).toEqual(expect.arrayContaining(["/chats/{userUuid}", "/chats/lists/{listKind}"]));
+
+    // Prism serving the derived spec, called through openapi-fetch (the Fanvue client's `api`): a literal segment wins
+    // over a template, and a template takes whatever no literal claims.
+    const { startPrism } = await import(pathToFileURL(join(ROOT, "packages/testkit/dist/index.js")).href);
+    const { createFanvueClient } = await import(pathToFileURL(join(ROOT, "packages/fanvue/dist/index.js")).href);
+    const specsDir = process.env.UPLOADKIT_SPECS_DIR;
+    process.env.UPLOADKIT_SPECS_DIR = join(dir, "specs");
+    const prism = await startPrism({ provider: "fanvue" }).finally(() => {
+      if (specsDir === undefined) delete process.env.UPLOADKIT_SPECS_DIR;
+      else process.env.UPLOADKIT_SPECS_DIR = specsDir;
+    });
+    try {
+      const { api } = createFanvueClient({ token: "contract-token", baseUrl: prism.origin, retry: { maxAttempts: 1 } });
+      const user = "0b6e1c9e-5a4f-4c83-9a4e-2f1d8b7c6a50";
+      const answer = async (call) => {
+        const { data, error, response } = await call;
+        expect(response.status, JSON.stringify(error)).toBe(200);
+        return data;
+      };
+      expect(await answer(api.GET("/chats/unread"))).toMatchObject({ unreadChatsCount: expect.any(Number) });
+      expect(await answer(api.GET("/chats/{userUuid}", { params: { path: { userUuid: user } } }))).toEqual({ route: "chat" });
+      expect(await answer(api.GET("/chats/lists/smart"))).toEqual(expect.any(Array));
+      expect(await answer(api.GET("/chats/lists/custom", { params: { query: {} } }))).not.toHaveProperty("route");
+      expect(await answer(api.GET("/chats/lists/{listKind}", { params: { path: { listKind: "favourites" } } }))).toEqual({
+        route: "chat-list",
+      });
+      expect(await answer(api.GET("/chats/{userUuid}/media", { params: { path: { userUuid: user } } }))).not.toHaveProperty(
+        "route",
+      );
+    } finally {
+      await prism.stop();
+    }
+
+    // The package builds and type-checks against the new types, and its contract tests still pass.
+    const typecheck = await tsc("tsconfig.json");
+    expect(typecheck.status, typecheck.output).toBe(0);
+    const contract = await contractTests();
+    expect(contract.status, contract.output).toBe(0);
   });
 });

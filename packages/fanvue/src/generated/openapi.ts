@@ -4,6 +4,28 @@
  */
 
 export interface paths {
+    "/chats/lists/custom/{uuid}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add members to a custom list
+         * @description Add one or more users to a custom list. Existing members will be skipped.
+         *
+         *     <Info>Scope required: `write:chat`</Info>
+         */
+        post: operations["add-members-to-custom-list"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/vault/folders/{folderName}/media": {
         parameters: {
             query?: never;
@@ -79,6 +101,134 @@ export interface paths {
         patch: operations["completeUploadSession"];
         trace?: never;
     };
+    "/chats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get list of chats
+         * @description Returns a paginated list of chat conversations with optional filtering, searching, and sorting.
+         *
+         *     **Available Filters** (via `filter` parameter):
+         *     - `unread` - Only unread chats
+         *     - `online` - Only online users
+         *     - `subscribed_to` - Users you're subscribed to
+         *     - `not_muted` - Exclude muted chats
+         *     - `subscribers` - Only subscribers (creator-only)
+         *     - `followers` - Only followers (creator-only)
+         *     - `recent_subscribers` - Recently subscribed (creator-only)
+         *     - `not_answered` - Unanswered chats (creator-only)
+         *     - `spent_more_than_50` - High spenders (creator-only)
+         *     - `on_free_trial` - Free trial users (creator-only)
+         *     - `has_tipped` - Users who have tipped (creator-only)
+         *     - `spenders` - All spenders (creator-only)
+         *     - `exclude_creators` - Exclude creator accounts (creator-only)
+         *
+         *     **Sort Options** (via `sortBy` parameter):
+         *     - `most_recent_messages` (default) - Sort by most recent message
+         *     - `online_now` - Prioritize online users
+         *     - `most_unanswered_chats` - Sort by unanswered count
+         *
+         *     <Info>Scope required: `read:chat`</Info>
+         *
+         *     <Warning>Some filters are only available to creators. Using creator-only filters as a non-creator will return a 403 error.</Warning>
+         */
+        get: operations["list-chats"];
+        put?: never;
+        /**
+         * Create a new chat
+         * @description Create a new chat conversation with a user.
+         *
+         *     <Info>Scope required: `write:chat`</Info>
+         */
+        post: operations["create-chat"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/creators/{creatorUserUuid}/chats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get chats of a creator
+         * @description Returns a paginated list of chats for the specified creator.
+         *
+         *         <Info>Scopes required: `read:creator`, `read:chat`</Info>
+         */
+        get: operations["list-creator-chats"];
+        put?: never;
+        /**
+         * Create new chat as creator
+         * @description Create a new chat conversation as a creator.
+         *
+         *         <Info>Scopes required: `write:chat`, `read:creator`</Info>
+         */
+        post: operations["create-creator-chat"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/creators/{creatorUserUuid}/posts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a new post for a creator
+         * @description Create a new post on behalf of a creator with optional media, text, and pricing.
+         *
+         *         <Info>Scopes required: `write:post`, `write:creator`</Info>
+         */
+        post: operations["create-creator-post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/chats/lists/custom": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get custom lists
+         * @description Get user's custom lists with member counts. Supports pagination and optional name search.
+         *
+         *     <Info>Scope required: `read:chat` `read:fan`</Info>
+         */
+        get: operations["get-custom-lists"];
+        put?: never;
+        /**
+         * Create a custom list
+         * @description Create a new custom list for organizing contacts.
+         *
+         *     <Info>Scope required: `write:chat`</Info>
+         */
+        post: operations["create-custom-list"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/posts": {
         parameters: {
             query?: never;
@@ -101,6 +251,34 @@ export interface paths {
          *         <Info>Scope required: `write:post`</Info>
          */
         post: operations["create-post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tracking-links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List tracking links
+         * @description List authenticated user's tracking links with cursor-based pagination.
+         *
+         *     <Info>Scope required: `read:tracking_links`</Info>
+         */
+        get: operations["list-tracking-links"];
+        put?: never;
+        /**
+         * Create a tracking link
+         * @description Create a new tracking link for the authenticated user.
+         *
+         *     <Info>Scope required: `write:tracking_links`</Info>
+         */
+        post: operations["create-tracking-link"];
         delete?: never;
         options?: never;
         head?: never;
@@ -151,6 +329,176 @@ export interface paths {
          *     <Info>Scope required: `write:media`</Info>
          */
         post: operations["create-vault-folder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/creators/{creatorUserUuid}/tracking-links/{uuid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete a tracking link for a creator
+         * @description Delete a tracking link for the specified creator.
+         *
+         *     <Info>Scope required: `write:tracking_links` `write:creator`</Info>
+         */
+        delete: operations["delete-creator-tracking-link"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/chats/lists/custom/{uuid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get custom list members
+         * @description Get members of a specific custom list with pagination.
+         *
+         *     <Info>Scope required: `read:chat` `read:fan`</Info>
+         */
+        get: operations["get-custom-list-members"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a custom list
+         * @description Delete a custom list. All members will be removed from the list.
+         *
+         *     <Info>Scope required: `write:chat`</Info>
+         */
+        delete: operations["delete-custom-list"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/chats/{userUuid}/messages/{messageUuid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete a message
+         * @description Delete/unsend a previously sent message from a chat conversation.
+         *
+         *     Only the sender can delete their own messages. Messages that have been purchased (paid content) cannot be deleted. Mass messages cannot be deleted via this endpoint.
+         *
+         *     <Info>Scope required: `write:chat`</Info>
+         */
+        delete: operations["delete-message"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/vault/folders/{folderName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get vault folder details
+         * @description Returns details of a specific folder by name.
+         *
+         *     <Info>Scope required: `read:media`</Info>
+         */
+        get: operations["get-vault-folder"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete vault folder
+         * @description Delete a folder from the authenticated user's vault.
+         *     Media items in the folder will be detached but not deleted.
+         *
+         *     <Info>Scope required: `write:media`</Info>
+         */
+        delete: operations["delete-vault-folder"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/vault/folders/{folderName}/media/{mediaUuid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove media from folder
+         * @description Remove a media item from the specified folder.
+         *     The media item itself is not deleted, only the folder association.
+         *
+         *     <Info>Scope required: `write:media`</Info>
+         */
+        delete: operations["detach-media-from-vault-folder"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/creators/{creatorUserUuid}/chats/lists/custom/{uuid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get creator's custom list members
+         * @description Get members of a specific custom list for a creator with pagination.
+         *
+         *     <Info>Scopes required: `read:creator` `read:chat` `read:fan`</Info>
+         */
+        get: operations["get-creator-custom-list-members"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/creators/{creatorUserUuid}/chats/lists/custom": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get creator's custom lists
+         * @description Get a creator's custom lists with member counts. Supports pagination.
+         *
+         *     <Info>Scopes required: `read:creator` `read:chat` `read:fan`</Info>
+         */
+        get: operations["get-creator-custom-lists"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -212,6 +560,96 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/creators/{creatorUserUuid}/chats/lists/smart/{uuid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get creator's smart list members
+         * @description Get members of a specific smart list for a creator with pagination.
+         *
+         *     <Info>Scopes required: `read:creator` `read:chat` `read:fan`</Info>
+         */
+        get: operations["get-creator-smart-list-members"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/creators/{creatorUserUuid}/chats/lists/smart": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get creator's smart lists
+         * @description Get all available smart lists for a specific creator with member counts.
+         *
+         *     <Info>Scopes required: `read:creator` `read:chat` `read:fan`</Info>
+         */
+        get: operations["get-creator-smart-lists"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/creators/{creatorUserUuid}/insights/subscribers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get subscribers count for a creator
+         * @description Returns cursor-paginated subscribers count for the specified creator over a specified time period.
+         *
+         *     Data is aggregated daily with timezone-aware boundaries. When dates include timezone offsets, results are normalized to midnight in that timezone (expressed as UTC).
+         *
+         *     <Info>Scopes required: `read:creator`, `read:insights`</Info>
+         */
+        get: operations["get-creator-subscribers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/creators/{creatorUserUuid}/insights/top-spenders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get top-spending fans for a creator
+         * @description Returns a paginated list of the top-spending fans for the specified creator with their spending totals and message counts.
+         *
+         *     <Info>Scopes required: `read:creator`, `read:insights`, `read:fan`</Info>
+         */
+        get: operations["get-creator-top-spenders"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/creators/{creatorUserUuid}/media/uploads/{uploadId}/parts/{partNumber}/url": {
         parameters: {
             query?: never;
@@ -256,6 +694,162 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/insights/earnings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get earnings data
+         * @description Returns cursor-paginated invoice data for the authenticated creator over a specified time period. Each transaction includes information about the fan who made the payment.
+         *
+         *     <Info>Scope required: `read:insights`</Info>
+         */
+        get: operations["get-earnings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/posts/{uuid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get post by UUID
+         * @description Returns a specific post owned by the authenticated user by its UUID.
+         *
+         *         <Info>Scope required: `read:post`</Info>
+         */
+        get: operations["get-post-by-uuid"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/posts/{uuid}/comments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get comments for a post
+         * @description Returns a paginated list of comments on a specific post. Only the post owner can view comments.
+         *
+         *         <Info>Scope required: `read:post`</Info>
+         */
+        get: operations["get-post-comments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/posts/{uuid}/likes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get likes for a post
+         * @description Returns a paginated list of likes received on a specific post.
+         *
+         *         <Info>Scope required: `read:post`</Info>
+         */
+        get: operations["get-post-likes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/chats/lists/smart/{uuid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get smart list members
+         * @description Get members of a specific smart list with pagination.
+         *
+         *     <Info>Scope required: `read:chat` `read:fan`</Info>
+         */
+        get: operations["get-smart-list-members"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/chats/lists/smart": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get smart lists
+         * @description Get all available smart lists with member counts.
+         *
+         *     <Info>Scope required: `read:chat` `read:fan`</Info>
+         */
+        get: operations["get-smart-lists"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/insights/subscribers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get subscribers count
+         * @description Returns cursor-paginated subscribers count for the authenticated creator over a specified time period.
+         *
+         *     Data is aggregated daily with timezone-aware boundaries. When dates include timezone offsets, results are normalized to midnight in that timezone (expressed as UTC).
+         *
+         *     <Info>Scope required: `read:insights`</Info>
+         */
+        get: operations["get-subscribers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/insights/top-spenders": {
         parameters: {
             query?: never;
@@ -270,6 +864,28 @@ export interface paths {
          *     <Info>Scopes required: `read:insights`, `read:fan`</Info>
          */
         get: operations["get-top-spenders"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/chats/unread": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get unread chats, messages, and notifications count
+         * @description Returns the count of unread chats, total unread messages, and unread notifications by type for the authenticated user.
+         *
+         *     <Info>Scope required: `read:chat`</Info>
+         */
+        get: operations["get-unread-chats-count"];
         put?: never;
         post?: never;
         delete?: never;
@@ -355,7 +971,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/chats": {
+    "/creators/{creatorUserUuid}/followers": {
         parameters: {
             query?: never;
             header?: never;
@@ -363,34 +979,122 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Get list of chats
-         * @description Returns a paginated list of chat conversations with optional filtering, searching, and sorting.
+         * Get creator followers
+         * @description Returns a paginated list of users who follow the specified creator.
          *
-         *     **Available Filters** (via `filter` parameter):
-         *     - `unread` - Only unread chats
-         *     - `online` - Only online users
-         *     - `subscribed_to` - Users you're subscribed to
-         *     - `not_muted` - Exclude muted chats
-         *     - `subscribers` - Only subscribers (creator-only)
-         *     - `followers` - Only followers (creator-only)
-         *     - `recent_subscribers` - Recently subscribed (creator-only)
-         *     - `not_answered` - Unanswered chats (creator-only)
-         *     - `spent_more_than_50` - High spenders (creator-only)
-         *     - `on_free_trial` - Free trial users (creator-only)
-         *     - `has_tipped` - Users who have tipped (creator-only)
-         *     - `spenders` - All spenders (creator-only)
-         *     - `exclude_creators` - Exclude creator accounts (creator-only)
-         *
-         *     **Sort Options** (via `sortBy` parameter):
-         *     - `most_recent_messages` (default) - Sort by most recent message
-         *     - `online_now` - Prioritize online users
-         *     - `most_unanswered_chats` - Sort by unanswered count
-         *
-         *     <Info>Scope required: `read:chat`</Info>
-         *
-         *     <Warning>Some filters are only available to creators. Using creator-only filters as a non-creator will return a 403 error.</Warning>
+         *         <Info>Scopes required: `read:creator`, `read:fan`</Info>
          */
-        get: operations["list-chats"];
+        get: operations["list-creator-followers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/creators/{creatorUserUuid}/chats/{userUuid}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get messages between a creator and a user
+         * @description Returns a paginated list of text messages between the specified creator and user. Messages are ordered by creation date (newest first).
+         *
+         *         <Info>Scopes required: `read:creator`, `read:chat`</Info>
+         */
+        get: operations["list-creator-messages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/creators/{creatorUserUuid}/subscribers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get creator subscribers
+         * @description Returns a paginated list of users subscribed to the specified creator.
+         *
+         *         <Info>Scopes required: `read:creator`, `read:fan`</Info>
+         */
+        get: operations["list-creator-subscribers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/creators/{creatorUserUuid}/tracking-links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List creator's tracking links
+         * @description List tracking links for the specified creator with cursor-based pagination.
+         *
+         *     <Info>Scope required: `read:tracking_links` `read:creator`</Info>
+         */
+        get: operations["list-creator-tracking-links"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/creators": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get agency creators
+         * @description Returns a paginated list of creators associated with the authenticated agency user's organization.
+         *
+         *         <Info>Scope required: `read:creator`</Info>
+         */
+        get: operations["list-creators"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/followers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get followers
+         * @description Returns a paginated list of users who follow the authenticated user, excluding those with active subscriptions to avoid duplication.
+         *
+         *         <Info>Scope required: `read:fan`</Info>
+         */
+        get: operations["list-followers"];
         put?: never;
         post?: never;
         delete?: never;
@@ -433,6 +1137,94 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/chats/{userUuid}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get messages from a chat
+         * @description Returns a paginated list of text messages between the authenticated user and the specified user. Messages are ordered by creation date (newest first).
+         *
+         *         <Info>Scope required: `read:chat`</Info>
+         */
+        get: operations["list-messages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/subscribers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get subscribers
+         * @description Returns a paginated list of users who have subscriptions to the authenticated user.
+         *
+         *         <Info>Scope required: `read:fan`</Info>
+         */
+        get: operations["list-subscribers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/creators/{creatorUserUuid}/chats/{userUuid}/message": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a message as creator
+         * @description Send a message as a creator in an existing chat conversation. The message can include text, media attachments, and optional pricing for pay-to-view content.
+         *
+         *         <Info>Scopes required: `write:chat`, `read:creator`</Info>
+         */
+        post: operations["send-creator-message"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/chats/mass-messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a mass message
+         * @description Send a message to multiple users based on selected lists.
+         *
+         *     <Info>Scope required: `write:chat` `read:fan'</Info>
+         */
+        post: operations["send-mass-message"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/chats/{userUuid}/message": {
         parameters: {
             query?: never;
@@ -453,6 +1245,28 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/chats/{userUuid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update chat properties
+         * @description Update properties of a chat conversation with a user, such as read status, mute status, or nickname.
+         *
+         *     <Info>Scope required: `write:chat`</Info>
+         */
+        patch: operations["update-chat"];
         trace?: never;
     };
     "/creators/{creatorUserUuid}/media/uploads": {
@@ -499,6 +1313,18 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        addMembersToCustomList_Response_201: {
+            /**
+             * Format: double
+             * @description Number of members added to the list
+             */
+            added: number;
+            /**
+             * Format: double
+             * @description Number of members skipped (already in list)
+             */
+            skipped: number;
+        };
         attachMediaToVaultFolder_Response_201: {
             /**
              * Format: double
@@ -520,8 +1346,27 @@ export interface components {
         completeUploadSession_Response_200: {
             status: components["schemas"]["MediaUploadsUploadIdPatchResponsesContentApplicationJsonSchemaStatus"];
         };
+        createChat_Response_201: {
+            message: string;
+        };
+        createCreatorChat_Response_201: components["schemas"]["createChat_Response_201"];
         /** @enum {string} */
         PostAudience: "subscribers" | "followers-and-subscribers";
+        createCreatorPost_Response_201: components["schemas"]["createPost_Response_201"];
+        createCustomList_Response_201: {
+            /**
+             * Format: uuid
+             * @description UUID of the created list
+             */
+            uuid: string;
+            /** @description Name of the created list */
+            name: string;
+            /**
+             * Format: date
+             * @description When the list was created
+             */
+            createdAt: string;
+        };
         createPost_Response_201: {
             /**
              * Format: uuid
@@ -557,25 +1402,59 @@ export interface components {
              */
             expiresAt: string | null;
         };
+        TrackingLinksPostRequestBodyContentApplicationJsonSchemaExternalSocialPlatform: components["schemas"]["TrackingLinksPostResponsesContentApplicationJsonSchemaExternalSocialPlatform"];
+        /** @enum {string} */
+        TrackingLinksPostResponsesContentApplicationJsonSchemaExternalSocialPlatform: "facebook" | "instagram" | "other" | "reddit" | "snapchat" | "tiktok" | "twitter" | "youtube";
+        createTrackingLink_Response_201: {
+            /**
+             * Format: uuid
+             * @description Tracking link UUID
+             */
+            uuid: string;
+            /** @description Name of the tracking link */
+            name: string;
+            /** @description Tracking link URL (e.g., 'fv-123') */
+            linkUrl: string;
+            /** @description Social platform */
+            externalSocialPlatform: components["schemas"]["TrackingLinksPostResponsesContentApplicationJsonSchemaExternalSocialPlatform"];
+            /**
+             * Format: date-time
+             * @description When the link was created
+             */
+            createdAt: string;
+            /**
+             * Format: double
+             * @description Number of clicks on this link
+             */
+            clicks: number;
+        };
         MediaUploadsPostRequestBodyContentApplicationJsonSchemaMediaType: components["schemas"]["MediaGetParametersMediaType"];
         createUploadSession_Response_200: {
             /** Format: uuid */
             mediaUuid: string;
             uploadId: string;
         };
-        createVaultFolder_Response_201: {
-            /** @description Folder name */
-            name: string;
-            /**
-             * Format: date
-             * @description When the folder was created
-             */
-            createdAt: string;
-            /**
-             * Format: double
-             * @description Number of media items in the folder
-             */
-            mediaCount: number;
+        createVaultFolder_Response_201: components["schemas"]["getVaultFolder_Response_200"];
+        deleteCreatorTrackingLink_Response_204: components["schemas"]["updateChat_Response_204"];
+        deleteCustomList_Response_204: components["schemas"]["updateChat_Response_204"];
+        deleteMessage_Response_204: components["schemas"]["updateChat_Response_204"];
+        deleteVaultFolder_Response_204: components["schemas"]["updateChat_Response_204"];
+        detachMediaFromVaultFolder_Response_204: components["schemas"]["updateChat_Response_204"];
+        CreatorsCreatorUserUuidChatsListsCustomUuidGetResponsesContentApplicationJsonSchemaDataItems: components["schemas"]["ChatsListsSmartUuidGetResponsesContentApplicationJsonSchemaDataItems"];
+        CreatorsCreatorUserUuidChatsListsCustomUuidGetResponsesContentApplicationJsonSchemaPagination: components["schemas"]["ChatsGetResponsesContentApplicationJsonSchemaPagination"];
+        getCreatorCustomListMembers_Response_200: {
+            /** @description Members of the custom list */
+            data: components["schemas"]["CreatorsCreatorUserUuidChatsListsCustomUuidGetResponsesContentApplicationJsonSchemaDataItems"][];
+            /** @description Pagination information */
+            pagination: components["schemas"]["CreatorsCreatorUserUuidChatsListsCustomUuidGetResponsesContentApplicationJsonSchemaPagination"];
+        };
+        CreatorsCreatorUserUuidChatsListsCustomGetResponsesContentApplicationJsonSchemaDataItems: components["schemas"]["ChatsListsCustomGetResponsesContentApplicationJsonSchemaDataItems"];
+        CreatorsCreatorUserUuidChatsListsCustomGetResponsesContentApplicationJsonSchemaPagination: components["schemas"]["ChatsGetResponsesContentApplicationJsonSchemaPagination"];
+        getCreatorCustomLists_Response_200: {
+            /** @description Array of custom lists */
+            data: components["schemas"]["CreatorsCreatorUserUuidChatsListsCustomGetResponsesContentApplicationJsonSchemaDataItems"][];
+            /** @description Pagination information */
+            pagination: components["schemas"]["CreatorsCreatorUserUuidChatsListsCustomGetResponsesContentApplicationJsonSchemaPagination"];
         };
         /** @enum {string} */
         MediaVariantType: "blurred" | "main" | "thumbnail" | "thumbnail_gallery";
@@ -672,6 +1551,60 @@ export interface components {
             /** @description Pagination information */
             pagination: components["schemas"]["CreatorsCreatorUserUuidMediaGetResponsesContentApplicationJsonSchemaPagination"];
         };
+        CreatorsCreatorUserUuidChatsListsSmartUuidGetParametersUuid: components["schemas"]["ChatsListsSmartUuidGetParametersUuid"];
+        CreatorsCreatorUserUuidChatsListsSmartUuidGetResponsesContentApplicationJsonSchemaDataItems: components["schemas"]["ChatsListsSmartUuidGetResponsesContentApplicationJsonSchemaDataItems"];
+        CreatorsCreatorUserUuidChatsListsSmartUuidGetResponsesContentApplicationJsonSchemaPagination: components["schemas"]["ChatsGetResponsesContentApplicationJsonSchemaPagination"];
+        getCreatorSmartListMembers_Response_200: {
+            /** @description Members of the smart list */
+            data: components["schemas"]["CreatorsCreatorUserUuidChatsListsSmartUuidGetResponsesContentApplicationJsonSchemaDataItems"][];
+            /** @description Pagination information */
+            pagination: components["schemas"]["CreatorsCreatorUserUuidChatsListsSmartUuidGetResponsesContentApplicationJsonSchemaPagination"];
+        };
+        CreatorsCreatorUserUuidChatsListsSmartGetResponsesContentApplicationJsonSchemaItemsUuid: components["schemas"]["ChatsListsSmartUuidGetParametersUuid"];
+        CreatorsCreatorUserUuidChatsListsSmartGetResponsesContentApplicationJsonSchemaItems: {
+            /** @description Display name of the smart list */
+            name: string;
+            /** @description Smart list unique identifier */
+            uuid: components["schemas"]["CreatorsCreatorUserUuidChatsListsSmartGetResponsesContentApplicationJsonSchemaItemsUuid"];
+            /**
+             * Format: double
+             * @description Number of members in this list
+             */
+            count: number;
+        };
+        CreatorsCreatorUserUuidInsightsSubscribersGetResponsesContentApplicationJsonSchemaDataItems: components["schemas"]["InsightsSubscribersGetResponsesContentApplicationJsonSchemaDataItems"];
+        getCreatorSubscribers_Response_200: {
+            data: components["schemas"]["CreatorsCreatorUserUuidInsightsSubscribersGetResponsesContentApplicationJsonSchemaDataItems"][];
+            /** @description Cursor for next page, null if no more data */
+            nextCursor: string | null;
+        };
+        CreatorsCreatorUserUuidInsightsTopSpendersGetResponsesContentApplicationJsonSchemaDataItemsUser: components["schemas"]["ChatsGetResponsesContentApplicationJsonSchemaDataItemsUser"];
+        CreatorsCreatorUserUuidInsightsTopSpendersGetResponsesContentApplicationJsonSchemaDataItems: {
+            /**
+             * Format: double
+             * @description Total gross amount earned from this fan in cents
+             */
+            gross: number;
+            /**
+             * Format: double
+             * @description Total net amount earned from this fan in cents
+             */
+            net: number;
+            /**
+             * Format: double
+             * @description Number of messages exchanged with this fan
+             */
+            messages: number;
+            /** @description Fan's user information */
+            user: components["schemas"]["CreatorsCreatorUserUuidInsightsTopSpendersGetResponsesContentApplicationJsonSchemaDataItemsUser"];
+        };
+        CreatorsCreatorUserUuidInsightsTopSpendersGetResponsesContentApplicationJsonSchemaPagination: components["schemas"]["ChatsGetResponsesContentApplicationJsonSchemaPagination"];
+        getCreatorTopSpenders_Response_200: {
+            /** @description Array of top spending fans with their spending totals and message counts */
+            data: components["schemas"]["CreatorsCreatorUserUuidInsightsTopSpendersGetResponsesContentApplicationJsonSchemaDataItems"][];
+            /** @description Pagination information */
+            pagination: components["schemas"]["CreatorsCreatorUserUuidInsightsTopSpendersGetResponsesContentApplicationJsonSchemaPagination"];
+        };
         UsersMeGetResponsesContentApplicationJsonSchemaFanCounts: {
             /** Format: double */
             followersCount: number;
@@ -710,7 +1643,75 @@ export interface components {
             fanCounts?: components["schemas"]["UsersMeGetResponsesContentApplicationJsonSchemaFanCounts"];
             contentCounts?: components["schemas"]["UsersMeGetResponsesContentApplicationJsonSchemaContentCounts"];
         };
-        PostsGetResponsesContentApplicationJsonSchemaDataItemsTips: {
+        ChatsListsCustomUuidGetResponsesContentApplicationJsonSchemaDataItems: components["schemas"]["ChatsListsSmartUuidGetResponsesContentApplicationJsonSchemaDataItems"];
+        ChatsListsCustomUuidGetResponsesContentApplicationJsonSchemaPagination: components["schemas"]["ChatsGetResponsesContentApplicationJsonSchemaPagination"];
+        getCustomListMembers_Response_200: {
+            /** @description Members of the custom list */
+            data: components["schemas"]["ChatsListsCustomUuidGetResponsesContentApplicationJsonSchemaDataItems"][];
+            /** @description Pagination information */
+            pagination: components["schemas"]["ChatsListsCustomUuidGetResponsesContentApplicationJsonSchemaPagination"];
+        };
+        ChatsListsCustomGetResponsesContentApplicationJsonSchemaDataItems: {
+            /**
+             * Format: uuid
+             * @description Custom list UUID
+             */
+            uuid: string;
+            /** @description Custom list name */
+            name: string;
+            /**
+             * Format: double
+             * @description Number of members in this list
+             */
+            membersCount: number;
+            /**
+             * Format: date
+             * @description When the list was created
+             */
+            createdAt: string;
+        };
+        ChatsListsCustomGetResponsesContentApplicationJsonSchemaPagination: components["schemas"]["ChatsGetResponsesContentApplicationJsonSchemaPagination"];
+        getCustomLists_Response_200: {
+            /** @description Array of custom lists */
+            data: components["schemas"]["ChatsListsCustomGetResponsesContentApplicationJsonSchemaDataItems"][];
+            /** @description Pagination information */
+            pagination: components["schemas"]["ChatsListsCustomGetResponsesContentApplicationJsonSchemaPagination"];
+        };
+        /** @enum {string} */
+        EarningSource: "all" | "affiliate" | "mediaLink" | "message" | "post" | "referral" | "renewal" | "subscription" | "tip" | "giveaway";
+        InsightsEarningsGetResponsesContentApplicationJsonSchemaDataItemsUser: {
+            /** Format: uuid */
+            uuid: string;
+            handle: string;
+            displayName: string;
+            nickname: string | null;
+            isTopSpender: boolean;
+        };
+        InsightsEarningsGetResponsesContentApplicationJsonSchemaDataItems: {
+            /** @description Payment date as UTC ISO 8601 datetime string */
+            date: string;
+            /**
+             * Format: double
+             * @description Gross amount in cents
+             */
+            gross: number;
+            /**
+             * Format: double
+             * @description Net amount in cents
+             */
+            net: number;
+            /** @description Currency code (e.g., USD, GBP, EUR) */
+            currency: string | null;
+            source: components["schemas"]["EarningSource"];
+            /** @description Fan's user information (null for transactions without a fan like referrals, affiliates) */
+            user: components["schemas"]["InsightsEarningsGetResponsesContentApplicationJsonSchemaDataItemsUser"] | null;
+        };
+        getEarnings_Response_200: {
+            data: components["schemas"]["InsightsEarningsGetResponsesContentApplicationJsonSchemaDataItems"][];
+            /** @description Cursor for next page, null if no more data */
+            nextCursor: string | null;
+        };
+        PostsUuidGetResponsesContentApplicationJsonSchemaTips: {
             /**
              * Format: double
              * @description Number of paid tips received on this post
@@ -727,6 +1728,104 @@ export interface components {
              */
             totalNet: number;
         };
+        getPostByUuid_Response_200: {
+            /**
+             * Format: uuid
+             * @description Unique identifier of the post
+             */
+            uuid: string;
+            /**
+             * Format: date-time
+             * @description Date/time when the post was created (ISO 8601 format)
+             */
+            createdAt: string;
+            /** @description Text content of the post */
+            text: string | null;
+            /**
+             * Format: double
+             * @description Price in cents for paid posts
+             */
+            price: number | null;
+            audience: components["schemas"]["PostAudience"];
+            /**
+             * Format: date-time
+             * @description Future date/time when the post will be published (ISO 8601 format)
+             */
+            publishAt: string | null;
+            /**
+             * Format: date-time
+             * @description Date/time when the post was published (ISO 8601 format)
+             */
+            publishedAt: string | null;
+            /**
+             * Format: date-time
+             * @description Date/time when the post expires (ISO 8601 format)
+             */
+            expiresAt: string | null;
+            /** @description Array of media UUIDs attached to the post */
+            mediaUuids: string[];
+            /** @description Whether the post is pinned to the top of the feed */
+            isPinned: boolean;
+            /**
+             * Format: double
+             * @description Number of likes the post has received
+             */
+            likesCount: number;
+            /**
+             * Format: double
+             * @description Number of comments on the post
+             */
+            commentsCount: number;
+            /** @description Tips statistics for this post */
+            tips: components["schemas"]["PostsUuidGetResponsesContentApplicationJsonSchemaTips"];
+        };
+        PostsUuidCommentsGetResponsesContentApplicationJsonSchemaDataItemsUser: components["schemas"]["InsightsEarningsGetResponsesContentApplicationJsonSchemaDataItemsUser"];
+        PostsUuidCommentsGetResponsesContentApplicationJsonSchemaDataItems: {
+            /**
+             * Format: uuid
+             * @description Unique identifier of the comment
+             */
+            uuid: string;
+            /** @description Comment text content */
+            text: string;
+            /** @description User who created the comment (null if user was deleted) */
+            user: components["schemas"]["PostsUuidCommentsGetResponsesContentApplicationJsonSchemaDataItemsUser"] | null;
+            /**
+             * Format: date-time
+             * @description Date/time when the comment was created (ISO 8601 format)
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description Date/time when the comment was last updated (ISO 8601 format)
+             */
+            updatedAt: string | null;
+        };
+        PostsUuidCommentsGetResponsesContentApplicationJsonSchemaPagination: components["schemas"]["ChatsGetResponsesContentApplicationJsonSchemaPagination"];
+        getPostComments_Response_200: {
+            /** @description Array of comments on this post */
+            data: components["schemas"]["PostsUuidCommentsGetResponsesContentApplicationJsonSchemaDataItems"][];
+            /** @description Pagination information */
+            pagination: components["schemas"]["PostsUuidCommentsGetResponsesContentApplicationJsonSchemaPagination"];
+        };
+        PostsUuidLikesGetResponsesContentApplicationJsonSchemaDataItemsUser: components["schemas"]["ChatsGetResponsesContentApplicationJsonSchemaDataItemsUser"];
+        PostsUuidLikesGetResponsesContentApplicationJsonSchemaDataItems: {
+            /** @description User who liked the post (null if user was deleted) */
+            user: components["schemas"]["PostsUuidLikesGetResponsesContentApplicationJsonSchemaDataItemsUser"] | null;
+            /**
+             * Format: date-time
+             * @description Date/time when the like was created (ISO 8601 format)
+             */
+            createdAt: string;
+        };
+        PostsUuidLikesGetResponsesContentApplicationJsonSchemaPagination: components["schemas"]["ChatsGetResponsesContentApplicationJsonSchemaPagination"];
+        getPostLikes_Response_200: {
+            /** @description Array of likes on this post */
+            data: components["schemas"]["PostsUuidLikesGetResponsesContentApplicationJsonSchemaDataItems"][];
+            /** @description Pagination information */
+            pagination: components["schemas"]["PostsUuidLikesGetResponsesContentApplicationJsonSchemaPagination"];
+        };
+        PostsGetResponsesContentApplicationJsonSchemaDataItemsTips: components["schemas"]["PostsUuidGetResponsesContentApplicationJsonSchemaTips"];
         PostsGetResponsesContentApplicationJsonSchemaDataItems: {
             /**
              * Format: uuid
@@ -785,6 +1884,67 @@ export interface components {
             /** @description Pagination information */
             pagination: components["schemas"]["PostsGetResponsesContentApplicationJsonSchemaPagination"];
         };
+        /** @enum {string} */
+        ChatsListsSmartUuidGetParametersUuid: "subscribers" | "auto_renewing" | "non_renewing" | "followers" | "free_trial_subscribers" | "expired_subscribers" | "spent_more_than_50";
+        ChatsListsSmartUuidGetResponsesContentApplicationJsonSchemaDataItems: {
+            /**
+             * Format: uuid
+             * @description User UUID
+             */
+            uuid: string;
+            /** @description User's display name */
+            displayName: string;
+            /** @description User's handle */
+            handle: string;
+            /** @description Whether user is a creator */
+            isCreator: boolean;
+        };
+        ChatsListsSmartUuidGetResponsesContentApplicationJsonSchemaPagination: components["schemas"]["ChatsGetResponsesContentApplicationJsonSchemaPagination"];
+        getSmartListMembers_Response_200: {
+            /** @description Members of the smart list */
+            data: components["schemas"]["ChatsListsSmartUuidGetResponsesContentApplicationJsonSchemaDataItems"][];
+            /** @description Pagination information */
+            pagination: components["schemas"]["ChatsListsSmartUuidGetResponsesContentApplicationJsonSchemaPagination"];
+        };
+        ChatsListsSmartGetResponsesContentApplicationJsonSchemaItemsUuid: components["schemas"]["ChatsListsSmartUuidGetParametersUuid"];
+        ChatsListsSmartGetResponsesContentApplicationJsonSchemaItems: {
+            /** @description Display name of the smart list */
+            name: string;
+            /** @description Smart list unique identifier */
+            uuid: components["schemas"]["ChatsListsSmartGetResponsesContentApplicationJsonSchemaItemsUuid"];
+            /**
+             * Format: double
+             * @description Number of members in this list
+             */
+            count: number;
+        };
+        InsightsSubscribersGetResponsesContentApplicationJsonSchemaDataItems: {
+            /**
+             * Format: date-time
+             * @description Date as UTC ISO 8601 datetime string representing midnight in the requested timezone (e.g., '2024-01-05T23:00:00.000Z' for midnight +01:00)
+             */
+            date: string;
+            /**
+             * Format: double
+             * @description Net subscriber change from query start date (cumulative sum, can be negative)
+             */
+            total: number;
+            /**
+             * Format: double
+             * @description Number of new subscribers for this period
+             */
+            newSubscribersCount: number;
+            /**
+             * Format: double
+             * @description Number of cancelled subscribers for this period
+             */
+            cancelledSubscribersCount: number;
+        };
+        getSubscribers_Response_200: {
+            data: components["schemas"]["InsightsSubscribersGetResponsesContentApplicationJsonSchemaDataItems"][];
+            /** @description Cursor for next page, null if no more data */
+            nextCursor: string | null;
+        };
         InsightsTopSpendersGetResponsesContentApplicationJsonSchemaDataItemsUser: components["schemas"]["ChatsGetResponsesContentApplicationJsonSchemaDataItemsUser"];
         InsightsTopSpendersGetResponsesContentApplicationJsonSchemaDataItems: {
             /**
@@ -811,6 +1971,57 @@ export interface components {
             data: components["schemas"]["InsightsTopSpendersGetResponsesContentApplicationJsonSchemaDataItems"][];
             /** @description Pagination information */
             pagination: components["schemas"]["InsightsTopSpendersGetResponsesContentApplicationJsonSchemaPagination"];
+        };
+        ChatsUnreadGetResponsesContentApplicationJsonSchemaUnreadNotifications: {
+            /**
+             * Format: double
+             * @description Number of unread new follower notifications
+             */
+            newFollower: number;
+            /**
+             * Format: double
+             * @description Number of unread post comment notifications
+             */
+            newPostComment: number;
+            /**
+             * Format: double
+             * @description Number of unread post like notifications
+             */
+            newPostLike: number;
+            /**
+             * Format: double
+             * @description Number of unread purchase notifications
+             */
+            newPurchase: number;
+            /**
+             * Format: double
+             * @description Number of unread new subscriber notifications
+             */
+            newSubscriber: number;
+            /**
+             * Format: double
+             * @description Number of unread tip notifications
+             */
+            newTip: number;
+            /**
+             * Format: double
+             * @description Number of unread promotion notifications
+             */
+            newPromotion: number;
+        };
+        getUnreadChatsCount_Response_200: {
+            /**
+             * Format: double
+             * @description Number of conversations with unread messages
+             */
+            unreadChatsCount: number;
+            /**
+             * Format: double
+             * @description Total number of unread messages across all chats
+             */
+            unreadMessagesCount: number;
+            /** @description Counts of unread notifications by type */
+            unreadNotifications: components["schemas"]["ChatsUnreadGetResponsesContentApplicationJsonSchemaUnreadNotifications"];
         };
         MediaUuidGetResponsesContentApplicationJsonSchemaOneOf0Status: components["schemas"]["MediaStatus"];
         GetUserMediaByUuidResponse2000: {
@@ -905,8 +2116,21 @@ export interface components {
             /** @description Pagination information */
             pagination: components["schemas"]["MediaGetResponsesContentApplicationJsonSchemaPagination"];
         };
-        /** @enum {string} */
-        ChatsGetParametersSmartListIdsSchemaItems: "subscribers" | "auto_renewing" | "non_renewing" | "followers" | "free_trial_subscribers" | "expired_subscribers" | "spent_more_than_50";
+        getVaultFolder_Response_200: {
+            /** @description Folder name */
+            name: string;
+            /**
+             * Format: date
+             * @description When the folder was created
+             */
+            createdAt: string;
+            /**
+             * Format: double
+             * @description Number of media items in the folder
+             */
+            mediaCount: number;
+        };
+        ChatsGetParametersSmartListIdsSchemaItems: components["schemas"]["ChatsListsSmartUuidGetParametersUuid"];
         /** @enum {string} */
         ChatsGetParametersFilterSchemaItems: "unread" | "subscribers" | "followers" | "online" | "recent_subscribers" | "not_answered" | "spent_more_than_50" | "on_free_trial" | "has_tipped" | "spenders" | "exclude_creators" | "subscribed_to" | "not_muted";
         /** @enum {string} */
@@ -972,6 +2196,149 @@ export interface components {
             /** @description Pagination information */
             pagination: components["schemas"]["ChatsGetResponsesContentApplicationJsonSchemaPagination"];
         };
+        CreatorsCreatorUserUuidChatsGetResponsesContentApplicationJsonSchemaDataItemsUser: components["schemas"]["ChatsGetResponsesContentApplicationJsonSchemaDataItemsUser"];
+        CreatorsCreatorUserUuidChatsGetResponsesContentApplicationJsonSchemaDataItemsLastMessageType: components["schemas"]["ChatsGetResponsesContentApplicationJsonSchemaDataItemsLastMessageType"];
+        CreatorsCreatorUserUuidChatsGetResponsesContentApplicationJsonSchemaDataItemsLastMessageMediaType: components["schemas"]["MediaGetParametersMediaType"];
+        CreatorsCreatorUserUuidChatsGetResponsesContentApplicationJsonSchemaDataItemsLastMessage: {
+            text: string | null;
+            type: components["schemas"]["CreatorsCreatorUserUuidChatsGetResponsesContentApplicationJsonSchemaDataItemsLastMessageType"];
+            uuid: string;
+            /** Format: date */
+            sentAt: string;
+            hasMedia: boolean | null;
+            mediaType: components["schemas"]["CreatorsCreatorUserUuidChatsGetResponsesContentApplicationJsonSchemaDataItemsLastMessageMediaType"] | null;
+            /** Format: uuid */
+            senderUuid: string;
+        };
+        CreatorsCreatorUserUuidChatsGetResponsesContentApplicationJsonSchemaDataItems: {
+            /** Format: date */
+            createdAt: string;
+            /**
+             * Format: date
+             * @description Date of the last message in this chat
+             */
+            lastMessageAt: string | null;
+            /** @description Whether the chat is marked as read (true) or unread (false) */
+            isRead: boolean;
+            isMuted: boolean;
+            /** Format: double */
+            unreadMessagesCount: number;
+            user: components["schemas"]["CreatorsCreatorUserUuidChatsGetResponsesContentApplicationJsonSchemaDataItemsUser"];
+            lastMessage: components["schemas"]["CreatorsCreatorUserUuidChatsGetResponsesContentApplicationJsonSchemaDataItemsLastMessage"] | null;
+        };
+        CreatorsCreatorUserUuidChatsGetResponsesContentApplicationJsonSchemaPagination: components["schemas"]["ChatsGetResponsesContentApplicationJsonSchemaPagination"];
+        listCreatorChats_Response_200: {
+            /** @description Array of chats */
+            data: components["schemas"]["CreatorsCreatorUserUuidChatsGetResponsesContentApplicationJsonSchemaDataItems"][];
+            /** @description Pagination information */
+            pagination: components["schemas"]["CreatorsCreatorUserUuidChatsGetResponsesContentApplicationJsonSchemaPagination"];
+        };
+        CreatorsCreatorUserUuidFollowersGetResponsesContentApplicationJsonSchemaDataItems: components["schemas"]["ChatsGetResponsesContentApplicationJsonSchemaDataItemsUser"];
+        CreatorsCreatorUserUuidFollowersGetResponsesContentApplicationJsonSchemaPagination: components["schemas"]["ChatsGetResponsesContentApplicationJsonSchemaPagination"];
+        listCreatorFollowers_Response_200: {
+            /** @description Array of followers */
+            data: components["schemas"]["CreatorsCreatorUserUuidFollowersGetResponsesContentApplicationJsonSchemaDataItems"][];
+            /** @description Pagination information */
+            pagination: components["schemas"]["CreatorsCreatorUserUuidFollowersGetResponsesContentApplicationJsonSchemaPagination"];
+        };
+        CreatorsCreatorUserUuidChatsUserUuidMessagesGetResponsesContentApplicationJsonSchemaDataItemsSender: components["schemas"]["ChatsUserUuidMessagesGetResponsesContentApplicationJsonSchemaDataItemsSender"];
+        CreatorsCreatorUserUuidChatsUserUuidMessagesGetResponsesContentApplicationJsonSchemaDataItemsRecipient: components["schemas"]["ChatsUserUuidMessagesGetResponsesContentApplicationJsonSchemaDataItemsRecipient"];
+        CreatorsCreatorUserUuidChatsUserUuidMessagesGetResponsesContentApplicationJsonSchemaDataItemsMediaType: components["schemas"]["MediaGetParametersMediaType"];
+        CreatorsCreatorUserUuidChatsUserUuidMessagesGetResponsesContentApplicationJsonSchemaDataItemsType: components["schemas"]["ChatsGetResponsesContentApplicationJsonSchemaDataItemsLastMessageType"];
+        CreatorsCreatorUserUuidChatsUserUuidMessagesGetResponsesContentApplicationJsonSchemaDataItemsPricingUsd: components["schemas"]["ChatsUserUuidMessagesGetResponsesContentApplicationJsonSchemaDataItemsPricingUsd"];
+        CreatorsCreatorUserUuidChatsUserUuidMessagesGetResponsesContentApplicationJsonSchemaDataItemsPricing: {
+            USD: components["schemas"]["CreatorsCreatorUserUuidChatsUserUuidMessagesGetResponsesContentApplicationJsonSchemaDataItemsPricingUsd"];
+        };
+        CreatorsCreatorUserUuidChatsUserUuidMessagesGetResponsesContentApplicationJsonSchemaDataItems: {
+            /** Format: uuid */
+            uuid: string;
+            text: string | null;
+            /** Format: date */
+            sentAt: string | null;
+            sender: components["schemas"]["CreatorsCreatorUserUuidChatsUserUuidMessagesGetResponsesContentApplicationJsonSchemaDataItemsSender"];
+            recipient: components["schemas"]["CreatorsCreatorUserUuidChatsUserUuidMessagesGetResponsesContentApplicationJsonSchemaDataItemsRecipient"];
+            hasMedia: boolean | null;
+            mediaType: components["schemas"]["CreatorsCreatorUserUuidChatsUserUuidMessagesGetResponsesContentApplicationJsonSchemaDataItemsMediaType"] | null;
+            type: components["schemas"]["CreatorsCreatorUserUuidChatsUserUuidMessagesGetResponsesContentApplicationJsonSchemaDataItemsType"];
+            /** @description Pricing information for pay-to-view messages */
+            pricing: components["schemas"]["CreatorsCreatorUserUuidChatsUserUuidMessagesGetResponsesContentApplicationJsonSchemaDataItemsPricing"] | null;
+            /**
+             * Format: date
+             * @description Timestamp when this message was purchased, or null if not purchased
+             */
+            purchasedAt: string | null;
+        };
+        CreatorsCreatorUserUuidChatsUserUuidMessagesGetResponsesContentApplicationJsonSchemaPagination: components["schemas"]["ChatsGetResponsesContentApplicationJsonSchemaPagination"];
+        listCreatorMessages_Response_200: {
+            /** @description Array of messages in the conversation */
+            data: components["schemas"]["CreatorsCreatorUserUuidChatsUserUuidMessagesGetResponsesContentApplicationJsonSchemaDataItems"][];
+            /** @description Pagination information */
+            pagination: components["schemas"]["CreatorsCreatorUserUuidChatsUserUuidMessagesGetResponsesContentApplicationJsonSchemaPagination"];
+        };
+        CreatorsCreatorUserUuidSubscribersGetResponsesContentApplicationJsonSchemaDataItems: components["schemas"]["ChatsGetResponsesContentApplicationJsonSchemaDataItemsUser"];
+        CreatorsCreatorUserUuidSubscribersGetResponsesContentApplicationJsonSchemaPagination: components["schemas"]["ChatsGetResponsesContentApplicationJsonSchemaPagination"];
+        listCreatorSubscribers_Response_200: {
+            /** @description Array of subscribers */
+            data: components["schemas"]["CreatorsCreatorUserUuidSubscribersGetResponsesContentApplicationJsonSchemaDataItems"][];
+            /** @description Pagination information */
+            pagination: components["schemas"]["CreatorsCreatorUserUuidSubscribersGetResponsesContentApplicationJsonSchemaPagination"];
+        };
+        CreatorsCreatorUserUuidTrackingLinksGetResponsesContentApplicationJsonSchemaDataItemsExternalSocialPlatform: components["schemas"]["TrackingLinksPostResponsesContentApplicationJsonSchemaExternalSocialPlatform"];
+        CreatorsCreatorUserUuidTrackingLinksGetResponsesContentApplicationJsonSchemaDataItems: {
+            /**
+             * Format: uuid
+             * @description Tracking link UUID
+             */
+            uuid: string;
+            /** @description Name of the tracking link */
+            name: string;
+            /** @description Tracking link URL (e.g., 'fv-123') */
+            linkUrl: string;
+            /** @description Social platform */
+            externalSocialPlatform: components["schemas"]["CreatorsCreatorUserUuidTrackingLinksGetResponsesContentApplicationJsonSchemaDataItemsExternalSocialPlatform"];
+            /**
+             * Format: date-time
+             * @description When the link was created
+             */
+            createdAt: string;
+            /**
+             * Format: double
+             * @description Number of clicks on this link
+             */
+            clicks: number;
+        };
+        listCreatorTrackingLinks_Response_200: {
+            data: components["schemas"]["CreatorsCreatorUserUuidTrackingLinksGetResponsesContentApplicationJsonSchemaDataItems"][];
+            /** @description Cursor for next page */
+            nextCursor: string | null;
+        };
+        CreatorsGetResponsesContentApplicationJsonSchemaDataItems: {
+            /** Format: uuid */
+            uuid: string;
+            handle: string;
+            displayName: string;
+            nickname: string | null;
+            isTopSpender: boolean;
+            avatarUrl: string | null;
+            /** Format: date-time */
+            registeredAt: string;
+            role?: string;
+        };
+        CreatorsGetResponsesContentApplicationJsonSchemaPagination: components["schemas"]["ChatsGetResponsesContentApplicationJsonSchemaPagination"];
+        listCreators_Response_200: {
+            /** @description Array of creators */
+            data: components["schemas"]["CreatorsGetResponsesContentApplicationJsonSchemaDataItems"][];
+            /** @description Pagination information */
+            pagination: components["schemas"]["CreatorsGetResponsesContentApplicationJsonSchemaPagination"];
+        };
+        FollowersGetResponsesContentApplicationJsonSchemaDataItems: components["schemas"]["ChatsGetResponsesContentApplicationJsonSchemaDataItemsUser"];
+        FollowersGetResponsesContentApplicationJsonSchemaPagination: components["schemas"]["ChatsGetResponsesContentApplicationJsonSchemaPagination"];
+        listFollowers_Response_200: {
+            /** @description Array of followers */
+            data: components["schemas"]["FollowersGetResponsesContentApplicationJsonSchemaDataItems"][];
+            /** @description Pagination information */
+            pagination: components["schemas"]["FollowersGetResponsesContentApplicationJsonSchemaPagination"];
+        };
         ChatsUserUuidMediaGetParametersMediaType: components["schemas"]["MediaGetParametersMediaType"];
         /** @enum {string} */
         ChatsUserUuidMediaGetResponsesContentApplicationJsonSchemaDataItemsMediaType: "image" | "video" | "audio" | "document" | "unknown";
@@ -1009,6 +2376,91 @@ export interface components {
             /** @description Cursor for fetching the next page, null if no more results */
             nextCursor: string | null;
         };
+        ChatsUserUuidMessagesGetResponsesContentApplicationJsonSchemaDataItemsSender: {
+            /** Format: uuid */
+            uuid: string;
+            handle: string;
+        };
+        ChatsUserUuidMessagesGetResponsesContentApplicationJsonSchemaDataItemsRecipient: {
+            /** Format: uuid */
+            uuid?: string;
+            handle?: string;
+        };
+        ChatsUserUuidMessagesGetResponsesContentApplicationJsonSchemaDataItemsMediaType: components["schemas"]["MediaGetParametersMediaType"];
+        ChatsUserUuidMessagesGetResponsesContentApplicationJsonSchemaDataItemsType: components["schemas"]["ChatsGetResponsesContentApplicationJsonSchemaDataItemsLastMessageType"];
+        ChatsUserUuidMessagesGetResponsesContentApplicationJsonSchemaDataItemsPricingUsd: {
+            /**
+             * Format: double
+             * @description Price in cents
+             */
+            price: number;
+        };
+        ChatsUserUuidMessagesGetResponsesContentApplicationJsonSchemaDataItemsPricing: {
+            USD: components["schemas"]["ChatsUserUuidMessagesGetResponsesContentApplicationJsonSchemaDataItemsPricingUsd"];
+        };
+        ChatsUserUuidMessagesGetResponsesContentApplicationJsonSchemaDataItems: {
+            /** Format: uuid */
+            uuid: string;
+            text: string | null;
+            /** Format: date */
+            sentAt: string | null;
+            sender: components["schemas"]["ChatsUserUuidMessagesGetResponsesContentApplicationJsonSchemaDataItemsSender"];
+            recipient: components["schemas"]["ChatsUserUuidMessagesGetResponsesContentApplicationJsonSchemaDataItemsRecipient"];
+            hasMedia: boolean | null;
+            mediaType: components["schemas"]["ChatsUserUuidMessagesGetResponsesContentApplicationJsonSchemaDataItemsMediaType"] | null;
+            type: components["schemas"]["ChatsUserUuidMessagesGetResponsesContentApplicationJsonSchemaDataItemsType"];
+            /** @description Pricing information for pay-to-view messages */
+            pricing: components["schemas"]["ChatsUserUuidMessagesGetResponsesContentApplicationJsonSchemaDataItemsPricing"] | null;
+            /**
+             * Format: date
+             * @description Timestamp when this message was purchased, or null if not purchased
+             */
+            purchasedAt: string | null;
+        };
+        ChatsUserUuidMessagesGetResponsesContentApplicationJsonSchemaPagination: components["schemas"]["ChatsGetResponsesContentApplicationJsonSchemaPagination"];
+        listMessages_Response_200: {
+            /** @description Array of messages in the conversation */
+            data: components["schemas"]["ChatsUserUuidMessagesGetResponsesContentApplicationJsonSchemaDataItems"][];
+            /** @description Pagination information */
+            pagination: components["schemas"]["ChatsUserUuidMessagesGetResponsesContentApplicationJsonSchemaPagination"];
+        };
+        SubscribersGetResponsesContentApplicationJsonSchemaDataItems: components["schemas"]["ChatsGetResponsesContentApplicationJsonSchemaDataItemsUser"];
+        SubscribersGetResponsesContentApplicationJsonSchemaPagination: components["schemas"]["ChatsGetResponsesContentApplicationJsonSchemaPagination"];
+        listSubscribers_Response_200: {
+            /** @description Array of subscribers */
+            data: components["schemas"]["SubscribersGetResponsesContentApplicationJsonSchemaDataItems"][];
+            /** @description Pagination information */
+            pagination: components["schemas"]["SubscribersGetResponsesContentApplicationJsonSchemaPagination"];
+        };
+        TrackingLinksGetResponsesContentApplicationJsonSchemaDataItemsExternalSocialPlatform: components["schemas"]["TrackingLinksPostResponsesContentApplicationJsonSchemaExternalSocialPlatform"];
+        TrackingLinksGetResponsesContentApplicationJsonSchemaDataItems: {
+            /**
+             * Format: uuid
+             * @description Tracking link UUID
+             */
+            uuid: string;
+            /** @description Name of the tracking link */
+            name: string;
+            /** @description Tracking link URL (e.g., 'fv-123') */
+            linkUrl: string;
+            /** @description Social platform */
+            externalSocialPlatform: components["schemas"]["TrackingLinksGetResponsesContentApplicationJsonSchemaDataItemsExternalSocialPlatform"];
+            /**
+             * Format: date-time
+             * @description When the link was created
+             */
+            createdAt: string;
+            /**
+             * Format: double
+             * @description Number of clicks on this link
+             */
+            clicks: number;
+        };
+        listTrackingLinks_Response_200: {
+            data: components["schemas"]["TrackingLinksGetResponsesContentApplicationJsonSchemaDataItems"][];
+            /** @description Cursor for next page */
+            nextCursor: string | null;
+        };
         VaultFoldersFolderNameMediaGetResponsesContentApplicationJsonSchemaDataItems: {
             /** Format: uuid */
             uuid: string;
@@ -1024,7 +2476,7 @@ export interface components {
             /** @description Pagination information */
             pagination: components["schemas"]["VaultFoldersFolderNameMediaGetResponsesContentApplicationJsonSchemaPagination"];
         };
-        VaultFoldersGetResponsesContentApplicationJsonSchemaDataItems: components["schemas"]["createVaultFolder_Response_201"];
+        VaultFoldersGetResponsesContentApplicationJsonSchemaDataItems: components["schemas"]["getVaultFolder_Response_200"];
         VaultFoldersGetResponsesContentApplicationJsonSchemaPagination: components["schemas"]["ChatsGetResponsesContentApplicationJsonSchemaPagination"];
         listVaultFolders_Response_200: {
             /** @description Array of vault folders */
@@ -1032,10 +2484,30 @@ export interface components {
             /** @description Pagination information */
             pagination: components["schemas"]["VaultFoldersGetResponsesContentApplicationJsonSchemaPagination"];
         };
+        sendCreatorMessage_Response_201: components["schemas"]["sendMessage_Response_201"];
+        ChatsMassMessagesPostRequestBodyContentApplicationJsonSchemaIncludedListsSmartListUuidsItems: components["schemas"]["ChatsListsSmartUuidGetParametersUuid"];
+        ChatsMassMessagesPostRequestBodyContentApplicationJsonSchemaIncludedLists: {
+            smartListUuids?: components["schemas"]["ChatsMassMessagesPostRequestBodyContentApplicationJsonSchemaIncludedListsSmartListUuidsItems"][];
+            customListUuids?: string[];
+        };
+        ChatsMassMessagesPostRequestBodyContentApplicationJsonSchemaExcludedListsSmartListUuidsItems: components["schemas"]["ChatsListsSmartUuidGetParametersUuid"];
+        ChatsMassMessagesPostRequestBodyContentApplicationJsonSchemaExcludedLists: {
+            smartListUuids?: components["schemas"]["ChatsMassMessagesPostRequestBodyContentApplicationJsonSchemaExcludedListsSmartListUuidsItems"][];
+            customListUuids?: string[];
+        };
+        sendMassMessage_Response_201: {
+            /** Format: uuid */
+            id: string;
+            /** Format: double */
+            recipientCount: number;
+            /** Format: date */
+            createdAt: string;
+        };
         sendMessage_Response_201: {
             /** Format: uuid */
             messageUuid: string;
         };
+        updateChat_Response_204: Record<string, never>;
         VariantType: components["schemas"]["MediaVariantType"];
         /** @description The full media record (the name @uploadkit/fanvue exports; the published schema is per page). */
         Media: components["schemas"]["GetUserMediaByUuidResponse2001"];
@@ -1247,6 +2719,48 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    "add-members-to-custom-list": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description API version to use for the request */
+                "X-Fanvue-API-Version": components["parameters"]["XFanvueApiVersion"];
+            };
+            path: {
+                /** @description Custom list UUID */
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /** @description UUIDs of users to add to the list (max 100) */
+                    userUuids: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Members added successfully */
+            201: {
+                headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
+                    "X-Fanvue-API-Next-Version": components["headers"]["X-Fanvue-API-Next-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["addMembersToCustomList_Response_201"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            410: components["responses"]["Gone"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
     "list-vault-folder-media": {
         parameters: {
             query?: {
@@ -1420,6 +2934,316 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
         };
     };
+    "list-chats": {
+        parameters: {
+            query?: {
+                /** @description Page number to retrieve (starts from 1) */
+                page?: number;
+                /** @description Number of items to return per page (1-50, default: 15) */
+                size?: number;
+                /** @description Filter chats by custom list UUID */
+                customListId?: string;
+                /** @description Filter chats by smart list type(s) */
+                smartListIds?: components["schemas"]["ChatsGetParametersSmartListIdsSchemaItems"][];
+                /** @description Filter types to apply (can specify multiple via repeated params) */
+                filter?: components["schemas"]["ChatsGetParametersFilterSchemaItems"][];
+                /** @description Search term to filter chats by user name/handle */
+                search?: string;
+                /** @description Sort order for chat list (default: most_recent_messages) */
+                sortBy?: components["schemas"]["ChatsGetParametersSortBy"];
+            };
+            header: {
+                /** @description API version to use for the request */
+                "X-Fanvue-API-Version": components["parameters"]["XFanvueApiVersion"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description List of chats */
+            200: {
+                headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
+                    "X-Fanvue-API-Next-Version": components["headers"]["X-Fanvue-API-Next-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["listChats_Response_200"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            410: components["responses"]["Gone"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "create-chat": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description API version to use for the request */
+                "X-Fanvue-API-Version": components["parameters"]["XFanvueApiVersion"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    userUuid: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Chat created */
+            201: {
+                headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
+                    "X-Fanvue-API-Next-Version": components["headers"]["X-Fanvue-API-Next-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["createChat_Response_201"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            410: components["responses"]["Gone"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "list-creator-chats": {
+        parameters: {
+            query?: {
+                /** @description Page number to retrieve (starts from 1) */
+                page?: number;
+                /** @description Number of items to return per page (1-50, default: 15) */
+                size?: number;
+            };
+            header: {
+                /** @description API version to use for the request */
+                "X-Fanvue-API-Version": components["parameters"]["XFanvueApiVersion"];
+            };
+            path: {
+                creatorUserUuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description List of creator chats */
+            200: {
+                headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
+                    "X-Fanvue-API-Next-Version": components["headers"]["X-Fanvue-API-Next-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["listCreatorChats_Response_200"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            410: components["responses"]["Gone"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "create-creator-chat": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description API version to use for the request */
+                "X-Fanvue-API-Version": components["parameters"]["XFanvueApiVersion"];
+            };
+            path: {
+                creatorUserUuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    userUuid: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Chat created */
+            201: {
+                headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
+                    "X-Fanvue-API-Next-Version": components["headers"]["X-Fanvue-API-Next-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["createCreatorChat_Response_201"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            410: components["responses"]["Gone"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "create-creator-post": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description API version to use for the request */
+                "X-Fanvue-API-Version": components["parameters"]["XFanvueApiVersion"];
+            };
+            path: {
+                creatorUserUuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /** @description Text content of the post */
+                    text?: string;
+                    /** @description Array of media UUIDs to attach to the post */
+                    mediaUuids?: string[];
+                    /**
+                     * Format: double
+                     * @description Price in cents for paid posts (requires media)
+                     */
+                    price?: number;
+                    audience: components["schemas"]["PostAudience"];
+                    /**
+                     * Format: date-time
+                     * @description Future date/time to publish the post (ISO 8601 format)
+                     */
+                    publishAt?: string;
+                    /**
+                     * Format: date-time
+                     * @description Date/time when the post expires (ISO 8601 format)
+                     */
+                    expiresAt?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Post created successfully */
+            201: {
+                headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
+                    "X-Fanvue-API-Next-Version": components["headers"]["X-Fanvue-API-Next-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["createCreatorPost_Response_201"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            410: components["responses"]["Gone"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "get-custom-lists": {
+        parameters: {
+            query?: {
+                /** @description Page number to retrieve (starts from 1) */
+                page?: number;
+                /** @description Number of items to return per page (1-50, default: 15) */
+                size?: number;
+                /** @description Search term to filter lists by name */
+                search?: string;
+            };
+            header: {
+                /** @description API version to use for the request */
+                "X-Fanvue-API-Version": components["parameters"]["XFanvueApiVersion"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description List of custom lists */
+            200: {
+                headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
+                    "X-Fanvue-API-Next-Version": components["headers"]["X-Fanvue-API-Next-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["getCustomLists_Response_200"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            410: components["responses"]["Gone"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "create-custom-list": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description API version to use for the request */
+                "X-Fanvue-API-Version": components["parameters"]["XFanvueApiVersion"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /** @description Name of the custom list */
+                    name: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Custom list created successfully */
+            201: {
+                headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
+                    "X-Fanvue-API-Next-Version": components["headers"]["X-Fanvue-API-Next-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["createCustomList_Response_201"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description A list with this name already exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            410: components["responses"]["Gone"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
     "get-posts": {
         parameters: {
             query?: {
@@ -1504,6 +3328,84 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["createPost_Response_201"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            410: components["responses"]["Gone"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "list-tracking-links": {
+        parameters: {
+            query?: {
+                /** @description Number of results to return (default 20) */
+                limit?: number;
+                /** @description Cursor for pagination */
+                cursor?: string;
+            };
+            header: {
+                /** @description API version to use for the request */
+                "X-Fanvue-API-Version": components["parameters"]["XFanvueApiVersion"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description List of tracking links */
+            200: {
+                headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
+                    "X-Fanvue-API-Next-Version": components["headers"]["X-Fanvue-API-Next-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["listTrackingLinks_Response_200"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            410: components["responses"]["Gone"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "create-tracking-link": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description API version to use for the request */
+                "X-Fanvue-API-Version": components["parameters"]["XFanvueApiVersion"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /** @description Name of the tracking link */
+                    name: string;
+                    /** @description Social platform */
+                    externalSocialPlatform: components["schemas"]["TrackingLinksPostRequestBodyContentApplicationJsonSchemaExternalSocialPlatform"];
+                };
+            };
+        };
+        responses: {
+            /** @description Tracking link created successfully */
+            201: {
+                headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
+                    "X-Fanvue-API-Next-Version": components["headers"]["X-Fanvue-API-Next-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["createTrackingLink_Response_201"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -1638,6 +3540,338 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
         };
     };
+    "delete-creator-tracking-link": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description API version to use for the request */
+                "X-Fanvue-API-Version": components["parameters"]["XFanvueApiVersion"];
+            };
+            path: {
+                creatorUserUuid: string;
+                /** @description Tracking link UUID */
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Tracking link deleted successfully */
+            204: {
+                headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
+                    "X-Fanvue-API-Next-Version": components["headers"]["X-Fanvue-API-Next-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["deleteCreatorTrackingLink_Response_204"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            410: components["responses"]["Gone"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "get-custom-list-members": {
+        parameters: {
+            query?: {
+                /** @description Page number to retrieve (starts from 1) */
+                page?: number;
+                /** @description Number of items to return per page (1-50, default: 15) */
+                size?: number;
+            };
+            header: {
+                /** @description API version to use for the request */
+                "X-Fanvue-API-Version": components["parameters"]["XFanvueApiVersion"];
+            };
+            path: {
+                /** @description Custom list UUID */
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Custom list members */
+            200: {
+                headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
+                    "X-Fanvue-API-Next-Version": components["headers"]["X-Fanvue-API-Next-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["getCustomListMembers_Response_200"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            410: components["responses"]["Gone"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "delete-custom-list": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description API version to use for the request */
+                "X-Fanvue-API-Version": components["parameters"]["XFanvueApiVersion"];
+            };
+            path: {
+                /** @description Custom list UUID */
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Custom list deleted successfully */
+            204: {
+                headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
+                    "X-Fanvue-API-Next-Version": components["headers"]["X-Fanvue-API-Next-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["deleteCustomList_Response_204"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            410: components["responses"]["Gone"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "delete-message": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description API version to use for the request */
+                "X-Fanvue-API-Version": components["parameters"]["XFanvueApiVersion"];
+            };
+            path: {
+                userUuid: string;
+                messageUuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Message deleted successfully */
+            204: {
+                headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
+                    "X-Fanvue-API-Next-Version": components["headers"]["X-Fanvue-API-Next-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["deleteMessage_Response_204"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            410: components["responses"]["Gone"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "get-vault-folder": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description API version to use for the request */
+                "X-Fanvue-API-Version": components["parameters"]["XFanvueApiVersion"];
+            };
+            path: {
+                /** @description Folder name (URL-encoded in path) */
+                folderName: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Folder details */
+            200: {
+                headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
+                    "X-Fanvue-API-Next-Version": components["headers"]["X-Fanvue-API-Next-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["getVaultFolder_Response_200"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            410: components["responses"]["Gone"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "delete-vault-folder": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description API version to use for the request */
+                "X-Fanvue-API-Version": components["parameters"]["XFanvueApiVersion"];
+            };
+            path: {
+                /** @description Folder name (URL-encoded in path) */
+                folderName: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Folder deleted successfully */
+            204: {
+                headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
+                    "X-Fanvue-API-Next-Version": components["headers"]["X-Fanvue-API-Next-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["deleteVaultFolder_Response_204"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            410: components["responses"]["Gone"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "detach-media-from-vault-folder": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description API version to use for the request */
+                "X-Fanvue-API-Version": components["parameters"]["XFanvueApiVersion"];
+            };
+            path: {
+                /** @description Folder name (URL-encoded in path) */
+                folderName: string;
+                mediaUuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Media removed from folder */
+            204: {
+                headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
+                    "X-Fanvue-API-Next-Version": components["headers"]["X-Fanvue-API-Next-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["detachMediaFromVaultFolder_Response_204"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            410: components["responses"]["Gone"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "get-creator-custom-list-members": {
+        parameters: {
+            query?: {
+                /** @description Page number to retrieve (starts from 1) */
+                page?: number;
+                /** @description Number of items to return per page (1-50, default: 15) */
+                size?: number;
+            };
+            header: {
+                /** @description API version to use for the request */
+                "X-Fanvue-API-Version": components["parameters"]["XFanvueApiVersion"];
+            };
+            path: {
+                creatorUserUuid: string;
+                /** @description Custom list UUID */
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Custom list members */
+            200: {
+                headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
+                    "X-Fanvue-API-Next-Version": components["headers"]["X-Fanvue-API-Next-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["getCreatorCustomListMembers_Response_200"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            410: components["responses"]["Gone"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "get-creator-custom-lists": {
+        parameters: {
+            query?: {
+                /** @description Page number to retrieve (starts from 1) */
+                page?: number;
+                /** @description Number of items to return per page (1-50, default: 15) */
+                size?: number;
+            };
+            header: {
+                /** @description API version to use for the request */
+                "X-Fanvue-API-Version": components["parameters"]["XFanvueApiVersion"];
+            };
+            path: {
+                creatorUserUuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description List of custom lists */
+            200: {
+                headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
+                    "X-Fanvue-API-Next-Version": components["headers"]["X-Fanvue-API-Next-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["getCreatorCustomLists_Response_200"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            410: components["responses"]["Gone"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
     getCreatorMediaByUuid: {
         parameters: {
             query?: {
@@ -1737,6 +3971,167 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
         };
     };
+    "get-creator-smart-list-members": {
+        parameters: {
+            query?: {
+                /** @description Page number to retrieve (starts from 1) */
+                page?: number;
+                /** @description Number of items to return per page (1-50, default: 15) */
+                size?: number;
+            };
+            header: {
+                /** @description API version to use for the request */
+                "X-Fanvue-API-Version": components["parameters"]["XFanvueApiVersion"];
+            };
+            path: {
+                creatorUserUuid: string;
+                /** @description Smart list unique identifier */
+                uuid: components["schemas"]["CreatorsCreatorUserUuidChatsListsSmartUuidGetParametersUuid"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Smart list members */
+            200: {
+                headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
+                    "X-Fanvue-API-Next-Version": components["headers"]["X-Fanvue-API-Next-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["getCreatorSmartListMembers_Response_200"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            410: components["responses"]["Gone"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "get-creator-smart-lists": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description API version to use for the request */
+                "X-Fanvue-API-Version": components["parameters"]["XFanvueApiVersion"];
+            };
+            path: {
+                creatorUserUuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description List of smart lists */
+            200: {
+                headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
+                    "X-Fanvue-API-Next-Version": components["headers"]["X-Fanvue-API-Next-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatorsCreatorUserUuidChatsListsSmartGetResponsesContentApplicationJsonSchemaItems"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            410: components["responses"]["Gone"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "get-creator-subscribers": {
+        parameters: {
+            query?: {
+                /** @description Start date as ISO 8601 datetime string with optional timezone offset (e.g., 2024-10-20T00:00:00+01:00 or 2024-10-20T00:00:00Z). Data is aggregated daily with timezone-aware boundaries. Time component is ignored for daily aggregation. */
+                startDate?: string;
+                /** @description End date as ISO 8601 datetime string with optional timezone offset (e.g., 2024-10-25T00:00:00+01:00 or 2024-10-25T00:00:00Z). Non-inclusive - data before this date is included. Data is aggregated daily with timezone-aware boundaries. Time component is ignored for daily aggregation. */
+                endDate?: string;
+                /** @description Cursor for pagination - If given, pass `nextCursor` to get the next page. */
+                cursor?: string;
+                /** @description Number of items to return per page (1-50, default: 20) */
+                size?: number;
+            };
+            header: {
+                /** @description API version to use for the request */
+                "X-Fanvue-API-Version": components["parameters"]["XFanvueApiVersion"];
+            };
+            path: {
+                creatorUserUuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Creator subscribers data with cursor pagination */
+            200: {
+                headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
+                    "X-Fanvue-API-Next-Version": components["headers"]["X-Fanvue-API-Next-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["getCreatorSubscribers_Response_200"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            410: components["responses"]["Gone"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "get-creator-top-spenders": {
+        parameters: {
+            query?: {
+                /** @description Start date as ISO 8601 datetime string with optional timezone offset (e.g., 2024-10-20T00:00:00+01:00 or 2024-10-20T00:00:00Z). */
+                startDate?: string;
+                /** @description End date as ISO 8601 datetime string with optional timezone offset (e.g., 2024-10-25T00:00:00+01:00 or 2024-10-25T00:00:00Z). Non-inclusive - data before this date is included. */
+                endDate?: string;
+                /** @description Page number to retrieve (starts from 1) */
+                page?: number;
+                /** @description Number of items to return per page (1-50, default: 15) */
+                size?: number;
+            };
+            header: {
+                /** @description API version to use for the request */
+                "X-Fanvue-API-Version": components["parameters"]["XFanvueApiVersion"];
+            };
+            path: {
+                creatorUserUuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Top spending fans with pagination */
+            200: {
+                headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
+                    "X-Fanvue-API-Next-Version": components["headers"]["X-Fanvue-API-Next-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["getCreatorTopSpenders_Response_200"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            410: components["responses"]["Gone"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
     getCreatorUploadPartUrl: {
         parameters: {
             query?: never;
@@ -1795,6 +4190,277 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
         };
     };
+    "get-earnings": {
+        parameters: {
+            query?: {
+                /** @description Start date as ISO 8601 datetime string with optional timezone offset (e.g., 2024-10-20T00:00:00+01:00 or 2024-10-20T00:00:00Z). */
+                startDate?: string;
+                /** @description End date as ISO 8601 datetime string with optional timezone offset (e.g., 2024-10-25T00:00:00+01:00 or 2024-10-25T00:00:00Z). Non-inclusive - data before this date is included. */
+                endDate?: string;
+                /** @description Comma-separated list of earning sources. Default: all */
+                source?: components["schemas"]["EarningSource"][];
+                /** @description Cursor for pagination - If given, pass `nextCursor` to get the next page. */
+                cursor?: string;
+                /** @description Number of items to return per page (1-50, default: 20) */
+                size?: number;
+            };
+            header: {
+                /** @description API version to use for the request */
+                "X-Fanvue-API-Version": components["parameters"]["XFanvueApiVersion"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Earnings data with cursor pagination */
+            200: {
+                headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
+                    "X-Fanvue-API-Next-Version": components["headers"]["X-Fanvue-API-Next-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["getEarnings_Response_200"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            410: components["responses"]["Gone"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "get-post-by-uuid": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description API version to use for the request */
+                "X-Fanvue-API-Version": components["parameters"]["XFanvueApiVersion"];
+            };
+            path: {
+                /** @description UUID of the post to retrieve */
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Post details */
+            200: {
+                headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
+                    "X-Fanvue-API-Next-Version": components["headers"]["X-Fanvue-API-Next-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["getPostByUuid_Response_200"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            410: components["responses"]["Gone"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "get-post-comments": {
+        parameters: {
+            query?: {
+                /** @description Page number to retrieve (starts from 1) */
+                page?: number;
+                /** @description Number of items to return per page (1-50, default: 15) */
+                size?: number;
+            };
+            header: {
+                /** @description API version to use for the request */
+                "X-Fanvue-API-Version": components["parameters"]["XFanvueApiVersion"];
+            };
+            path: {
+                /** @description UUID of the post to retrieve comments for */
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description List of comments on this post */
+            200: {
+                headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
+                    "X-Fanvue-API-Next-Version": components["headers"]["X-Fanvue-API-Next-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["getPostComments_Response_200"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            410: components["responses"]["Gone"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "get-post-likes": {
+        parameters: {
+            query?: {
+                /** @description Page number to retrieve (starts from 1) */
+                page?: number;
+                /** @description Number of items to return per page (1-50, default: 15) */
+                size?: number;
+            };
+            header: {
+                /** @description API version to use for the request */
+                "X-Fanvue-API-Version": components["parameters"]["XFanvueApiVersion"];
+            };
+            path: {
+                /** @description UUID of the post to retrieve likes for */
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description List of likes on this post */
+            200: {
+                headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
+                    "X-Fanvue-API-Next-Version": components["headers"]["X-Fanvue-API-Next-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["getPostLikes_Response_200"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            410: components["responses"]["Gone"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "get-smart-list-members": {
+        parameters: {
+            query?: {
+                /** @description Page number to retrieve (starts from 1) */
+                page?: number;
+                /** @description Number of items to return per page (1-50, default: 15) */
+                size?: number;
+            };
+            header: {
+                /** @description API version to use for the request */
+                "X-Fanvue-API-Version": components["parameters"]["XFanvueApiVersion"];
+            };
+            path: {
+                /** @description Smart list unique identifier */
+                uuid: components["schemas"]["ChatsListsSmartUuidGetParametersUuid"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Smart list members */
+            200: {
+                headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
+                    "X-Fanvue-API-Next-Version": components["headers"]["X-Fanvue-API-Next-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["getSmartListMembers_Response_200"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            410: components["responses"]["Gone"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "get-smart-lists": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description API version to use for the request */
+                "X-Fanvue-API-Version": components["parameters"]["XFanvueApiVersion"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description List of smart lists */
+            200: {
+                headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
+                    "X-Fanvue-API-Next-Version": components["headers"]["X-Fanvue-API-Next-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChatsListsSmartGetResponsesContentApplicationJsonSchemaItems"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            410: components["responses"]["Gone"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "get-subscribers": {
+        parameters: {
+            query?: {
+                /** @description Start date as ISO 8601 datetime string with optional timezone offset (e.g., 2024-10-20T00:00:00+01:00 or 2024-10-20T00:00:00Z). Data is aggregated daily with timezone-aware boundaries. Time component is ignored for daily aggregation. */
+                startDate?: string;
+                /** @description End date as ISO 8601 datetime string with optional timezone offset (e.g., 2024-10-25T00:00:00+01:00 or 2024-10-25T00:00:00Z). Non-inclusive - data before this date is included. Data is aggregated daily with timezone-aware boundaries. Time component is ignored for daily aggregation. */
+                endDate?: string;
+                /** @description Cursor for pagination - If given, pass `nextCursor` to get the next page. */
+                cursor?: string;
+                /** @description Number of items to return per page (1-50, default: 20) */
+                size?: number;
+            };
+            header: {
+                /** @description API version to use for the request */
+                "X-Fanvue-API-Version": components["parameters"]["XFanvueApiVersion"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Subscribers data with cursor pagination */
+            200: {
+                headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
+                    "X-Fanvue-API-Next-Version": components["headers"]["X-Fanvue-API-Next-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["getSubscribers_Response_200"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            410: components["responses"]["Gone"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
     "get-top-spenders": {
         parameters: {
             query?: {
@@ -1826,6 +4492,38 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["getTopSpenders_Response_200"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            410: components["responses"]["Gone"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "get-unread-chats-count": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description API version to use for the request */
+                "X-Fanvue-API-Version": components["parameters"]["XFanvueApiVersion"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Unread counts retrieved successfully */
+            200: {
+                headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
+                    "X-Fanvue-API-Next-Version": components["headers"]["X-Fanvue-API-Next-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["getUnreadChatsCount_Response_200"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -1957,23 +4655,170 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
         };
     };
-    "list-chats": {
+    "list-creator-followers": {
         parameters: {
             query?: {
                 /** @description Page number to retrieve (starts from 1) */
                 page?: number;
                 /** @description Number of items to return per page (1-50, default: 15) */
                 size?: number;
-                /** @description Filter chats by custom list UUID */
-                customListId?: string;
-                /** @description Filter chats by smart list type(s) */
-                smartListIds?: components["schemas"]["ChatsGetParametersSmartListIdsSchemaItems"][];
-                /** @description Filter types to apply (can specify multiple via repeated params) */
-                filter?: components["schemas"]["ChatsGetParametersFilterSchemaItems"][];
-                /** @description Search term to filter chats by user name/handle */
-                search?: string;
-                /** @description Sort order for chat list (default: most_recent_messages) */
-                sortBy?: components["schemas"]["ChatsGetParametersSortBy"];
+            };
+            header: {
+                /** @description API version to use for the request */
+                "X-Fanvue-API-Version": components["parameters"]["XFanvueApiVersion"];
+            };
+            path: {
+                creatorUserUuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description List of creator followers */
+            200: {
+                headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
+                    "X-Fanvue-API-Next-Version": components["headers"]["X-Fanvue-API-Next-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["listCreatorFollowers_Response_200"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            410: components["responses"]["Gone"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "list-creator-messages": {
+        parameters: {
+            query?: {
+                /** @description Page number to retrieve (starts from 1) */
+                page?: number;
+                /** @description Number of items to return per page (1-50, default: 15) */
+                size?: number;
+            };
+            header: {
+                /** @description API version to use for the request */
+                "X-Fanvue-API-Version": components["parameters"]["XFanvueApiVersion"];
+            };
+            path: {
+                creatorUserUuid: string;
+                userUuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description List of messages */
+            200: {
+                headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
+                    "X-Fanvue-API-Next-Version": components["headers"]["X-Fanvue-API-Next-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["listCreatorMessages_Response_200"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            410: components["responses"]["Gone"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "list-creator-subscribers": {
+        parameters: {
+            query?: {
+                /** @description Page number to retrieve (starts from 1) */
+                page?: number;
+                /** @description Number of items to return per page (1-50, default: 15) */
+                size?: number;
+            };
+            header: {
+                /** @description API version to use for the request */
+                "X-Fanvue-API-Version": components["parameters"]["XFanvueApiVersion"];
+            };
+            path: {
+                creatorUserUuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description List of creator subscribers */
+            200: {
+                headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
+                    "X-Fanvue-API-Next-Version": components["headers"]["X-Fanvue-API-Next-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["listCreatorSubscribers_Response_200"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            410: components["responses"]["Gone"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "list-creator-tracking-links": {
+        parameters: {
+            query?: {
+                /** @description Number of results to return (default 20) */
+                limit?: number;
+                /** @description Cursor for pagination */
+                cursor?: string;
+            };
+            header: {
+                /** @description API version to use for the request */
+                "X-Fanvue-API-Version": components["parameters"]["XFanvueApiVersion"];
+            };
+            path: {
+                creatorUserUuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description List of tracking links */
+            200: {
+                headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
+                    "X-Fanvue-API-Next-Version": components["headers"]["X-Fanvue-API-Next-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["listCreatorTrackingLinks_Response_200"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            410: components["responses"]["Gone"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "list-creators": {
+        parameters: {
+            query?: {
+                /** @description Page number to retrieve (starts from 1) */
+                page?: number;
+                /** @description Number of items to return per page (1-50, default: 15) */
+                size?: number;
             };
             header: {
                 /** @description API version to use for the request */
@@ -1984,7 +4829,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description List of chats */
+            /** @description List of creators */
             200: {
                 headers: {
                     Deprecation: components["headers"]["Deprecation"];
@@ -1993,7 +4838,44 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["listChats_Response_200"];
+                    "application/json": components["schemas"]["listCreators_Response_200"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            410: components["responses"]["Gone"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "list-followers": {
+        parameters: {
+            query?: {
+                /** @description Page number to retrieve (starts from 1) */
+                page?: number;
+                /** @description Number of items to return per page (1-50, default: 15) */
+                size?: number;
+            };
+            header: {
+                /** @description API version to use for the request */
+                "X-Fanvue-API-Version": components["parameters"]["XFanvueApiVersion"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description List of followers */
+            200: {
+                headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
+                    "X-Fanvue-API-Next-Version": components["headers"]["X-Fanvue-API-Next-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["listFollowers_Response_200"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -2045,6 +4927,171 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
         };
     };
+    "list-messages": {
+        parameters: {
+            query?: {
+                /** @description Page number to retrieve (starts from 1) */
+                page?: number;
+                /** @description Number of items to return per page (1-50, default: 15) */
+                size?: number;
+            };
+            header: {
+                /** @description API version to use for the request */
+                "X-Fanvue-API-Version": components["parameters"]["XFanvueApiVersion"];
+            };
+            path: {
+                userUuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description List of messages */
+            200: {
+                headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
+                    "X-Fanvue-API-Next-Version": components["headers"]["X-Fanvue-API-Next-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["listMessages_Response_200"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            410: components["responses"]["Gone"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "list-subscribers": {
+        parameters: {
+            query?: {
+                /** @description Page number to retrieve (starts from 1) */
+                page?: number;
+                /** @description Number of items to return per page (1-50, default: 15) */
+                size?: number;
+            };
+            header: {
+                /** @description API version to use for the request */
+                "X-Fanvue-API-Version": components["parameters"]["XFanvueApiVersion"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description List of subscribers */
+            200: {
+                headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
+                    "X-Fanvue-API-Next-Version": components["headers"]["X-Fanvue-API-Next-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["listSubscribers_Response_200"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            410: components["responses"]["Gone"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "send-creator-message": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description API version to use for the request */
+                "X-Fanvue-API-Version": components["parameters"]["XFanvueApiVersion"];
+            };
+            path: {
+                creatorUserUuid: string;
+                userUuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    text?: string | null;
+                    mediaUuids?: string[];
+                    /** Format: double */
+                    price?: number | null;
+                    /** Format: uuid */
+                    templateUuid?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Message sent successfully */
+            201: {
+                headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
+                    "X-Fanvue-API-Next-Version": components["headers"]["X-Fanvue-API-Next-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["sendCreatorMessage_Response_201"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            410: components["responses"]["Gone"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "send-mass-message": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description API version to use for the request */
+                "X-Fanvue-API-Version": components["parameters"]["XFanvueApiVersion"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    text?: string;
+                    mediaUuids?: string[];
+                    /** Format: double */
+                    price?: number | null;
+                    includedLists: components["schemas"]["ChatsMassMessagesPostRequestBodyContentApplicationJsonSchemaIncludedLists"];
+                    excludedLists?: components["schemas"]["ChatsMassMessagesPostRequestBodyContentApplicationJsonSchemaExcludedLists"];
+                };
+            };
+        };
+        responses: {
+            /** @description Mass message sent successfully */
+            201: {
+                headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
+                    "X-Fanvue-API-Next-Version": components["headers"]["X-Fanvue-API-Next-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["sendMassMessage_Response_201"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            410: components["responses"]["Gone"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
     "send-message": {
         parameters: {
             query?: never;
@@ -2080,6 +5127,51 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["sendMessage_Response_201"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            410: components["responses"]["Gone"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "update-chat": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description API version to use for the request */
+                "X-Fanvue-API-Version": components["parameters"]["XFanvueApiVersion"];
+            };
+            path: {
+                userUuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /** @description Whether the chat should be marked as read (true) or unread (false) */
+                    isRead?: boolean;
+                    /** @description Whether the chat should be muted (true) or unmuted (false) */
+                    isMuted?: boolean;
+                    /** @description Custom nickname for the chat counterpart (max 30 characters) */
+                    nickname?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Chat updated successfully */
+            204: {
+                headers: {
+                    Deprecation: components["headers"]["Deprecation"];
+                    Sunset: components["headers"]["Sunset"];
+                    "X-Fanvue-API-Next-Version": components["headers"]["X-Fanvue-API-Next-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["updateChat_Response_204"];
                 };
             };
             400: components["responses"]["BadRequest"];
