@@ -37,6 +37,8 @@ export type ApiErrorKind =
   | "validation"
   | "rate_limit"
   | "server"
+  /** A 3xx: the API redirected, which uploadkit never follows (credentials stay with the API origin). */
+  | "redirect"
   | "unexpected";
 
 export function apiErrorKind(status: number): ApiErrorKind {
@@ -50,6 +52,7 @@ export function apiErrorKind(status: number): ApiErrorKind {
   if (status === 422) return "validation";
   if (status === 429) return "rate_limit";
   if (status >= 500) return "server";
+  if (status >= 300 && status < 400) return "redirect";
   return "unexpected";
 }
 
@@ -91,11 +94,13 @@ export class ApiError extends UploadkitError {
   readonly body: unknown;
   /** Seconds the server asked to wait (Retry-After or X-RateLimit-Reset), when sent. */
   readonly retryAfterSeconds: number | undefined;
-  constructor(details: ApiErrorDetails, options: { message?: string; cause?: unknown } = {}) {
+  /** `note`: appended to the message (e.g. why the call was not tried again). */
+  constructor(details: ApiErrorDetails, options: { message?: string; note?: string; cause?: unknown } = {}) {
     const kind = apiErrorKind(details.status);
     const what = details.providerMessage ?? "no message in the response body";
     const id = details.requestId ? ` (request id ${details.requestId})` : "";
-    super(options.message ?? `${details.method} ${details.path} failed with ${details.status}: ${what}${id}`, {
+    const message = options.message ?? `${details.method} ${details.path} failed with ${details.status}: ${what}${id}`;
+    super(options.note ? `${message}; ${options.note}.` : message, {
       code: details.providerCode ?? `HTTP_${details.status}`,
       cause: options.cause,
     });

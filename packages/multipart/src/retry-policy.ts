@@ -8,7 +8,10 @@ export interface RetryOptions {
   baseDelayMs?: number;
   /** Largest backoff. Default 20 s. */
   maxDelayMs?: number;
-  /** A server's Retry-After is honoured up to this; longer asks fail instead of hanging. Default 60 s. */
+  /**
+   * A server's Retry-After (or X-RateLimit-Reset) is obeyed up to this wait; an answer asking to wait longer fails at
+   * once — an ApiError or PartUploadError whose message names the wait asked for — instead of hanging. Default 60 s.
+   */
   maxRetryAfterMs?: number;
 }
 
@@ -49,8 +52,9 @@ export function backoffDelay(attempt: number, retry: ResolvedRetryOptions, rando
 }
 
 /**
- * The wait a server asked for, in ms: `Retry-After` (seconds or HTTP date), else
- * `X-RateLimit-Reset` (Unix seconds). Undefined when neither is usable.
+ * The wait a server asked for, in ms: `Retry-After` (seconds or HTTP date), else `X-RateLimit-Reset` (Unix seconds)
+ * when the rate limit is used up (`X-RateLimit-Remaining` 0, or not sent): a reset time beside requests still
+ * remaining is when the window refills, not an ask to wait. Undefined when neither is usable.
  */
 export function serverRequestedDelay(
   headers: Headers | Record<string, string | string[] | undefined>,
@@ -68,7 +72,8 @@ export function serverRequestedDelay(
     if (!Number.isNaN(date)) return Math.max(0, date - now);
   }
   const reset = get("x-ratelimit-reset")?.trim();
-  if (reset && /^\d+$/.test(reset)) {
+  const remaining = get("x-ratelimit-remaining")?.trim();
+  if (reset && /^\d+$/.test(reset) && (remaining === undefined || remaining === "" || Number(remaining) <= 0)) {
     const seconds = Number(reset);
     // Unix seconds when large; some servers send "seconds from now".
     return seconds > 1_000_000_000 ? Math.max(0, seconds * 1000 - now) : seconds * 1000;
@@ -76,7 +81,7 @@ export function serverRequestedDelay(
   return undefined;
 }
 
-/** The delay before the next attempt: the server's ask when it is within bounds, else backoff. */
+/** The delay before the next attempt: the server's ask (the transport fails asks over `maxRetryAfterMs`), else backoff. */
 export function nextDelay(attempt: number, retry: ResolvedRetryOptions, requestedMs: number | undefined): number {
   if (requestedMs !== undefined) return Math.min(requestedMs, retry.maxRetryAfterMs);
   return backoffDelay(attempt, retry);

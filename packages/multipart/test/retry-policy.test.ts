@@ -9,6 +9,10 @@ describe("retry policy", () => {
     expect(serverRequestedDelay(new Headers({ "Retry-After": "Sat, 21 Nov 2026 12:00:30 GMT" }), now)).toBe(30_000);
     expect(serverRequestedDelay({ "x-ratelimit-reset": String(now / 1000 + 12) }, now)).toBe(12_000);
     expect(serverRequestedDelay({ "x-ratelimit-reset": "5" }, now)).toBe(5000);
+    // A reset time is an ask to wait only once the limit is used up, not beside requests still remaining.
+    expect(serverRequestedDelay({ "x-ratelimit-reset": "5", "x-ratelimit-remaining": "0" }, now)).toBe(5000);
+    expect(serverRequestedDelay({ "x-ratelimit-reset": "5", "x-ratelimit-remaining": "17" }, now)).toBeUndefined();
+    expect(serverRequestedDelay({ "retry-after": "2", "x-ratelimit-remaining": "17" }, now)).toBe(2000);
     expect(serverRequestedDelay({ "retry-after": "soon" }, now)).toBeUndefined();
     expect(serverRequestedDelay({}, now)).toBeUndefined();
   });

@@ -200,14 +200,31 @@ describe("uploadParts: faults are retried per part", () => {
     }
   });
 
-  it("caps a Retry-After of one day at retry.maxRetryAfterMs", async () => {
+  it("obeys a Retry-After within retry.maxRetryAfterMs, and fails at once, naming the wait, on one above it", async () => {
     const { path, bytes } = randomFile(dir, "day.bin", KiB);
     const delays: number[] = [];
     await upload(await openSource(path), plan(KiB, KiB), { onRetry: (e) => delays.push(e.delayMs) }, (request) =>
-      request.attempt === 1 ? { status: 429, retryAfter: "86400" } : undefined,
+      request.attempt === 1 ? { status: 429, retryAfter: "0.2" } : undefined,
     );
-    expect(delays).toEqual([FAST_RETRY.maxRetryAfterMs]);
+    expect(delays).toEqual([200]);
     expect(server.objectSha256(1)).toBe(sha256(bytes));
+    await server.close();
+
+    for (const retryAfter of ["86400", "0.201", new Date(Date.now() + 3_600_000).toUTCString()]) {
+      delays.length = 0;
+      const error = await upload(await openSource(path), plan(KiB, KiB), { onRetry: (e) => delays.push(e.delayMs) }, () => ({
+        status: 503,
+        retryAfter,
+      })).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(PartUploadError);
+      expect(error).toMatchObject({ attempts: 1, status: 503 });
+      expect((error as Error).message).toMatch(
+        /asked to wait [\d.]+ (s|min)[^,]*, longer than retry\.maxRetryAfterMs \(0\.2 s\)/,
+      );
+      expect(delays).toEqual([]);
+      expect(server.requests.filter((r) => r.partNumber === 1)).toHaveLength(1);
+      await server.close();
+    }
   });
 });
 

@@ -287,7 +287,11 @@ describe("Record360 sign-in", () => {
 
 describe("a transport you can watch", () => {
   it.each(PROVIDERS)("%s: a debug log of a whole chaos upload names every call and attempt, and no secret", async (provider) => {
-    const chaotic = await startSandbox({ ...secretSandboxOptions(), providers: [provider], chaos: { rate: 0.2, seed: 7 } });
+    const chaotic = await startSandbox({
+      ...secretSandboxOptions(),
+      providers: [provider],
+      chaos: { rate: 0.2, seed: 7, retryAfterSeconds: 0 },
+    });
     try {
       const lines: string[] = [];
       const logger = {

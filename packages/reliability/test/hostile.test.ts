@@ -720,7 +720,7 @@ describe("10. integrity without false alarms", () => {
       }),
       "UPLOADKIT_ETAG_NOT_MD5",
     ],
-    ["a weak ETag", (_: Buffer) => ({ etag: `W/"${randomBytes(16).toString("hex")}"` }), "UPLOADKIT_WEAK_ETAG"],
+    ["a weak ETag that is no MD5", (_: Buffer) => ({ etag: `W/"${randomBytes(8).toString("hex")}-1"` }), "UPLOADKIT_WEAK_ETAG"],
   ] as const) {
     it(`${name}: accepted unverified, with a warning instead of an IntegrityError`, async () => {
       const server = await partServer(headers);

@@ -15,6 +15,8 @@ export function apiErrorFromResponse(
   body: unknown,
   method: string,
   secrets: readonly string[] = [],
+  /** Appended to the message: why the call was not tried again. */
+  note?: string,
 ): ApiError {
   const fields = typeof body === "object" && body !== null ? (body as Record<string, unknown>) : undefined;
   const requestId =
@@ -26,19 +28,47 @@ export function apiErrorFromResponse(
   try {
     path = new URL(response.url).pathname;
   } catch {}
-  return new ApiError({
-    status: response.status,
-    method: method.toUpperCase(),
-    path,
-    providerCode: redacted(providerCode(fields), secrets),
-    providerMessage: redacted(
-      fields ? providerMessage(fields) : typeof body === "string" ? summarizeErrorBody(body) : undefined,
-      secrets,
-    ),
-    requestId: redacted(requestId, secrets),
-    body: redactDeep(body, secrets),
-    retryAfterSeconds: retryAfterMs === undefined ? undefined : Math.ceil(retryAfterMs / 1000),
-  });
+  const redirect = redirectMessage(response, method, path);
+  return new ApiError(
+    {
+      status: response.status,
+      method: method.toUpperCase(),
+      path,
+      providerCode: redacted(providerCode(fields), secrets),
+      providerMessage: redacted(
+        fields ? providerMessage(fields) : typeof body === "string" ? summarizeErrorBody(body) : undefined,
+        secrets,
+      ),
+      requestId: redacted(requestId, secrets),
+      body: redactDeep(body, secrets),
+      retryAfterSeconds: retryAfterMs === undefined ? undefined : Math.ceil(retryAfterMs / 1000),
+    },
+    { ...(redirect === undefined ? {} : { message: redirect }), ...(note === undefined ? {} : { note }) },
+  );
+}
+
+/**
+ * For a 3xx: that the API redirected, to which origin (never its path, query or user info, where a token could sit),
+ * that uploadkit does not follow it, and what to set instead.
+ */
+function redirectMessage(response: Response, method: string, path: string): string | undefined {
+  const status = response.status;
+  if (status < 300 || status >= 400) return undefined;
+  let from: string | undefined;
+  let to: string | undefined;
+  try {
+    from = new URL(response.url).origin;
+  } catch {}
+  try {
+    const location = response.headers.get("location");
+    if (location) to = new URL(location, response.url).origin;
+  } catch {}
+  const where = to === undefined ? "without a usable Location" : to === from ? `to another path on ${to}` : `to ${to}`;
+  const fix =
+    to === undefined || to === from
+      ? "check the path in the client's `baseUrl`"
+      : `if the API has moved there, set the client's \`baseUrl\` to ${to}`;
+  return `${method.toUpperCase()} ${path} answered ${status}: the API redirected ${where}. uploadkit does not follow API redirects, so your credentials stay with ${from ?? "the API origin"}; ${fix}.`;
 }
 
 function providerMessage(fields: Record<string, unknown>): string | undefined {

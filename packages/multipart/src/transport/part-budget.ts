@@ -1,5 +1,27 @@
 import { AbortError } from "../errors.js";
 
+/** Digests a self-hashing source starts ahead of the parts holding a slot: one SIMD pass's worth (four lanes). */
+export const DIGESTS_AHEAD = 4;
+
+/** A count of places that is taken without waiting: `take()` gives a release, or undefined when none is free. */
+export class LookAhead {
+  private free: number;
+  constructor(readonly size: number) {
+    this.free = size;
+  }
+
+  take(): (() => void) | undefined {
+    if (this.free === 0) return undefined;
+    this.free--;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.free++;
+    };
+  }
+}
+
 /**
  * Parts in flight across several uploads: each part (or single-request upload) takes a slot before it is sent and
  * gives it back when it ends, so files uploaded at once share one limit.
@@ -7,9 +29,18 @@ import { AbortError } from "../errors.js";
 export class PartBudget {
   private free: number;
   private readonly waiting: (() => void)[] = [];
+  /**
+   * Digests started ahead of their parts (see uploadParts), across every upload sharing this budget: a part's own
+   * digest starts once it holds a slot, and at most `lookAhead` more are open at once, however many files wait.
+   */
+  readonly lookAhead: LookAhead;
 
-  constructor(readonly size: number) {
+  constructor(
+    readonly size: number,
+    lookAhead = DIGESTS_AHEAD,
+  ) {
     this.free = size;
+    this.lookAhead = new LookAhead(lookAhead);
   }
 
   /** Resolves with the slot's release once one is free; rejects with an AbortError if `signal` aborts first. */

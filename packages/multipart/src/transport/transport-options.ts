@@ -39,7 +39,11 @@ export interface ClientTransportOptions {
   retry?: RetryOptions;
   /** Prepended to the User-Agent (`<yours> uploadkit/<version>`). */
   userAgent?: string;
-  /** Time limit per API call attempt, from sending to the last byte of the answer. Default 60 s. */
+  /**
+   * Time limit per attempt of every request: an API call, from sending to the last byte of the answer; a body upload
+   * (part PUT, single PUT, form-data POST), from its last byte sent to the last byte of the answer. An attempt over
+   * it is retried where the request is repeatable, else fails (`API_TIMEOUT` for API calls). Default 60 s.
+   */
   timeoutMs?: number;
   /** A body upload with no byte moving for this long (sending, or awaiting the answer) is aborted and retried. Default 30 s. */
   stallTimeoutMs?: number;

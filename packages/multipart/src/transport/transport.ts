@@ -107,7 +107,10 @@ type AttemptResult<T> =
       ok: false;
       failure: AttemptFailure;
       reason: string;
-      /** False: this failure ends the request, whatever the rules say. */
+      /**
+       * False: this failure ends the request, whatever the rules say. True: the answer's verdict asked for another
+       * attempt (a 2xx that did not hold what it should), which a repeatable request gets.
+       */
       retryable?: boolean | undefined;
       refreshTarget?: boolean | undefined;
       integrity?: { expected: string; actual: string } | undefined;
@@ -260,16 +263,17 @@ export class Transport {
       if (response.ok) return rememberSecrets(rebuilt(response, text ?? ""), this.secrets);
       const status = response.status;
       if (text === undefined) {
-        if (!last) {
+        const requestedMs = serverRequestedDelay(response.headers);
+        const tooLong = this.waitTooLong(requestedMs);
+        if (!last && tooLong === undefined) {
           await response.body?.cancel().catch(() => {});
-          await this.backOff(
-            { method, path: url.pathname, attempt, reason: `HTTP ${status}` },
-            serverRequestedDelay(response.headers),
-            outer ?? undefined,
-          );
+          await this.backOff({ method, path: url.pathname, attempt, reason: `HTTP ${status}` }, requestedMs, outer ?? undefined);
           continue;
         }
         text = await readBody(response, ERROR_BODY_LIMIT, false);
+        if (tooLong !== undefined) {
+          throw apiErrorFromResponse(rebuilt(response, text), parseBody(text), method, this.secrets, tooLong);
+        }
       }
       return rememberSecrets(rebuilt(response, text), this.secrets);
     }
@@ -329,7 +333,9 @@ export class Transport {
         target = await this.resolveTarget(request, attempt + 1, true, signal);
         continue;
       }
-      let allowed = result.retryable !== false && (result.integrity !== undefined || mayRepeat(result.failure, repeatable));
+      let allowed =
+        result.retryable !== false &&
+        (result.integrity !== undefined || (result.retryable === true && repeatable) || mayRepeat(result.failure, repeatable));
       const ambiguous = !allowed && result.retryable !== false && !repeatable && mayRepeat(result.failure, true);
       if (ambiguous && request.settle && request.body.reopenable !== false && attempt < this.retry.maxAttempts) {
         const settled = await request.settle();
@@ -343,6 +349,9 @@ export class Transport {
           { code: "INPUT_STREAM_RETRY" },
         );
       }
+      const tooLong = this.waitTooLong(result.retryAfterMs);
+      if (tooLong !== undefined)
+        throw this.finalError(request, target, attempt, { ...result, reason: `${result.reason}: ${tooLong}` }, tooLong);
       const delayMs = nextDelay(attempt, this.retry, result.retryAfterMs);
       const status = statusOf(result);
       this.emit(
@@ -355,6 +364,16 @@ export class Transport {
       // A store may cut the connection instead of answering 403 when a URL expired mid-retries: renew it first.
       if (isPart && presignedUrlExpired(target.url)) target = await this.resolveTarget(request, attempt + 1, true, signal);
     }
+  }
+
+  /**
+   * When a server asks to wait longer than `retry.maxRetryAfterMs`, what to say instead of waiting: the request fails
+   * at once, naming the wait asked for. Undefined when the ask is within the bound (or there is none).
+   */
+  private waitTooLong(requestedMs: number | undefined): string | undefined {
+    const max = this.retry.maxRetryAfterMs;
+    if (requestedMs === undefined || requestedMs <= max) return undefined;
+    return `the server asked to wait ${seconds(requestedMs)} before another attempt (Retry-After), longer than retry.maxRetryAfterMs (${seconds(max)}), so it was not retried: try again later, or raise retry.maxRetryAfterMs to wait that long`;
   }
 
   private async backOff(
@@ -429,6 +448,17 @@ export class Transport {
       stalled = true;
       controller.abort(new Error("stalled"));
     }, this.stallTimeoutMs);
+    // Once the last byte is sent, the answer (head and body) must come within timeoutMs, as for any API call: a
+    // server that reads the whole request and never answers keeps refreshing no watchdog of its own.
+    let unanswered = false;
+    let answerTimer: ReturnType<typeof setTimeout> | undefined;
+    const timeoutMs = this.timeoutMs;
+    const awaitAnswer = () => {
+      answerTimer = setTimeout(() => {
+        unanswered = true;
+        controller.abort(new Error(`no answer within ${timeoutMs} ms`));
+      }, timeoutMs);
+    };
     let sourceError: unknown;
     const meter = new ByteMeter(
       request.digests ?? [],
@@ -466,6 +496,7 @@ export class Transport {
         if (body.head) yield body.head;
         yield* metered;
         if (body.tail) yield body.tail;
+        awaitAnswer();
       } catch (error) {
         sourceError ??=
           error instanceof UploadkitError
@@ -510,16 +541,17 @@ export class Transport {
         return failed(
           verdict.retry,
           { kind: "status", status },
-          { integrity: verdict.integrity, answer: { status, headers: answer.headers, text } },
+          { retryable: true, integrity: verdict.integrity, answer: { status, headers: answer.headers, text } },
         );
       }
       const detail = summarizeErrorBody(text);
       const reason = `HTTP ${status}${detail ? ` (${detail})` : ""}`;
       const common = { answer: { status, headers: answer.headers, text } };
       if (status >= 300 && status < 400) {
+        const to = locationOrigin(answer.headers.get("location"), target.url);
         const why =
           "partNumber" in request.label
-            ? "the part URL answered with a redirect; presigned part URLs must not redirect"
+            ? `the part URL redirected${to ? ` to ${to}` : ""}; presigned part URLs must not redirect (uploadkit does not follow it)`
             : "the API answered with a redirect, which uploadkit never follows with your credentials";
         return failed(
           `${reason}: ${why}`,
@@ -539,6 +571,13 @@ export class Transport {
       if (signal?.aborted)
         throw isAbortError(signal.reason) ? signal.reason : new AbortError(undefined, { cause: signal.reason });
       if (error instanceof UploadkitError) throw error;
+      if (unanswered) {
+        return failed(
+          `no answer within ${timeoutMs} ms after the request was sent (timeoutMs)`,
+          { kind: "network", stalled: true },
+          { cause: error },
+        );
+      }
       if (stalled) {
         return failed(
           `no bytes moved for ${this.stallTimeoutMs} ms (stalled)`,
@@ -554,6 +593,7 @@ export class Transport {
       );
     } finally {
       clearTimeout(watchdog);
+      clearTimeout(answerTimer);
       signal?.removeEventListener("abort", abortAttempt);
       bytes?.destroy();
       sent.return(undefined).catch(() => {});
@@ -566,6 +606,7 @@ export class Transport {
     target: PartTarget,
     attempts: number,
     result: Extract<AttemptResult<T>, { ok: false }>,
+    note?: string,
   ): Error {
     const secrets = [...this.secrets, ...Object.values(target.headers ?? {})];
     const where = redactUrl(target.url);
@@ -594,7 +635,7 @@ export class Transport {
     if (result.answer) {
       const response = new Response(null, { status: result.answer.status, headers: result.answer.headers });
       Object.defineProperty(response, "url", { value: target.url });
-      return apiErrorFromResponse(response, parseBody(result.answer.text), label.method, secrets);
+      return apiErrorFromResponse(response, parseBody(result.answer.text), label.method, secrets, note);
     }
     const stalled = result.failure.kind === "network" && result.failure.stalled;
     return new UploadkitError(redactSecrets(`${label.method} ${label.path} failed after ${tries}: ${result.reason}.`, secrets), {
@@ -608,6 +649,22 @@ const REQUEST_ID_HEADERS = ["x-request-id", "request-id", "x-amz-request-id", "x
 
 function requestIdOf(headers: Headers): string | undefined {
   return REQUEST_ID_HEADERS.map((name) => headers.get(name)).find((value): value is string => Boolean(value));
+}
+
+/** The origin a Location header points to (no path, query or user info), or undefined. */
+function locationOrigin(location: string | null, base: string): string | undefined {
+  try {
+    return location ? new URL(location, base).origin : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A wait in ms as people say it: "90 s", "2 min 5 s", "1.5 s". */
+function seconds(ms: number): string {
+  if (ms < 10_000) return `${Math.round(ms / 100) / 10} s`;
+  const total = Math.round(ms / 1000);
+  return total < 120 ? `${total} s` : `${Math.floor(total / 60)} min${total % 60 ? ` ${total % 60} s` : ""}`;
 }
 
 function isRetryable(status: number, repeatable: boolean): boolean {

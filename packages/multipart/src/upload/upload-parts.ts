@@ -5,6 +5,7 @@ import { summarizeErrorBody } from "../http/read-bounded.js";
 import type { Part } from "../plan-parts.js";
 import type { RetryOptions } from "../retry-policy.js";
 import type { SourceDigest, UploadSource } from "../sources/upload-source.js";
+import { DIGESTS_AHEAD, LookAhead } from "../transport/part-budget.js";
 import { sourceRange } from "../transport/source-range.js";
 import { type SentAnswer, Transport, type Verdict } from "../transport/transport.js";
 import type { Logger, LogLevel } from "../transport/transport-log.js";
@@ -49,8 +50,9 @@ export interface UploadPartsOptions {
   /** Called before each part is retried. */
   onRetry?: ((event: RetryEvent) => void) | undefined;
   /**
-   * Compare plain-MD5 ETags with the MD5 of the bytes sent. Default: the transport's `checksum`, else true. Stores
-   * whose ETags are not MD5s (SSE-KMS, SSE-C: told by their headers) and weak ETags are not compared; a warning says so.
+   * Compare MD5 ETags (plain, quoted or weak `W/"…"`) with the MD5 of the bytes sent. Default: the transport's
+   * `checksum`, else true. Stores whose ETags are not MD5s (SSE-KMS, SSE-C: told by their headers) and ETags that are
+   * no MD5 are not compared; a warning says so.
    */
   checksum?: boolean | undefined;
   /** A part with no bytes moving for this long is aborted and retried. Default 30 s. */
@@ -72,9 +74,6 @@ export interface UploadPartsOptions {
 
 /** Parts in flight when `concurrency` is not given: 4. */
 export const DEFAULT_CONCURRENCY = 4;
-
-/** Parts after the one starting whose MD5s a self-hashing source starts early: one SIMD pass's worth (four lanes). */
-const DIGESTS_AHEAD = 4;
 
 const PLAIN_MD5_ETAG = /^"?([0-9a-f]{32})"?$/i;
 
@@ -147,23 +146,30 @@ export async function uploadParts(options: UploadPartsOptions): Promise<Complete
     }
   };
 
-  // A source that hashes its own ranges (a file, on a worker) is asked for each part's MD5 as the part starts and
-  // for the DIGESTS_AHEAD parts after it: ranges started ahead wait in the worker until four can share one SIMD
-  // pass, instead of being hashed one by one as each part starts, and are done before their parts need them.
-  const digestsAhead = new Map<number, SourceDigest>();
+  // A source that hashes its own ranges (a file, on a worker) is asked for each part's MD5 once the part holds a slot,
+  // and for the parts after it while look-ahead places are free (DIGESTS_AHEAD, shared by every upload on one
+  // budget): ranges started ahead wait in the worker until four can share one SIMD pass, instead of being hashed one
+  // by one as each part starts, and are done before their parts need them. Open ranges (and file descriptors) stay
+  // at most the parts in flight plus the look-ahead, however many files are queued.
+  const lookAhead = budget?.lookAhead ?? new LookAhead(DIGESTS_AHEAD);
+  const digestsAhead = new Map<number, { digest: SourceDigest; release?: (() => void) | undefined }>();
   const startDigestsFrom = (index: number) => {
     if (!recordDigest || !source.digestRange) return;
-    for (const part of queue.slice(index, index + 1 + DIGESTS_AHEAD)) {
+    for (const [offset, part] of queue.slice(index, index + 1 + DIGESTS_AHEAD).entries()) {
       if (digestsAhead.has(part.partNumber)) continue;
+      const release = offset === 0 ? undefined : lookAhead.take();
+      if (offset > 0 && release === undefined) return;
       const digest = source.digestRange(part.start, part.end, "md5");
-      if (digest) digestsAhead.set(part.partNumber, digest);
+      if (digest) digestsAhead.set(part.partNumber, { digest, release });
+      else release?.();
     }
   };
 
   const takeDigestAhead = (part: Part): SourceDigest | undefined => {
-    const digest = digestsAhead.get(part.partNumber);
+    const started = digestsAhead.get(part.partNumber);
     digestsAhead.delete(part.partNumber);
-    return digest;
+    started?.release?.(); // its part holds a slot now
+    return started?.digest;
   };
 
   const uploadOne = async (part: Part): Promise<void> => {
@@ -206,12 +212,13 @@ export async function uploadParts(options: UploadPartsOptions): Promise<Complete
 
   const worker = async (): Promise<void> => {
     while (failure === undefined && next < queue.length) {
-      const part = queue[next++] as Part;
+      const index = next++;
+      const part = queue[index] as Part;
       prefetchFrom(next);
-      startDigestsFrom(next - 1);
       let release: (() => void) | undefined;
       try {
         release = await budget?.acquire(controller.signal);
+        startDigestsFrom(index);
         await uploadOne(part);
       } catch (error) {
         failure ??= error;
@@ -229,7 +236,10 @@ export async function uploadParts(options: UploadPartsOptions): Promise<Complete
     await source.assertUnchanged();
   } finally {
     options.signal?.removeEventListener("abort", onAbort);
-    for (const digest of digestsAhead.values()) digest.discard();
+    for (const { digest, release } of digestsAhead.values()) {
+      digest.discard();
+      release?.();
+    }
     digestsAhead.clear();
   }
   progress.emit();
@@ -245,10 +255,29 @@ export async function uploadParts(options: UploadPartsOptions): Promise<Complete
   });
 }
 
+/** S3 error codes that mean "try again": the store could not take the part now, not that the request is wrong. */
+const RETRYABLE_S3_CODES = new Set(["InternalError", "SlowDown", "ServiceUnavailable", "RequestTimeout"]);
+
 /**
- * A part's ETag from its answer. A plain-MD5 ETag is compared with the MD5 of the bytes sent, unless the store says
- * its ETags are not MD5s (SSE-KMS, SSE-C) or the ETag is weak: those are accepted unverified, with a warning. A 200
- * that carries an S3 `<Error>` body is a failed attempt named by its S3 code.
+ * A 200 whose body is an S3 `<Error>` document (S3 may send one after the 200 head, e.g. for a part it could not
+ * finish): retried when its code is one of RETRYABLE_S3_CODES, a failure at once otherwise — named by its code.
+ */
+function s3ErrorVerdict(body: string): Verdict<never> | undefined {
+  if (!/<Error>[\s\S]*<\/Error>/.test(body)) return undefined;
+  const code = /<Code>\s*([^<]*?)\s*<\/Code>/.exec(body)?.[1] || undefined;
+  const summary = summarizeErrorBody(body) ?? "no code";
+  if (code !== undefined && RETRYABLE_S3_CODES.has(code)) {
+    return { retry: `the store answered 200 with S3 error ${summary}` };
+  }
+  return {
+    fail: `the store answered 200 with S3 error ${summary}${code === undefined ? " (an <Error> without a <Code>)" : ""}, which is not retried`,
+  };
+}
+
+/**
+ * A part's ETag from its answer. An ETag that holds an MD5 (plain, quoted or weak) is compared with the MD5 of the bytes
+ * sent, unless the store says its ETags are not MD5s (SSE-KMS, SSE-C); those, and ETags that are no MD5, are accepted
+ * unverified, with a warning. A 200 that carries an S3 `<Error>` body is classified by its S3 code (s3ErrorVerdict).
  */
 function etagVerdict(
   answer: SentAnswer,
@@ -257,8 +286,8 @@ function etagVerdict(
   transport: Transport,
 ): Verdict<{ etag: string; md5: string | undefined }> {
   const md5 = answer.digest("md5");
-  const s3Error = /<Error>[\s\S]*<\/Error>/.test(answer.body) ? summarizeErrorBody(answer.body) : undefined;
-  if (s3Error) return { retry: `the store answered 200 with an S3 error (${s3Error})` };
+  const s3Error = s3ErrorVerdict(answer.body);
+  if (s3Error) return s3Error;
   const header = answer.headers.etag;
   const etag = readEtag?.(answer) ?? (Array.isArray(header) ? header[0] : header);
   if (!etag) {
@@ -267,10 +296,6 @@ function etagVerdict(
     };
   }
   if (!checksum || md5 === undefined) return { value: { etag, md5 } };
-  if (etag.startsWith("W/")) {
-    transport.warnOnce("UPLOADKIT_WEAK_ETAG", "The store answered a part with a weak ETag; such parts are not verified by MD5.");
-    return { value: { etag, md5 } };
-  }
   const encryption = String(answer.headers["x-amz-server-side-encryption"] ?? "").toLowerCase();
   if (encryption.startsWith("aws:kms") || answer.headers["x-amz-server-side-encryption-customer-algorithm"] !== undefined) {
     transport.warnOnce(
@@ -279,8 +304,17 @@ function etagVerdict(
     );
     return { value: { etag, md5 } };
   }
-  const plain = PLAIN_MD5_ETAG.exec(etag)?.[1]?.toLowerCase();
-  if (plain && plain !== md5) {
+  // A weak ETag (`W/"…"`) that holds an MD5 is compared like a strong one; only an ETag that is no MD5 is not.
+  const weak = /^W\//i.test(etag);
+  const plain = PLAIN_MD5_ETAG.exec(weak ? etag.slice(2) : etag)?.[1]?.toLowerCase();
+  if (plain === undefined) {
+    transport.warnOnce(
+      weak ? "UPLOADKIT_WEAK_ETAG" : "UPLOADKIT_ETAG_OPAQUE",
+      `The store answered a part with ${weak ? "a weak" : "an"} ETag that is no MD5; such parts are not verified by MD5 (set checksum: false to silence this).`,
+    );
+    return { value: { etag, md5 } };
+  }
+  if (plain !== md5) {
     return { retry: "the stored part's ETag is not the MD5 of the bytes sent", integrity: { expected: md5, actual: plain } };
   }
   return { value: { etag, md5 } };

@@ -11,10 +11,11 @@ export interface ProxyOptions {
   /** The server requests are forwarded to. */
   target: string;
   /**
-   * Answer this request here instead of forwarding it (undefined: forward). "hang" never answers; "cut" forwards it
-   * and drops the connection once the answer's head has arrived (the server acted, the client never hears how).
+   * Answer this request here instead of forwarding it (undefined: forward). "hang" never reads nor answers; "silent"
+   * reads the whole request and never answers; "cut" forwards it and drops the connection once the answer's head has
+   * arrived (the server acted, the client never hears how).
    */
-  intercept?: (req: IncomingMessage, count: number) => Canned | "hang" | "cut" | undefined;
+  intercept?: (req: IncomingMessage, count: number) => Canned | "hang" | "silent" | "cut" | undefined;
   /** Rewrites a forwarded JSON response body. */
   rewriteJson?: (path: string, body: Record<string, unknown>) => Record<string, unknown>;
   /** Response headers to drop. */
@@ -33,6 +34,10 @@ export async function startProxy(options: ProxyOptions): Promise<Proxy> {
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const canned = options.intercept?.(req, ++count);
     if (canned === "hang") return;
+    if (canned === "silent") {
+      req.resume();
+      return;
+    }
     if (canned && canned !== "cut") {
       req.resume();
       req.on("end", () => res.writeHead(canned.status, canned.headers ?? {}).end(canned.body ?? ""));
