@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 // Usage: node scripts/generate.mjs [provider...] [--check]
 // Derives specs/<provider>/openapi.yaml where the provider publishes OpenAPI, then writes
-// packages/<provider>/src/generated/openapi.ts with openapi-typescript.
+// packages/<provider>/src/generated/openapi.ts with openapi-typescript, and the list of operations in the package's
+// README (between `<!-- operations:start -->` and `<!-- operations:end -->`).
 // --check writes nothing and exits 1 when a committed file differs from what would be generated.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, relative } from "node:path";
 import { generatedTypes } from "./lib/codegen.mjs";
 import { deriveSpec } from "./lib/derive-spec.mjs";
+import { withOperationsTable } from "./lib/operations-table.mjs";
 import { PROVIDERS, providerPaths, ROOT } from "./lib/providers.mjs";
 
 async function run(providers, check) {
@@ -25,6 +27,9 @@ async function run(providers, check) {
     }
     const outputs = [[paths.generated, await generatedTypes(provider, specText)]];
     if (paths.isDerived) outputs.unshift([paths.spec, specText]);
+    const readme = `${ROOT}packages/${provider}/README.md`;
+    const listed = existsSync(readme) ? withOperationsTable(readFileSync(readme, "utf8"), specText) : undefined;
+    if (listed !== undefined) outputs.push([readme, listed]);
     for (const [file, text] of outputs) {
       const current = existsSync(file) ? readFileSync(file, "utf8") : undefined;
       if (current === text) continue;

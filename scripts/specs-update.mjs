@@ -2,16 +2,28 @@
 // Usage: pnpm specs:update [provider] [--from <url | file | folder of pages>] [--no-changeset]
 // Takes a provider's publication as it comes — one whole OpenAPI document, or a folder of per-endpoint pages —
 // stores it verbatim as specs/<provider>/upstream/, re-derives specs/<provider>/openapi.yaml (merge → normalise
-// → overlay), lints it, regenerates the types, prints what changed for clients with a suggested
+// → overlay), lints it, regenerates the types and the README's list of operations, prints what changed for clients with a suggested
 // version bump, and writes a changeset. Everything is prepared in a scratch folder first: on any error, or when
 // the derived document would not lint, the committed specs are left untouched.
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import YAML from "yaml";
 import { generatedTypes } from "./lib/codegen.mjs";
 import { deriveSpec } from "./lib/derive-spec.mjs";
+import { withOperationsTable } from "./lib/operations-table.mjs";
 import { providerPaths, ROOT } from "./lib/providers.mjs";
 import { diffSpecs, suggestedBump } from "./lib/spec-diff.mjs";
 import { UPLOAD_FLOW_OPERATIONS, UPSTREAM_URLS } from "./lib/upload-flow-operations.mjs";
@@ -158,6 +170,9 @@ async function update(provider, from, writeChangeset) {
     cpSync(staged, paths.upstreamDir, { recursive: true });
     writeAtomically(paths.spec, derived.text);
     writeAtomically(paths.generated, typesText);
+    const readme = join(ROOT, "packages", provider, "README.md");
+    const listed = existsSync(readme) ? withOperationsTable(readFileSync(readme, "utf8"), derived.text) : undefined;
+    if (listed !== undefined) writeAtomically(readme, listed);
 
     const overlayWarnings = [...derived.unmatched, ...derived.collisions];
     const flowChanged = [

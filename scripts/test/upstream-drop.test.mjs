@@ -34,7 +34,7 @@ beforeAll(() => {
     });
   }
   const fanvue = join(dir, "packages/fanvue");
-  for (const path of ["src", "test", "package.json", "tsconfig.json", "tsconfig.build.json", "vitest.config.ts"]) {
+  for (const path of ["src", "test", "package.json", "tsconfig.json", "tsconfig.build.json", "vitest.config.ts", "README.md"]) {
     cpSync(join(ROOT, "packages/fanvue", path), join(fanvue, path), { recursive: true });
   }
   symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"), "dir");
@@ -51,8 +51,8 @@ const run = (command, args, options = {}) =>
 const node = (script, ...args) => run(process.execPath, [join(dir, script), ...args], { cwd: dir });
 const tsc = (project) =>
   run(process.execPath, [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", project], { cwd: join(dir, "packages/fanvue") });
-const contractTests = () =>
-  run(process.execPath, [join(ROOT, "node_modules/vitest/vitest.mjs"), "run", "test/contract.test.ts"], {
+const contractTests = (file = "test/contract.test.ts") =>
+  run(process.execPath, [join(ROOT, "node_modules/vitest/vitest.mjs"), "run", file, "--reporter", "verbose"], {
     cwd: join(dir, "packages/fanvue"),
     env: { ...process.env, UPLOADKIT_SPECS_DIR: join(dir, "specs") },
   });
@@ -200,6 +200,12 @@ describe("dropping Fanvue's published pages into upstream/", () => {
     expect(lint.output).toMatch(/no-ambiguous-paths/);
     const derived = YAML.parse(readFileSync(join(dir, "specs/fanvue/openapi.yaml"), "utf8"));
     expect(Object.keys(derived.paths)).toEqual(expect.arrayContaining(["/chats/{userUuid}", "/chats/lists/{listKind}"]));
+    // The same command lists the new operations in the README, and leaves nothing for `generate:check` to find.
+    const readme = readFileSync(join(dir, "packages/fanvue/README.md"), "utf8");
+    expect(readme).toContain("| `GET /chats/{userUuid}` | Get chat |");
+    expect(readme).toContain("| `GET /chats/lists/{listKind}` | Get chat-list |");
+    const check = await node("scripts/generate.mjs", "fanvue", "--check");
+    expect(check.status, check.output).toBe(0);
 
     // Prism serving the derived spec, called through openapi-fetch (the Fanvue client's `api`): a literal segment wins
     // over a template, and a template takes whatever no literal claims.
@@ -238,5 +244,10 @@ describe("dropping Fanvue's published pages into upstream/", () => {
     expect(typecheck.status, typecheck.output).toBe(0);
     const contract = await contractTests();
     expect(contract.status, contract.output).toBe(0);
+    // The spec-derived table covers the new operations with nothing to add by hand.
+    const everyOperation = await contractTests("test/every-operation.test.ts");
+    expect(everyOperation.status, everyOperation.output).toBe(0);
+    expect(everyOperation.output).toContain("GET /chats/{userUuid}");
+    expect(everyOperation.output).toContain("GET /chats/lists/{listKind}");
   });
 });

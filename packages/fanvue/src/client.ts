@@ -1,9 +1,10 @@
-import type { ClientTransportOptions, CredentialSource, SourceInput, UploadsMany } from "@uploadkit/multipart";
+import type { ClientTransportOptions, CredentialSource, PaginateOptions, SourceInput, UploadsMany } from "@uploadkit/multipart";
 import { createProviderClient, type UploadResult, withScheme } from "@uploadkit/multipart/internal";
 import { baseUrlFromEnvironment, providerDescriptor } from "@uploadkit/providers";
 import type { Client } from "openapi-fetch";
 import type { FanvuePaths } from "./api-paths.js";
 import { type FanvueUpload, fanvueAdapter, getMedia, type UploadMediaOptions } from "./fanvue-adapter.js";
+import { type FanvuePagedPath, type FanvuePageInit, type FanvuePageItem, paginate } from "./paginate.js";
 
 /** Fanvue's production API: https://api.fanvue.com. */
 export const FANVUE_BASE_URL = providerDescriptor("fanvue").defaultBaseUrl as string;
@@ -35,6 +36,17 @@ export interface FanvueClient extends UploadsMany<UploadMediaOptions, FanvueUplo
   uploadMedia(input: SourceInput, options?: UploadMediaOptions): Promise<UploadMediaResult>;
   /** A media record; `{ uuid, status }` only while it is not ready. */
   getMedia(uuid: string, options?: { creatorUserUuid?: string; signal?: AbortSignal }): ReturnType<typeof getMedia>;
+  /**
+   * Every item of a paged list, fetched page by page as the loop asks:
+   * `for await (const subscriber of fanvue.paginate("GET /subscribers", { params: { query: { size: 50 } } }))`.
+   * `page`/`size` lists follow `pagination.hasMore`, cursor lists `nextCursor`. `init` is what `api.GET` takes for
+   * that path; `maxPages` bounds the pages read, `signal` stops the loop.
+   */
+  paginate<Path extends FanvuePagedPath>(
+    route: `GET ${Path}`,
+    init?: FanvuePageInit<Path>,
+    options?: PaginateOptions,
+  ): AsyncGenerator<FanvuePageItem<Path>>;
 }
 
 /** Creates a Fanvue client. Throws a TypeError without a token; bad transport options are an InputError. */
@@ -57,5 +69,6 @@ export function createFanvueClient(options: FanvueClientOptions): FanvueClient {
     uploadMedia,
     uploadMany,
     getMedia: (uuid, getOptions = {}) => getMedia(api, uuid, getOptions.creatorUserUuid ?? null, getOptions.signal),
+    paginate: (route, init, paginateOptions) => paginate(api, route, init, paginateOptions),
   };
 }

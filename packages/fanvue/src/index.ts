@@ -12,4 +12,5 @@ export type { FanvueMedia, FanvueMediaStatus, FanvueUpload, UploadMediaOptions }
 export type { components, operations, paths } from "./generated/openapi.js";
 export { FANVUE_MEDIA_TYPES, type FanvueMediaType, mediaTypeFromMime } from "./media-type.js";
 export { FANVUE_TOKEN_URL, type FanvueOAuthTokenOptions, type FanvueTokens, fanvueOAuthToken } from "./oauth-token.js";
+export type { FanvuePagedPath, FanvuePageInit, FanvuePageItem } from "./paginate.js";
 export type { WaitForReadyOptions } from "./wait-for-ready.js";

@@ -1,6 +1,7 @@
 import {
   type ClientTransportOptions,
   type CredentialSource,
+  type PaginateOptions,
   type SourceInput,
   type UploadsMany,
   unwrap,
@@ -37,8 +38,11 @@ export interface FlowkiwiClient extends UploadsMany<UploadMediaOptions, Flowkiwi
   getMedia(id: string, options?: { signal?: AbortSignal }): Promise<FlowkiwiMedia>;
   /** One page; `page.next()` fetches the following one. */
   listMedia(query?: MediaQuery, options?: { signal?: AbortSignal }): Promise<MediaPage>;
-  /** Every media, across pages: `for await (const media of kiwi.iterateMedia())`. */
-  iterateMedia(query?: MediaQuery, options?: { signal?: AbortSignal }): AsyncGenerator<FlowkiwiMedia>;
+  /**
+   * Every media, across pages: `for await (const media of kiwi.iterateMedia())`. `signal` stops it; `maxPages` bounds
+   * the pages read.
+   */
+  iterateMedia(query?: MediaQuery, options?: PaginateOptions): AsyncGenerator<FlowkiwiMedia>;
   /** Deletes a media (products and variants may still reference it: check first). */
   deleteMedia(id: string, options?: { signal?: AbortSignal }): Promise<void>;
 }
@@ -72,7 +76,7 @@ export function createFlowkiwiClient(options: FlowkiwiClientOptions): FlowkiwiCl
     uploadMany,
     getMedia: (id, { signal } = {}) => unwrap(api.GET("/rest/api/medias/{id}", { params: { path: { id } }, signal })),
     listMedia: (query, { signal } = {}) => listMediaPage(api, query, signal),
-    iterateMedia: (query, { signal } = {}) => iterateMedia(api, query, signal),
+    iterateMedia: (query, options = {}) => iterateMedia(api, query, options),
     deleteMedia: async (id, { signal } = {}) => {
       await unwrap(api.DELETE("/rest/api/medias/{id}", { params: { path: { id } }, signal }));
     },

@@ -1,4 +1,5 @@
-import { ProviderResponseError, unwrap } from "@uploadkit/multipart";
+import { type PaginateOptions, unwrap } from "@uploadkit/multipart";
+import { iteratePages } from "@uploadkit/multipart/internal";
 import type { Client } from "openapi-fetch";
 import type { FlowkiwiMedia } from "./flowkiwi-adapter.js";
 import type { paths } from "./generated/openapi.js";
@@ -33,25 +34,24 @@ export async function listMediaPage(api: Client<paths>, query: MediaQuery = {}, 
 }
 
 /**
- * Every media matching `query`, following `hydra:view` next links page by page. A next link back to a page already
- * read (a server looping) ends the iteration with a ProviderResponseError instead of going round forever.
+ * Every media matching `query`, following `hydra:view` next links page by page (the shared paged iterator: a next
+ * link back to a page already read ends it with a ProviderResponseError instead of going round forever).
  */
-export async function* iterateMedia(
+export function iterateMedia(
   api: Client<paths>,
   query: MediaQuery = {},
-  signal?: AbortSignal,
+  options: PaginateOptions = {},
 ): AsyncGenerator<FlowkiwiMedia> {
-  let page: MediaPage | undefined = await listMediaPage(api, query, signal);
-  const seen = new Set<number>([query.page ?? 1]);
-  while (page) {
-    yield* page.members;
-    if (page.nextPage !== undefined && seen.has(page.nextPage)) {
-      throw new ProviderResponseError(
-        `Flowkiwi's media list links back to page ${page.nextPage}, which was already read; stopping instead of looping.`,
-        { provider: "flowkiwi", operation: "GET /rest/api/medias", field: "hydra:view.hydra:next" },
-      );
-    }
-    if (page.nextPage !== undefined) seen.add(page.nextPage);
-    page = await page.next();
-  }
+  return iteratePages<MediaPage, FlowkiwiMedia, number>(
+    {
+      provider: "flowkiwi",
+      operation: "GET /rest/api/medias",
+      nextField: "hydra:view.hydra:next",
+      first: query.page ?? 1,
+      fetch: (page, signal) => listMediaPage(api, { ...query, page }, signal),
+      items: (page) => page.members,
+      next: (page) => page.nextPage,
+    },
+    options,
+  );
 }

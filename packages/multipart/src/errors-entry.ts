@@ -1,5 +1,6 @@
 // `@uploadkit/multipart/errors`: the error classes, and the public types and helpers every provider package
 // re-exports (so a provider's README examples import from the provider package alone).
+export type { PaginateOptions } from "./api/iterate-pages.js";
 export { unwrap, unwrapWithResponse } from "./api/unwrap.js";
 export type { CheckpointStore } from "./checkpoint/checkpoint-store.js";
 export { fileCheckpointStore } from "./checkpoint/file-checkpoint-store.js";

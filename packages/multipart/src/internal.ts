@@ -3,6 +3,7 @@
 // and it may change in any release.
 export { type ApiFetchOptions, createApiFetch } from "./api/api-fetch.js";
 export { type ApiClientOptions, createApiClient, createClientTransport } from "./api/create-api-client.js";
+export { DEFAULT_MAX_PAGES, iteratePages, type PageWalk } from "./api/iterate-pages.js";
 export { apiErrorFromResponse } from "./api/parse-api-error.js";
 export { assertPathSegment } from "./api/path-params.js";
 export { ResumableSession } from "./checkpoint/resumable-session.js";

@@ -5,7 +5,13 @@ import { PartLedger } from "./gateway/part-ledger.js";
 import { type StoreGateway, startStoreGateway } from "./gateway/store-gateway.js";
 import { type FakeServer, startFakeServer } from "./http/fake-server.js";
 import { type LoggedRequest, RequestLog } from "./http/request-log.js";
-import { createFanvueFake, FANVUE_DEFAULTS, type FanvueFake, type FanvueFakeOptions } from "./providers/fanvue-fake.js";
+import {
+  createFanvueFake,
+  FANVUE_DEFAULTS,
+  type FanvueFake,
+  type FanvueFakeOptions,
+  type FanvueMessage,
+} from "./providers/fanvue-fake.js";
 import { createFlowkiwiFake, FLOWKIWI_DEFAULTS, type FlowkiwiFakeOptions } from "./providers/flowkiwi-fake.js";
 import { createOfauthFake, OFAUTH_DEFAULTS, type OfauthFakeOptions } from "./providers/ofauth-fake.js";
 import type { ProviderContext, ProviderFake } from "./providers/provider-context.js";
@@ -64,6 +70,8 @@ export interface Sandbox {
   fanvue: SandboxProvider<{ token: string; apiVersion: string; creatorUserUuid: string }> & {
     /** With `fanvue: { processingMs: "manual" }`: ends processing of one media (or of all). */
     finishProcessing(mediaUuid?: string): void;
+    /** Messages sent through `POST /chats/{userUuid}/message` (and the creator route), oldest first. */
+    readonly messages: readonly FanvueMessage[];
   };
   /** The OFAuth fake. */
   ofauth: SandboxProvider<{ apiKey: string; connectionId: string }>;
@@ -176,6 +184,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
           creatorUserUuid: settings.fanvue.creators[0] as string,
         }),
         finishProcessing: (mediaUuid?: string) => fanvueFake?.finishProcessing(mediaUuid),
+        get messages() {
+          return fanvueFake?.messages ?? [];
+        },
       },
       ofauth: endpoint("ofauth", { apiKey: settings.ofauth.apiKey, connectionId: settings.ofauth.connectionId }),
       record360: endpoint("record360", {

@@ -75,6 +75,35 @@ describe("scripted full flows through the sandbox behind the Prism proxy", () =>
     const processing = await json<{ data: unknown[] }>(await call(`${prefix}/media?status=processing`, { headers }));
     expect(processing.data).toEqual([]);
     expect(await sandbox.objectSha256(sandbox.fanvue.keyOf(session.mediaUuid) as string)).toBe(sha256(file));
+
+    // A message with the uploaded media attached (through the proxy: request and answer checked against the spec).
+    const fan = "5f0c7a4e-1b2d-4e3f-8a9b-0c1d2e3f4a5b";
+    const sent = await json<{ messageUuid: string }>(
+      await call(`${prefix}/chats/${fan}/message`, {
+        method: "POST",
+        headers,
+        body: JSON.stringify({ text: "New clip", mediaUuids: [session.mediaUuid] }),
+      }),
+      201,
+    );
+    expect(sandbox.fanvue.messages.at(-1)).toEqual({
+      messageUuid: sent.messageUuid,
+      to: fan,
+      text: "New clip",
+      mediaUuids: [session.mediaUuid],
+    });
+    // Media that is unknown, or another account's, is refused.
+    for (const [route, uuid] of [
+      [`${sandbox.fanvue.baseUrl}/creators/${creatorUserUuid}`, "00000000-0000-4000-8000-000000000000"],
+      [sandbox.fanvue.baseUrl, session.mediaUuid],
+    ] as const) {
+      const refused = await fetch(`${route}/chats/${fan}/message`, {
+        method: "POST",
+        headers,
+        body: JSON.stringify({ mediaUuids: [uuid] }),
+      });
+      expect(refused.status).toBe(400);
+    }
   });
 
   it("OFAuth: init plan → part PUTs through the API → complete → check", async () => {

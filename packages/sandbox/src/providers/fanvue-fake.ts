@@ -63,15 +63,30 @@ interface MediaRecord {
   creator: string | undefined;
 }
 
+/** A message the Fanvue fake took (`POST /chats/{userUuid}/message`). */
+export interface FanvueMessage {
+  /** The id the fake answered with. */
+  messageUuid: string;
+  /** The user it went to. */
+  to: string;
+  /** Its text, or null for media alone. */
+  text: string | null;
+  /** The media attached, as sent. */
+  mediaUuids: string[];
+}
+
 export interface FanvueFake extends ProviderFake {
+  /** Messages sent so far, oldest first. */
+  readonly messages: readonly FanvueMessage[];
   /** With processingMs "manual": ends processing of one media (or of all), which then read `ready` (or `error`). */
   finishProcessing(mediaUuid?: string): void;
 }
 
-/** Fanvue's media upload flow: sessions, per-part presigned URLs, complete, processing → ready. */
+/** Fanvue's media upload flow: sessions, per-part presigned URLs, complete, processing → ready; and messages with media. */
 export function createFanvueFake(context: ProviderContext, options: FanvueFakeOptions): FanvueFake {
   const sessions = new Map<string, Session>();
   const media = new Map<string, MediaRecord>();
+  const messages: FanvueMessage[] = [];
   let remaining = 200;
   const router = new Router();
   const invalid = (message: string) => new HttpError(400, { errors: [message] });
@@ -217,8 +232,36 @@ export function createFanvueFake(context: ProviderContext, options: FanvueFakeOp
     return options.failProcessing(record.name) ? "error" : "ready";
   };
 
+  // Messages with media attached: every media must be one of this account's (or creator's), and ready.
+  const sendMessage = async (routeContext: RouteContext) => {
+    const creator = creatorOf(routeContext);
+    const body = (await readJson(routeContext.req, invalid)) as
+      | { text?: unknown; mediaUuids?: unknown; price?: unknown }
+      | undefined;
+    const text = body?.text ?? null;
+    const mediaUuids = body?.mediaUuids ?? [];
+    if (text !== null && typeof text !== "string") throw invalid("text must be a string or null");
+    if (!Array.isArray(mediaUuids) || mediaUuids.some((uuid) => typeof uuid !== "string"))
+      throw invalid("mediaUuids must be a list of media uuids");
+    if (!text && mediaUuids.length === 0) throw invalid("a message needs text or media");
+    for (const uuid of mediaUuids as string[]) {
+      const record = media.get(uuid);
+      if (!record || record.creator !== creator) throw invalid(`media ${uuid} not found`);
+      if (statusOf(record) !== "ready") throw invalid(`media ${uuid} is ${statusOf(record)}, not ready`);
+    }
+    const message = {
+      messageUuid: randomUUID(),
+      to: routeContext.params.userUuid ?? "",
+      text: text as string | null,
+      mediaUuids: mediaUuids as string[],
+    };
+    messages.push(message);
+    sendJson(routeContext.res, 201, { messageUuid: message.messageUuid });
+  };
+
   for (const prefix of ["", "/creators/:creatorUserUuid"]) {
     router
+      .on("POST", `${prefix}/chats/:userUuid/message`, sendMessage)
       .on("POST", `${prefix}/media/uploads`, createSession)
       .on("GET", `${prefix}/media/uploads/:uploadId/parts/:partNumber/url`, partUrl)
       .on("PATCH", `${prefix}/media/uploads/:uploadId`, complete)
@@ -255,6 +298,7 @@ export function createFanvueFake(context: ProviderContext, options: FanvueFakeOp
     finishProcessing(mediaUuid) {
       for (const record of media.values()) if (mediaUuid === undefined || record.uuid === mediaUuid) record.processed = true;
     },
+    messages,
     keyOf: (mediaUuid) => [...sessions.values()].find((s) => s.mediaUuid === mediaUuid && s.completed)?.key,
   };
 }
