@@ -27,11 +27,11 @@ import {
 import { type Sandbox, scratchDir, startSandbox } from "@uploadkit/sandbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { commonClient, PROVIDERS, type Provider, secretSandboxOptions, secretsOf } from "./support/clients.js";
-import { type ProxyOptions, startProxy } from "./support/proxy.js";
+import { completeCalls, MP4_HEAD, mp4Writer } from "./support/fixtures.js";
+import { type ProxyOptions, withProxy } from "./support/proxy.js";
 
 const MiB = 1024 * 1024;
 const FAST = { retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 }, timeoutMs: 2000, stallTimeoutMs: 2000 };
-const MP4_HEAD = Buffer.from("0000001c667479706d703432000000006d703432697336366d703431", "hex");
 const COMMON = { filename: "clip.mp4", contentType: "video/mp4" };
 const PLAN: Record<Provider, Record<string, unknown>> = {
   fanvue: { partSize: 5 * MiB },
@@ -46,34 +46,12 @@ const counts = new Map<string, number>();
 const count = (klass: string) => counts.set(klass, (counts.get(klass) ?? 0) + 1);
 
 let sandbox: Sandbox;
-let n = 0;
-function mp4(size: number): { path: string; bytes: Buffer } {
-  const bytes = Buffer.concat([MP4_HEAD, randomBytes(size - MP4_HEAD.length)]);
-  const path = join(dir, `f${++n}.mp4`);
-  writeFileSync(path, bytes);
-  return { path, bytes };
-}
+const mp4 = mp4Writer(dir);
 const client = (provider: Provider, transport = {}, baseUrl?: string) =>
   commonClient(provider, sandbox, { ...FAST, ...transport }, baseUrl);
 const storedSha = (provider: Provider, id: string) => sandbox.objectSha256(sandbox[provider].keyOf(id) as string);
-const COMPLETE: Record<Provider, RegExp> = {
-  fanvue: /^PATCH \/media\/uploads\/[^/]+$/,
-  ofauth: /^(POST \/v2\/access\/uploads\/complete|PUT \/v2\/access\/uploads\/[^/]+)$/,
-  record360: /^POST \/api\/users\/multipart_upload_complete\//,
-  flowkiwi: /^POST \/rest\/api\/medias$/,
-};
-const completes = (provider: Provider) =>
-  sandbox.requests.filter((r) => r.server === provider && COMPLETE[provider].test(`${r.method} ${r.url.split("?")[0]}`)).length;
+const completes = (provider: Provider) => completeCalls(sandbox, provider);
 const requestsTo = (provider: Provider) => sandbox.requests.filter((r) => r.server === provider).length;
-
-async function withProxy<T>(options: ProxyOptions, use: (origin: string) => Promise<T>): Promise<T> {
-  const proxy = await startProxy(options);
-  try {
-    return await use(proxy.origin);
-  } finally {
-    await proxy.close();
-  }
-}
 
 /** A proxy in front of a provider's fake whose JSON answers name the proxy where they named the fake. */
 function apiProxy(provider: Provider, options: Omit<ProxyOptions, "target"> = {}) {
@@ -517,7 +495,7 @@ describe("6. checkpoints", () => {
   ];
   it.each(damaged)("a checkpoint with %s is refused on load", async (_name, damage) => {
     const { path } = mp4(12 * MiB);
-    const checkpoint = join(dir, `damaged-${++n}.json`);
+    const checkpoint = join(dir, `damaged-${_name.replace(/\W+/g, "-")}.json`);
     const controller = new AbortController();
     await client("record360")
       .uploadMedia(path, {

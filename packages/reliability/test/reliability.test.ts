@@ -22,7 +22,7 @@ import { type Sandbox, scratchDir, startSandbox } from "@uploadkit/sandbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LeakAudit } from "./support/audit.js";
 import { PROVIDERS, type Provider, secretSandboxOptions, secretsOf, uploader } from "./support/clients.js";
-import { startProxy } from "./support/proxy.js";
+import { type startProxy, withProxy } from "./support/proxy.js";
 import { seededSizes } from "./support/seeded.js";
 
 const MiB = 1024 * 1024;
@@ -173,14 +173,6 @@ describe("bad inputs (table-driven)", () => {
   const CREATE_OR_COMPLETE =
     /\/media\/uploads$|\/media\/uploads\/[^/]+$|\/uploads\/init$|\/uploads\/complete$|multipart_upload_(start|complete)|\/rest\/api\/medias$/;
   const COMPLETE = /PATCH \/media\/uploads\/|\/uploads\/complete$|multipart_upload_complete/;
-  const withProxy = async <T>(options: Parameters<typeof startProxy>[0], use: (origin: string) => Promise<T>): Promise<T> => {
-    const proxy = await startProxy(options);
-    try {
-      return await use(proxy.origin);
-    } finally {
-      await proxy.close();
-    }
-  };
 
   /** Record360 with its presigned part URLs pointed at a misbehaving proxy in front of the store. */
   const throughStoreProxy = (storeProxy: Parameters<typeof startProxy>[0], name: string) =>

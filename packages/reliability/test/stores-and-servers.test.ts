@@ -3,7 +3,7 @@
 // many queued files, and servers that read a request and never answer. Each class is tried through the public API,
 // against the sandbox or a server that misbehaves on purpose, across the class of input.
 import { createHash, randomBytes } from "node:crypto";
-import { readdirSync, readlinkSync, writeFileSync } from "node:fs";
+import { readdirSync, readlinkSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -20,44 +20,22 @@ import {
 import { type Sandbox, scratchDir, startSandbox } from "@uploadkit/sandbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { commonClient, PROVIDERS, type Provider, secretSandboxOptions, secretsOf } from "./support/clients.js";
-import { type ProxyOptions, startProxy } from "./support/proxy.js";
+import { completeCalls, mp4Writer } from "./support/fixtures.js";
+import { type ProxyOptions, silentOn, withProxy } from "./support/proxy.js";
 
 const KiB = 1024;
 const FAST = { retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 }, timeoutMs: 2000, stallTimeoutMs: 2000 };
-const MP4_HEAD = Buffer.from("0000001c667479706d703432000000006d703432697336366d703431", "hex");
 const COMMON = { filename: "clip.mp4", contentType: "video/mp4" };
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 const md5 = (bytes: Uint8Array) => createHash("md5").update(bytes).digest("hex");
 const dir = scratchDir("stores-and-servers", { onSignal: true });
 
 let sandbox: Sandbox;
-let n = 0;
-function mp4(size: number, folder = dir): { path: string; bytes: Buffer } {
-  const bytes = Buffer.concat([MP4_HEAD, randomBytes(size - MP4_HEAD.length)]);
-  const path = join(folder, `f${++n}.mp4`);
-  writeFileSync(path, bytes);
-  return { path, bytes };
-}
+const mp4 = mp4Writer(dir);
 const client = (provider: Provider, transport = {}, baseUrl?: string) =>
   commonClient(provider, sandbox, { ...FAST, ...transport }, baseUrl);
 const storedSha = (provider: Provider, id: string) => sandbox.objectSha256(sandbox[provider].keyOf(id) as string);
-const COMPLETE: Record<Provider, RegExp> = {
-  fanvue: /^PATCH \/media\/uploads\/[^/]+$/,
-  ofauth: /^(POST \/v2\/access\/uploads\/complete|PUT \/v2\/access\/uploads\/[^/]+)$/,
-  record360: /^POST \/api\/users\/multipart_upload_complete\//,
-  flowkiwi: /^POST \/rest\/api\/medias$/,
-};
-const completes = (provider: Provider) =>
-  sandbox.requests.filter((r) => r.server === provider && COMPLETE[provider].test(`${r.method} ${r.url.split("?")[0]}`)).length;
-
-async function withProxy<T>(options: ProxyOptions, use: (origin: string) => Promise<T>): Promise<T> {
-  const proxy = await startProxy(options);
-  try {
-    return await use(proxy.origin);
-  } finally {
-    await proxy.close();
-  }
-}
+const completes = (provider: Provider) => completeCalls(sandbox, provider);
 
 /** Record360's API through a proxy whose presigned part URLs point at `storeOrigin` (a store that misbehaves). */
 function viaStore<T>(storeOrigin: string, use: (apiOrigin: string) => Promise<T>): Promise<T> {
@@ -435,34 +413,24 @@ describe("timeoutMs bounds the wait for every answer, once the request is sent",
   );
 
   it("a part PUT to a store that reads it and never answers: retried (repeatable), then a PartUploadError", async () => {
-    let puts = 0;
-    const error = await withProxy(
-      store((req) => {
-        if (req.method !== "PUT") return undefined;
-        puts++;
-        return "silent";
-      }),
-      (storeOrigin) =>
-        viaStore(storeOrigin, (origin) =>
-          client("record360", { timeoutMs: 300, stallTimeoutMs: 60_000 }, origin).uploadMedia(mp4(64 * KiB).path, COMMON),
-        ),
+    const silent = silentOn("PUT");
+    const error = await withProxy(store(silent.intercept), (storeOrigin) =>
+      viaStore(storeOrigin, (origin) =>
+        client("record360", { timeoutMs: 300, stallTimeoutMs: 60_000 }, origin).uploadMedia(mp4(64 * KiB).path, COMMON),
+      ),
     ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PartUploadError);
     expect((error as Error).message).toMatch(/no answer within 300 ms after the request was sent \(timeoutMs\)/);
-    expect(puts).toBe(FAST.retry.maxAttempts);
+    expect(silent.count()).toBe(FAST.retry.maxAttempts);
   });
 
   it("OFAuth's single PUT (not repeatable): asks the vault before sending again, and ends with API_TIMEOUT", async () => {
-    let puts = 0;
+    const silent = silentOn("PUT");
     let proxyOrigin = "";
     const error = await withProxy(
       {
         target: sandbox.ofauth.baseUrl,
-        intercept: (req) => {
-          if (req.method !== "PUT") return undefined;
-          puts++;
-          return "silent";
-        },
+        intercept: silent.intercept,
         rewriteJson: (_, body) => JSON.parse(JSON.stringify(body).replaceAll(sandbox.ofauth.baseUrl, proxyOrigin)),
       },
       (origin) => {
@@ -473,38 +441,30 @@ describe("timeoutMs bounds the wait for every answer, once the request is sent",
     expect(error).toBeInstanceOf(UploadkitError);
     expect(error).toMatchObject({ code: "API_TIMEOUT" });
     expect((error as Error).message).toMatch(/no answer within 300 ms/);
-    expect(puts).toBeGreaterThanOrEqual(1);
-    expect(puts).toBeLessThanOrEqual(FAST.retry.maxAttempts);
+    expect(silent.count()).toBeGreaterThanOrEqual(1);
+    expect(silent.count()).toBeLessThanOrEqual(FAST.retry.maxAttempts);
   });
 
   it("Flowkiwi's form-data POST (not repeatable): API_TIMEOUT after one attempt", async () => {
-    let posts = 0;
+    const silent = silentOn("POST");
     const error = await withProxy(
       {
         target: sandbox.flowkiwi.baseUrl,
-        intercept: (req) => {
-          if (req.method !== "POST") return undefined;
-          posts++;
-          return "silent";
-        },
+        intercept: silent.intercept,
       },
       (origin) => client("flowkiwi", { timeoutMs: 300, stallTimeoutMs: 60_000 }, origin).uploadMedia(mp4(64 * KiB).path, COMMON),
     ).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: "API_TIMEOUT" });
     expect((error as Error).message).toMatch(/no answer within 300 ms after the request was sent \(timeoutMs\)/);
-    expect(posts).toBe(1);
+    expect(silent.count()).toBe(1);
   });
 
   it("Flowkiwi with retryUnsafe: the POST is sent again per the policy", async () => {
-    let posts = 0;
+    const silent = silentOn("POST");
     const error = await withProxy(
       {
         target: sandbox.flowkiwi.baseUrl,
-        intercept: (req) => {
-          if (req.method !== "POST") return undefined;
-          posts++;
-          return "silent";
-        },
+        intercept: silent.intercept,
       },
       (origin) =>
         client("flowkiwi", { timeoutMs: 300, stallTimeoutMs: 60_000 }, origin).uploadMedia(mp4(4 * KiB).path, {
@@ -513,6 +473,6 @@ describe("timeoutMs bounds the wait for every answer, once the request is sent",
         }),
     ).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: "API_TIMEOUT" });
-    expect(posts).toBe(FAST.retry.maxAttempts);
+    expect(silent.count()).toBe(FAST.retry.maxAttempts);
   });
 });

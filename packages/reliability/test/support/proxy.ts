@@ -92,3 +92,26 @@ export async function startProxy(options: ProxyOptions): Promise<Proxy> {
       }),
   };
 }
+
+/** Runs `use` with a proxy started for it, and stops the proxy however `use` ends. */
+export async function withProxy<T>(options: ProxyOptions, use: (origin: string) => Promise<T>): Promise<T> {
+  const proxy = await startProxy(options);
+  try {
+    return await use(proxy.origin);
+  } finally {
+    await proxy.close();
+  }
+}
+
+/** Intercepts every `method` request by reading it whole and never answering ("silent"), counting them. */
+export function silentOn(method: string): { intercept: NonNullable<ProxyOptions["intercept"]>; count(): number } {
+  let seen = 0;
+  return {
+    intercept: (req) => {
+      if (req.method !== method) return undefined;
+      seen++;
+      return "silent";
+    },
+    count: () => seen,
+  };
+}
