@@ -104,6 +104,32 @@ describe("pnpm specs:update", () => {
     expect(changesets()).toEqual([]);
   });
 
+  it("a broken derivation stays an error (unresolved $ref, duplicate operation ids); design findings beside it are not", async () => {
+    const before = snapshot();
+    const document = fanvueUpstream();
+    document.components.schemas.createUploadSession_Response_200.properties.uploadId = {
+      $ref: "#/components/schemas/NoSuchSchema",
+    };
+    const [first] = Object.values(document.paths).map((item) => Object.values(item)[0]);
+    // A literal segment beside a template, twice over: a design finding, reported but never a reason to refuse.
+    document.paths["/media/{uuid}/lists"] = { get: { ...structuredClone(first), operationId: "design-only" } };
+    document.paths["/media/bulk/{listId}"] = { get: { ...structuredClone(first), operationId: "design-only-2" } };
+    const unresolved = await update("fanvue", "--from", serve("/unresolved.json", document));
+    expect(unresolved.status).toBe(1);
+    // Codegen refuses it before lint does; either way the derivation is refused, naming the $ref.
+    expect(unresolved.stderr).toMatch(/Can't resolve \$ref at .*uploadId|no-unresolved-refs: .*NoSuchSchema/);
+    expect(unresolved.stderr).not.toMatch(/no-ambiguous-paths/);
+    expect(snapshot()).toEqual(before);
+
+    const duplicated = fanvueUpstream();
+    const [one, two] = Object.values(duplicated.paths).map((item) => Object.values(item)[0]);
+    two.operationId = one.operationId;
+    const twice = await update("fanvue", "--from", serve("/duplicate-ids.json", duplicated));
+    expect(twice.status).toBe(1);
+    expect(twice.stderr).toMatch(/unique `operationId`/);
+    expect(snapshot()).toEqual(before);
+  });
+
   it("a new optional request field is additive → minor", async () => {
     const document = fanvueUpstream();
     document.paths["/media/uploads"].post.requestBody.content["application/json"].schema.properties.caption = { type: "string" };
