@@ -28,6 +28,7 @@ export {
   serverRequestedDelay,
   sleep,
 } from "./retry-policy.js";
+export { isRunningInBrowser } from "./runtime/is-browser.js";
 export { digestSource } from "./sources/digest-source.js";
 export { CredentialSet, withScheme } from "./transport/credential-set.js";
 export { PartBudget } from "./transport/part-budget.js";

@@ -189,7 +189,7 @@ describe("uploadParts: faults are retried per part", () => {
         { status: 400, body: "<Error><Code>InvalidArgument</Code><Message>Bad part</Message></Error>" },
         /HTTP 400 \(InvalidArgument: Bad part\)/,
       ],
-      ["no-etag", /no ETag.*CORS/],
+      ["no-etag", /no ETag.*CORS.*ETag to Access-Control-Expose-Headers/],
       ["redirect", /must not redirect/],
     ] as const) {
       const error = await upload(await openSource(path), plan(KiB, KiB), {}, () => fault).catch((e: unknown) => e);

@@ -1,5 +1,6 @@
 import type { ClientTransportOptions, CredentialSource, SourceInput, UploadsMany } from "@uploadkit/multipart";
-import { createProviderClient, type UploadResult } from "@uploadkit/multipart/internal";
+import { InputError } from "@uploadkit/multipart";
+import { createProviderClient, isRunningInBrowser, type UploadResult } from "@uploadkit/multipart/internal";
 import { baseUrlFromEnvironment, providerDescriptor } from "@uploadkit/providers";
 import type { Client } from "openapi-fetch";
 import type { paths } from "./generated/openapi.js";
@@ -16,6 +17,11 @@ export interface OfauthClientOptions extends ClientTransportOptions {
   connectionId: CredentialSource;
   /** Default: `OFAUTH_BASE_URL` from the environment, else https://api.ofauth.com. */
   baseUrl?: string;
+  /**
+   * Your API key is an account secret: in a web page or Web Worker anyone who loads it can read the key, so
+   * `createOfauthClient` refuses to run there unless this is true. Upload from your server instead.
+   */
+  dangerouslyAllowBrowser?: boolean;
 }
 
 /** What `uploadMedia` resolves with: OFAuth's record (`mediaUploadId`, or `skipped` with `media`) and the common core. */
@@ -29,8 +35,17 @@ export interface OfauthClient extends UploadsMany<UploadMediaOptions, OfauthUplo
   uploadMedia(input: SourceInput, options?: UploadMediaOptions): Promise<UploadMediaResult>;
 }
 
-/** Creates an OFAuth client. Throws a TypeError without an API key or connection id. */
+/**
+ * Creates an OFAuth client. Throws a TypeError without an API key or connection id, and an InputError
+ * (`INPUT_BROWSER_SECRET`) in a browser unless `dangerouslyAllowBrowser` is set.
+ */
 export function createOfauthClient(options: OfauthClientOptions): OfauthClient {
+  if (isRunningInBrowser() && options?.dangerouslyAllowBrowser !== true) {
+    throw new InputError(
+      "createOfauthClient: this looks like a web page or Web Worker, and your OFAuth API key is an account secret that anyone who loads the page could read. Keep the key on your server and upload from there (the page sends its file to your server); pass dangerouslyAllowBrowser: true only if the key in this page is meant to be public.",
+      { code: "INPUT_BROWSER_SECRET" },
+    );
+  }
   if (!options?.apiKey) throw new TypeError("createOfauthClient: apiKey is required.");
   if (!options.connectionId)
     throw new TypeError("createOfauthClient: connectionId is required (the x-connection-id of the account).");

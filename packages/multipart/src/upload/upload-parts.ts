@@ -292,7 +292,7 @@ function etagVerdict(
   const etag = readEtag?.(answer) ?? (Array.isArray(header) ? header[0] : header);
   if (!etag) {
     return {
-      fail: "the part was accepted but the response carries no ETag (for browser uploads, the bucket's CORS rules must expose ETag)",
+      fail: "the part was accepted but the response carries no ETag header it can read; nothing was completed. In a browser this means the store's CORS rules do not expose it: add ETag to Access-Control-Expose-Headers (on S3, ExposeHeaders in the bucket's CORS configuration)",
     };
   }
   if (!checksum || md5 === undefined) return { value: { etag, md5 } };
