@@ -28,7 +28,12 @@ import { type Sandbox, scratchDir, startSandbox } from "@uploadkit/sandbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { commonClient, PROVIDERS, type Provider, secretSandboxOptions, secretsOf } from "./support/clients.js";
 import { completeCalls, MP4_HEAD, mp4Writer } from "./support/fixtures.js";
-import { type ProxyOptions, withProxy } from "./support/proxy.js";
+import {
+  type ProxyOptions,
+  apiProxy as sharedApiProxy,
+  record360ViaStore as sharedRecord360ViaStore,
+  withProxy,
+} from "./support/proxy.js";
 
 const MiB = 1024 * 1024;
 const FAST = { retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 }, timeoutMs: 2000, stallTimeoutMs: 2000 };
@@ -53,40 +58,8 @@ const storedSha = (provider: Provider, id: string) => sandbox.objectSha256(sandb
 const completes = (provider: Provider) => completeCalls(sandbox, provider);
 const requestsTo = (provider: Provider) => sandbox.requests.filter((r) => r.server === provider).length;
 
-/** A proxy in front of a provider's fake whose JSON answers name the proxy where they named the fake. */
-function apiProxy(provider: Provider, options: Omit<ProxyOptions, "target"> = {}) {
-  let origin = "";
-  const rewrite = options.rewriteJson;
-  return {
-    run: <T>(use: (origin: string) => Promise<T>) =>
-      withProxy(
-        {
-          ...options,
-          target: sandbox[provider].baseUrl,
-          rewriteJson: (path, body) => {
-            const named = JSON.parse(JSON.stringify(body).replaceAll(sandbox[provider].baseUrl, origin));
-            return rewrite ? rewrite(path, named) : named;
-          },
-        },
-        (proxyOrigin) => {
-          origin = proxyOrigin;
-          return use(proxyOrigin);
-        },
-      ),
-  };
-}
-
-/** A proxy in front of Record360's fake whose presigned part URLs point at `storeOrigin` (a misbehaving store). */
-const record360ViaStore = (storeOrigin: string) =>
-  apiProxy("record360", {
-    rewriteJson: (path, body) =>
-      path.includes("multipart_upload_start")
-        ? {
-            ...body,
-            presigned_urls: (body.presigned_urls as string[]).map((u) => u.replace(sandbox.store.gatewayOrigin, storeOrigin)),
-          }
-        : body,
-  });
+const apiProxy = (provider: Provider, options: Omit<ProxyOptions, "target"> = {}) => sharedApiProxy(sandbox, provider, options);
+const record360ViaStore = (storeOrigin: string) => sharedRecord360ViaStore(sandbox, storeOrigin);
 
 /** A server that records what reaches it and answers 200 {}. */
 async function recorder() {

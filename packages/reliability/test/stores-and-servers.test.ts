@@ -21,7 +21,7 @@ import { type Sandbox, scratchDir, startSandbox } from "@uploadkit/sandbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { commonClient, PROVIDERS, type Provider, secretSandboxOptions, secretsOf } from "./support/clients.js";
 import { completeCalls, mp4Writer } from "./support/fixtures.js";
-import { type ProxyOptions, silentOn, withProxy } from "./support/proxy.js";
+import { apiProxy, type ProxyOptions, record360ViaStore, silentOn, withProxy } from "./support/proxy.js";
 
 const KiB = 1024;
 const FAST = { retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 }, timeoutMs: 2000, stallTimeoutMs: 2000 };
@@ -38,27 +38,8 @@ const storedSha = (provider: Provider, id: string) => sandbox.objectSha256(sandb
 const completes = (provider: Provider) => completeCalls(sandbox, provider);
 
 /** Record360's API through a proxy whose presigned part URLs point at `storeOrigin` (a store that misbehaves). */
-function viaStore<T>(storeOrigin: string, use: (apiOrigin: string) => Promise<T>): Promise<T> {
-  let apiOrigin = "";
-  return withProxy(
-    {
-      target: sandbox.record360.baseUrl,
-      rewriteJson: (path, body) => {
-        const named = JSON.parse(JSON.stringify(body).replaceAll(sandbox.record360.baseUrl, apiOrigin));
-        return path.includes("multipart_upload_start")
-          ? {
-              ...named,
-              presigned_urls: (named.presigned_urls as string[]).map((u) => u.replace(sandbox.store.gatewayOrigin, storeOrigin)),
-            }
-          : named;
-      },
-    },
-    (origin) => {
-      apiOrigin = origin;
-      return use(origin);
-    },
-  );
-}
+const viaStore = <T>(storeOrigin: string, use: (apiOrigin: string) => Promise<T>): Promise<T> =>
+  record360ViaStore(sandbox, storeOrigin).run(use);
 
 /** The store, through a proxy that answers some part PUTs itself. */
 const store = (intercept: ProxyOptions["intercept"]) => ({
@@ -426,18 +407,11 @@ describe("timeoutMs bounds the wait for every answer, once the request is sent",
 
   it("OFAuth's single PUT (not repeatable): asks the vault before sending again, and ends with API_TIMEOUT", async () => {
     const silent = silentOn("PUT");
-    let proxyOrigin = "";
-    const error = await withProxy(
-      {
-        target: sandbox.ofauth.baseUrl,
-        intercept: silent.intercept,
-        rewriteJson: (_, body) => JSON.parse(JSON.stringify(body).replaceAll(sandbox.ofauth.baseUrl, proxyOrigin)),
-      },
-      (origin) => {
-        proxyOrigin = origin;
-        return client("ofauth", { timeoutMs: 300, stallTimeoutMs: 60_000 }, origin).uploadMedia(mp4(4 * KiB).path, COMMON);
-      },
-    ).catch((e: unknown) => e);
+    const error = await apiProxy(sandbox, "ofauth", { intercept: silent.intercept })
+      .run((origin) =>
+        client("ofauth", { timeoutMs: 300, stallTimeoutMs: 60_000 }, origin).uploadMedia(mp4(4 * KiB).path, COMMON),
+      )
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UploadkitError);
     expect(error).toMatchObject({ code: "API_TIMEOUT" });
     expect((error as Error).message).toMatch(/no answer within 300 ms/);

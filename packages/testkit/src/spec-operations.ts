@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { sample } from "openapi-sampler";
 import YAML from "yaml";
 import { type ProviderSpec, specPath } from "./prism.js";
+import { resolve } from "./spec-validator.js";
 
 type Json = Record<string, unknown>;
 
@@ -121,14 +122,11 @@ function sampleOf(spec: Json, schema: Json | undefined, skipNonRequired = false)
   return sample(schema as never, { skipReadOnly: true, skipNonRequired, quiet: true }, spec);
 }
 
+/** `value`, or what its `$ref` (and theirs) points to. */
 function resolveRef(spec: Json, value: unknown): unknown {
   let node = value;
   for (let depth = 0; node && typeof node === "object" && typeof (node as Json).$ref === "string" && depth < 16; depth++) {
-    const pointer = ((node as Json).$ref as string).replace(/^#\//, "");
-    node = pointer
-      .split("/")
-      .map((segment) => segment.replace(/~1/g, "/").replace(/~0/g, "~"))
-      .reduce<unknown>((parent, key) => (parent as Json | undefined)?.[key], spec);
+    node = resolve(spec, ((node as Json).$ref as string).replace(/^#/, ""));
   }
   return node;
 }

@@ -45,11 +45,12 @@ export function createSpecValidator(provider: ProviderSpec): (exchange: Exchange
   };
 }
 
-function escapePointer(segment: string): string {
+export function escapePointer(segment: string): string {
   return segment.replace(/~/g, "~0").replace(/\//g, "~1");
 }
 
-function resolve(document: unknown, pointer: string): unknown {
+/** The node a JSON pointer (`/paths/~1media/get`) names in `document`, or undefined. */
+export function resolve(document: unknown, pointer: string): unknown {
   let node = document;
   for (const raw of pointer.split("/").slice(1)) {
     const key = raw.replace(/~1/g, "/").replace(/~0/g, "~");

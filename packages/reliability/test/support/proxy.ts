@@ -1,5 +1,7 @@
 import { createServer, type IncomingMessage, request, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Sandbox } from "@uploadkit/sandbox";
+import type { Provider } from "./clients.js";
 
 export interface Canned {
   status: number;
@@ -115,3 +117,38 @@ export function silentOn(method: string): { intercept: NonNullable<ProxyOptions[
     count: () => seen,
   };
 }
+
+/** A proxy in front of a provider's fake whose JSON answers name the proxy where they named the fake. */
+export function apiProxy(sandbox: Sandbox, provider: Provider, options: Omit<ProxyOptions, "target"> = {}) {
+  let origin = "";
+  const rewrite = options.rewriteJson;
+  return {
+    run: <T>(use: (origin: string) => Promise<T>) =>
+      withProxy(
+        {
+          ...options,
+          target: sandbox[provider].baseUrl,
+          rewriteJson: (path, body) => {
+            const named = JSON.parse(JSON.stringify(body).replaceAll(sandbox[provider].baseUrl, origin));
+            return rewrite ? rewrite(path, named) : named;
+          },
+        },
+        (proxyOrigin) => {
+          origin = proxyOrigin;
+          return use(proxyOrigin);
+        },
+      ),
+  };
+}
+
+/** A proxy in front of Record360's fake whose presigned part URLs point at `storeOrigin` (a misbehaving store). */
+export const record360ViaStore = (sandbox: Sandbox, storeOrigin: string) =>
+  apiProxy(sandbox, "record360", {
+    rewriteJson: (path, body) =>
+      path.includes("multipart_upload_start")
+        ? {
+            ...body,
+            presigned_urls: (body.presigned_urls as string[]).map((u) => u.replace(sandbox.store.gatewayOrigin, storeOrigin)),
+          }
+        : body,
+  });
