@@ -3,12 +3,12 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { type RecordingServer, sendJson, startRecordingServer } from "@uploadkit/testkit";
 import { afterEach, describe, expect, it } from "vitest";
-import { createApiFetch } from "../src/api/api-fetch.js";
-import { createApiClient } from "../src/api/create-api-client.js";
-import { unwrap } from "../src/api/unwrap.js";
-import { ApiError, UploadkitError } from "../src/errors.js";
-import { resolveRetry } from "../src/retry-policy.js";
-import { VERSION } from "../src/version.js";
+import { createApiFetch } from "../src/core/api/api-fetch.js";
+import { createApiClient } from "../src/core/api/create-api-client.js";
+import { unwrap } from "../src/core/api/unwrap.js";
+import { ApiError, UploadkitError } from "../src/core/errors.js";
+import { resolveRetry } from "../src/core/retry-policy.js";
+import { VERSION } from "../src/core/version.js";
 
 interface paths {
   "/things/{id}": {

@@ -1,10 +1,10 @@
 import { writeFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
-import { IntegrityError, SourceChangedError } from "../src/errors.js";
-import { planParts } from "../src/plan-parts.js";
-import { openSource } from "../src/sources/open-source.js";
-import type { SourceDigest, UploadSource } from "../src/sources/upload-source.js";
-import { uploadParts } from "../src/upload/upload-parts.js";
+import { IntegrityError, SourceChangedError } from "../src/core/errors.js";
+import { planParts } from "../src/core/plan-parts.js";
+import { openSource } from "../src/core/sources/open-source.js";
+import type { SourceDigest, UploadSource } from "../src/core/sources/upload-source.js";
+import { uploadParts } from "../src/core/upload/upload-parts.js";
 import { randomFile, scratchDir, sha256 } from "./support/files.js";
 import { type Fault, type PartRequest, startPartServer } from "./support/part-server.js";
 

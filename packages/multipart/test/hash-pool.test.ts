@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it, onTestFinished, vi } from "vitest";
-import { hashFileRange, RangeReadError, startHash } from "../src/http/hash-pool.js";
+import { hashFileRange, RangeReadError, startHash } from "../src/node/hash-pool.js";
 import { randomFile, scratchDir } from "./support/files.js";
 
 const MiB = 1024 * 1024;
@@ -13,7 +13,7 @@ async function poolWith(name: string, value: string) {
   onTestFinished(() => {
     vi.unstubAllEnvs();
   });
-  return import("../src/http/hash-pool.js");
+  return import("../src/node/hash-pool.js");
 }
 const expected = (algorithm: "md5" | "sha256", bytes: Uint8Array) => createHash(algorithm).update(bytes).digest("hex");
 

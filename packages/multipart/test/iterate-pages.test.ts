@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_MAX_PAGES, iteratePages, type PageWalk } from "../src/api/iterate-pages.js";
-import { AbortError, InputError, ProviderResponseError } from "../src/errors.js";
+import { DEFAULT_MAX_PAGES, iteratePages, type PageWalk } from "../src/core/api/iterate-pages.js";
+import { AbortError, InputError, ProviderResponseError } from "../src/core/errors.js";
 
 type Page = { items: number[]; next?: number };
 

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { Md5Lanes } from "../src/http/md5-lanes.js";
-import { MD5_LANES_LAYOUT, md5LanesModuleBytes } from "../src/http/md5-lanes-wasm.js";
+import { Md5Lanes } from "../src/core/http/md5-lanes.js";
+import { MD5_LANES_LAYOUT, md5LanesModuleBytes } from "../src/core/http/md5-lanes-wasm.js";
 
 const KiB = 1024;
 const md5 = (bytes: Uint8Array) => createHash("md5").update(bytes).digest("hex");

@@ -2,9 +2,9 @@ import { createHash } from "node:crypto";
 import { type RecordingServer, sendJson, startRecordingServer } from "@uploadkit/testkit";
 import { request } from "undici";
 import { afterEach, describe, expect, it } from "vitest";
-import { createMultipartFormBody } from "../src/form-data/multipart-form-body.js";
-import { ByteMeter } from "../src/http/byte-meter.js";
-import { openSource } from "../src/sources/open-source.js";
+import { createMultipartFormBody } from "../src/core/form-data/multipart-form-body.js";
+import { ByteMeter } from "../src/core/http/byte-meter.js";
+import { openSource } from "../src/core/sources/open-source.js";
 import { PNG_1X1, randomFile, scratchDir, sha256 } from "./support/files.js";
 
 let server: RecordingServer;

@@ -2,11 +2,11 @@ import { createHash } from "node:crypto";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, describe, expect, it } from "vitest";
-import { planParts } from "../src/plan-parts.js";
-import { openSource } from "../src/sources/open-source.js";
-import { PartBudget } from "../src/transport/part-budget.js";
-import { withUploadScope } from "../src/transport/upload-scope.js";
-import { uploadParts } from "../src/upload/upload-parts.js";
+import { planParts } from "../src/core/plan-parts.js";
+import { openSource } from "../src/core/sources/open-source.js";
+import { PartBudget } from "../src/core/transport/part-budget.js";
+import { withUploadScope } from "../src/node/upload-scope.js";
+import { uploadParts } from "../src/core/upload/upload-parts.js";
 import { randomFile, scratchDir } from "./support/files.js";
 
 const KiB = 1024;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { InputError } from "../src/errors.js";
-import { GiB, MiB, type Part, type PartRules, planParts, S3_PART_RULES } from "../src/plan-parts.js";
+import { InputError } from "../src/core/errors.js";
+import { GiB, MiB, type Part, type PartRules, planParts, S3_PART_RULES } from "../src/core/plan-parts.js";
 
 const RECORD360: PartRules = { minPartSize: 5 * MiB, maxPartSize: 5 * GiB, maxParts: 20 };
 

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { planParts } from "../src/plan-parts.js";
-import { openSource } from "../src/sources/open-source.js";
-import { uploadParts } from "../src/upload/upload-parts.js";
+import { planParts } from "../src/core/plan-parts.js";
+import { openSource } from "../src/core/sources/open-source.js";
+import { uploadParts } from "../src/core/upload/upload-parts.js";
 import { randomFile, scratchDir, sha256 } from "./support/files.js";
 import { startPartServer } from "./support/part-server.js";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { presignedExpiresAt, presignedUrlExpired } from "../src/http/presigned-expiry.js";
+import { presignedExpiresAt, presignedUrlExpired } from "../src/core/http/presigned-expiry.js";
 
 const NOW = Date.UTC(2026, 10, 22, 12, 0, 0);
 const sigV4 = (date: string, expires: number) =>

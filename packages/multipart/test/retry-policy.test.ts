@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { backoffDelay, isRetryableStatus, nextDelay, resolveRetry, serverRequestedDelay } from "../src/retry-policy.js";
+import { backoffDelay, isRetryableStatus, nextDelay, resolveRetry, serverRequestedDelay } from "../src/core/retry-policy.js";
 
 describe("retry policy", () => {
   const now = Date.parse("2026-11-21T12:00:00Z");

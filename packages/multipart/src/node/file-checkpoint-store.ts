@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, open, readFile, rename, rm } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
-import { CheckpointError } from "../errors.js";
-import { CHECKPOINT_VERSION, type Checkpoint, type CheckpointStore } from "./checkpoint-store.js";
+import { CheckpointError } from "../core/errors.js";
+import { CHECKPOINT_VERSION, type Checkpoint, type CheckpointStore } from "../core/checkpoint/checkpoint-store.js";
 
 /**
  * A checkpoint in a JSON file, readable by its owner only (it holds presigned URLs). Saves write a temporary file

@@ -2,7 +2,7 @@ import type { Readable } from "node:stream";
 import type { Dispatcher } from "undici";
 import { apiErrorFromResponse } from "../api/parse-api-error.js";
 import { AbortError, InputError, IntegrityError, isAbortError, PartUploadError, UploadkitError } from "../errors.js";
-import { sharedAgent } from "../http/agent.js";
+import { sharedAgent } from "../../node/agent.js";
 import { ByteMeter, type DigestName } from "../http/byte-meter.js";
 import { assertCredentialsStayOnOrigin } from "../http/credentials.js";
 import { presignedUrlExpired } from "../http/presigned-expiry.js";
@@ -13,7 +13,7 @@ import type { SourceDigest } from "../sources/upload-source.js";
 import type { PartResponse, PartTarget, TargetContext } from "../upload/part-target.js";
 import { VERSION } from "../version.js";
 import { CredentialSet, type CredentialSource } from "./credential-set.js";
-import { type HttpAnswer, httpAttempt } from "./http-attempt.js";
+import { type HttpAnswer, httpAttempt } from "../../node/undici-attempt.js";
 import { rememberSecrets } from "./response-secrets.js";
 import { type AttemptFailure, isIdempotentMethod, mayRepeat, networkCode } from "./retry-rules.js";
 import { TransportLog } from "./transport-log.js";
@@ -23,7 +23,7 @@ import {
   DEFAULT_TIMEOUT_MS,
   type TransportEvent,
 } from "./transport-options.js";
-import { currentUploadScope } from "./upload-scope.js";
+import { currentUploadScope } from "../../node/upload-scope.js";
 
 export interface TransportConfig extends ClientTransportOptions {
   /** The provider API's origin: the only one credentials are sent to. */

@@ -1,7 +1,7 @@
 import { Transform, type TransformCallback } from "node:stream";
 import { SourceChangedError } from "../errors.js";
 import type { SourceDigest } from "../sources/upload-source.js";
-import { type RunningHash, startHash } from "./hash-pool.js";
+import { type RunningHash, startHash } from "../../node/hash-pool.js";
 
 export type DigestName = "md5" | "sha256";
 

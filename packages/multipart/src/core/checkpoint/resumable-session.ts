@@ -5,7 +5,7 @@ import type { Part } from "../plan-parts.js";
 import type { SourceFingerprint, UploadSource } from "../sources/upload-source.js";
 import { type CompletedPart, type UploadPartsOptions, uploadParts } from "../upload/upload-parts.js";
 import { CHECKPOINT_VERSION, type Checkpoint, type CheckpointStore } from "./checkpoint-store.js";
-import { fileCheckpointStore, parseCheckpoint } from "./file-checkpoint-store.js";
+import { fileCheckpointStore, parseCheckpoint } from "../../node/file-checkpoint-store.js";
 
 /** A checkpoint file path, or a store of your own. */
 export type CheckpointOption = string | CheckpointStore;

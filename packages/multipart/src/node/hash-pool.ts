@@ -1,10 +1,10 @@
 import { createHash, type Hash } from "node:crypto";
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
-import { READ_SLACK_BYTES, readOffset } from "../sources/read-offset.js";
-import type { SourceDigest } from "../sources/upload-source.js";
-import { Md5Lanes, type Md5LanesLayout } from "./md5-lanes.js";
-import { MD5_LANES, MD5_LANES_LAYOUT, md5LanesModuleBytes } from "./md5-lanes-wasm.js";
+import { READ_SLACK_BYTES, readOffset } from "./read-offset.js";
+import type { SourceDigest } from "../core/sources/upload-source.js";
+import { Md5Lanes, type Md5LanesLayout } from "../core/http/md5-lanes.js";
+import { MD5_LANES, MD5_LANES_LAYOUT, md5LanesModuleBytes } from "../core/http/md5-lanes-wasm.js";
 
 /**
  * Digests computed on worker threads, so hashing every byte (MD5 for S3's ETags, SHA-256 for Flowkiwi) does not

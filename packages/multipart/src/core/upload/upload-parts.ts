@@ -10,7 +10,7 @@ import { sourceRange } from "../transport/source-range.js";
 import { type SentAnswer, Transport, type Verdict } from "../transport/transport.js";
 import type { Logger, LogLevel } from "../transport/transport-log.js";
 import { DEFAULT_STALL_TIMEOUT_MS, type RetryEvent } from "../transport/transport-options.js";
-import { currentUploadScope } from "../transport/upload-scope.js";
+import { currentUploadScope } from "../../node/upload-scope.js";
 import type { PartTarget, TargetResolver } from "./part-target.js";
 import { type ProgressListener, ProgressTracker } from "./progress.js";
 

@@ -3,7 +3,7 @@ import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { fileURLToPath } from "node:url";
 import { InputError } from "../errors.js";
 import { defaultFilename, detectContentType, SNIFF_BYTES } from "./content-type.js";
-import { openFileSource } from "./file-source.js";
+import { openFileSource } from "../../node/file-source.js";
 import { assertMimeType } from "./mime-type.js";
 import { RandomAccessSource } from "./random-access-source.js";
 import { type StreamInput, StreamSource } from "./stream-source.js";

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import type { PartBudget } from "./part-budget.js";
-import type { TransportEvent } from "./transport-options.js";
+import type { PartBudget } from "../core/transport/part-budget.js";
+import type { TransportEvent } from "../core/transport/transport-options.js";
 
 /** What one `uploadMedia` call adds to its client's transport: listeners that see only that upload's requests. */
 export interface UploadScope {
