@@ -42,5 +42,5 @@ export {
   type Verdict,
 } from "./core/transport/transport.js";
 export { TransportLog } from "./core/transport/transport-log.js";
-export { withUploadScope } from "./node/upload-scope.js";
+export { withUploadScope } from "./core/transport/upload-scope.js";
 export { ProgressTracker } from "./core/upload/progress.js";

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { planParts } from "../src/core/plan-parts.js";
 import { openSource } from "../src/core/sources/open-source.js";
 import { PartBudget } from "../src/core/transport/part-budget.js";
-import { withUploadScope } from "../src/node/upload-scope.js";
+import { withUploadScope } from "../src/core/transport/upload-scope.js";
 import { uploadParts } from "../src/core/upload/upload-parts.js";
 import { randomFile, scratchDir } from "./support/files.js";
 

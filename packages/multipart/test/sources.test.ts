@@ -66,8 +66,8 @@ describe("openSource", () => {
     const { path, bytes } = randomFile(dir, "retry.bin", 5000);
     const source = await openSource(path);
     const body = await source.partBody({ partNumber: 2, start: 1000, end: 3000, size: 2000 });
-    const first = Buffer.concat(await body.open().toArray());
-    const second = Buffer.concat(await body.open().toArray());
+    const first = Buffer.concat(await collect(body.open()));
+    const second = Buffer.concat(await collect(body.open()));
     expect(first.equals(bytes.subarray(1000, 3000))).toBe(true);
     expect(second.equals(first)).toBe(true);
   });
@@ -96,7 +96,7 @@ describe("openSource", () => {
       stream: Readable.toWeb(Readable.from(chunks)) as ReadableStream<Uint8Array>,
       size: bytes.length,
     });
-    expect(sha256(Buffer.concat(await web.stream().toArray()))).toBe(sha256(bytes));
+    expect(sha256(Buffer.concat(await collect(web.stream())))).toBe(sha256(bytes));
   });
 
   it("reports a stream shorter or longer than declared, naming it", async () => {
@@ -175,7 +175,13 @@ describe("openSource", () => {
     const source = await openSource(path);
     writeFileSync(path, Buffer.alloc(500));
     const body = await source.partBody({ partNumber: 1, start: 0, end: 1000, size: 1000 });
-    await expect(body.open().toArray()).rejects.toThrow(/changed during the upload/);
+    await expect(collect(body.open())).rejects.toThrow(/changed during the upload/);
     await expect(source.assertUnchanged()).rejects.toThrow(/is now 500 bytes, was 1000/);
   });
 });
+
+async function collect(chunks: AsyncIterable<Uint8Array>): Promise<Uint8Array[]> {
+  const all: Uint8Array[] = [];
+  for await (const chunk of chunks) all.push(chunk);
+  return all;
+}

@@ -1,4 +1,4 @@
-import { createRequire } from "node:module";
+import { PACKAGE_VERSION } from "../generated/version.js";
 
 /** This package's version, for the User-Agent. */
-export const VERSION: string = (createRequire(import.meta.url)("../package.json") as { version: string }).version;
+export const VERSION: string = PACKAGE_VERSION;

@@ -2,11 +2,16 @@ import { createHash, type Hash } from "node:crypto";
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { READ_SLACK_BYTES, readOffset } from "./read-offset.js";
+import type { HashAlgorithm, RunningHash } from "../core/runtime/runtime-parts.js";
 import type { SourceDigest } from "../core/sources/upload-source.js";
+
 import { Md5Lanes, type Md5LanesLayout } from "../core/http/md5-lanes.js";
 import { MD5_LANES, MD5_LANES_LAYOUT, md5LanesModuleBytes } from "../core/http/md5-lanes-wasm.js";
 
-/**
+export type { HashAlgorithm, RunningHash } from "../core/runtime/runtime-parts.js";
+
+// Digests computed on worker threads (RunningHash: core/runtime/runtime-parts.ts)
+/*
  * Digests computed on worker threads, so hashing every byte (MD5 for S3's ETags, SHA-256 for Flowkiwi) does not
  * delay the thread that moves the bytes. Two ways in:
  * - `hashFileRange`: the worker reads the byte range from the file itself, apart from the stream that sends it. The
@@ -21,21 +26,11 @@ import { MD5_LANES, MD5_LANES_LAYOUT, md5LanesModuleBytes } from "../core/http/m
  * workers cannot start, `startHash` hashes on the calling thread (MD5s in that thread's lanes) and `hashFileRange`
  * declines, so the bytes are hashed as they stream.
  */
-export interface RunningHash {
-  /** Adds bytes. A returned promise means "wait before adding more" (back-pressure). */
-  update(chunk: Uint8Array): undefined | Promise<void>;
-  /** The hex digest of everything added. */
-  digest(): Promise<string>;
-  /** Drops the hash without a digest (the attempt failed). */
-  discard(): void;
-}
 
 /** The file could not be read again for hashing: it was removed, or ended before the range did. */
 export class RangeReadError extends Error {
   override name = "RangeReadError";
 }
-
-export type HashAlgorithm = "md5" | "sha256";
 
 const BATCH_BYTES = 256 * 1024;
 const MAX_IN_FLIGHT_BYTES = 4 * 1024 * 1024;

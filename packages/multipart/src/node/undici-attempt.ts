@@ -1,30 +1,13 @@
 import { Readable } from "node:stream";
 import { type Dispatcher, request } from "undici";
-
-export interface HttpAttempt {
-  url: string;
-  method: string;
-  headers: Record<string, string>;
-  body?: AsyncIterable<Uint8Array> | undefined;
-  signal: AbortSignal;
-}
-
-export interface HttpAnswer {
-  status: number;
-  headers: Headers;
-  /** The answer's body; read it (bounded) or `discard()` it. */
-  body: AsyncIterable<Uint8Array>;
-  discard(): void;
-}
+import type { HttpAnswer, HttpAttempt, HttpVia } from "../core/runtime/runtime-parts.js";
 
 /**
  * Sends one request and returns the answer's head, never following a redirect. Runs on undici's `request`
  * (the fast path for large bodies) unless the client was given a `fetch`, which then carries every request.
+ * Bodies always go as chunks (`attempt.blob` is for web runtimes).
  */
-export async function httpAttempt(
-  attempt: HttpAttempt,
-  via: { dispatcher: Dispatcher; fetch?: typeof fetch | undefined },
-): Promise<HttpAnswer> {
+export async function httpAttempt(attempt: HttpAttempt, via: HttpVia): Promise<HttpAnswer> {
   if (via.fetch) {
     const response = await via.fetch(attempt.url, {
       method: attempt.method,
@@ -42,7 +25,7 @@ export async function httpAttempt(
     headers: attempt.headers,
     // An async iterable: undici writes each chunk and asks for the next once the socket has taken it.
     body: attempt.body as never,
-    dispatcher: via.dispatcher,
+    dispatcher: via.dispatcher as Dispatcher,
     signal: attempt.signal,
   });
   const headers = new Headers();

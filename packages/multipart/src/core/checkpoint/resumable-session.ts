@@ -1,13 +1,12 @@
-import { createHash } from "node:crypto";
-import { isDeepStrictEqual } from "node:util";
+import { checkpointStoreFor, startHash } from "#runtime";
 import { CheckpointError, SourceChangedError, throwIfAborted } from "../errors.js";
 import type { Part } from "../plan-parts.js";
 import type { SourceFingerprint, UploadSource } from "../sources/upload-source.js";
 import { type CompletedPart, type UploadPartsOptions, uploadParts } from "../upload/upload-parts.js";
 import { CHECKPOINT_VERSION, type Checkpoint, type CheckpointStore } from "./checkpoint-store.js";
-import { fileCheckpointStore, parseCheckpoint } from "../../node/file-checkpoint-store.js";
+import { parseCheckpoint } from "./parse-checkpoint.js";
 
-/** A checkpoint file path, or a store of your own. */
+/** A checkpoint file path (Node), an IndexedDB key (web runtimes), or a store of your own. */
 export type CheckpointOption = string | CheckpointStore;
 
 /**
@@ -36,7 +35,7 @@ export class ResumableSession<Session> {
     options: { lock?: boolean } = {},
   ): Promise<ResumableSession<Session>> {
     if (option === undefined) return new ResumableSession<Session>(undefined, provider, undefined, undefined, undefined);
-    const store = typeof option === "string" ? fileCheckpointStore(option) : option;
+    const store = typeof option === "string" ? checkpointStoreFor(option) : option;
     const unlock = options.lock ? await store.lock?.() : undefined;
     try {
       const fingerprint = await source.fingerprint();
@@ -66,7 +65,7 @@ export class ResumableSession<Session> {
           { code: "CHECKPOINT_PROVIDER" },
         );
       }
-      if (!isDeepStrictEqual(existing.source, fingerprint)) {
+      if (!sameFingerprint(existing.source, fingerprint)) {
         throw new SourceChangedError(
           `The checkpoint ${store.description} was made for other bytes than the ${source.description} (${describeDifference(existing.source, fingerprint)}). Delete the checkpoint to upload this file from the start.`,
           { code: "CHECKPOINT_SOURCE_CHANGED" },
@@ -157,13 +156,21 @@ export class ResumableSession<Session> {
       throwIfAborted(signal);
       if (!done.md5) continue;
       const body = await source.partBody(planned.get(done.partNumber) as Part);
-      const hash = createHash("md5");
+      const hash = startHash("md5");
+      let digest: string;
       try {
-        for await (const chunk of body.open()) hash.update(chunk as Buffer);
+        for await (const chunk of body.open()) {
+          const wait = hash.update(chunk);
+          if (wait) await wait;
+        }
+        digest = await hash.digest();
+      } catch (error) {
+        hash.discard();
+        throw error;
       } finally {
         body.release();
       }
-      if (hash.digest("hex") === done.md5) proven.push(done);
+      if (digest === done.md5) proven.push(done);
     }
     return proven;
   }
@@ -184,9 +191,19 @@ export class ResumableSession<Session> {
   }
 }
 
+/** The same fields with the same values (JSON-shaped: a stored fingerprint has no undefined fields). */
+function sameFingerprint(before: SourceFingerprint, now: SourceFingerprint): boolean {
+  const fields = (value: SourceFingerprint) =>
+    Object.entries(value)
+      .filter(([, field]) => field !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : 1));
+  return JSON.stringify(fields(before)) === JSON.stringify(fields(now));
+}
+
 function describeDifference(before: SourceFingerprint, now: SourceFingerprint): string {
   if (before.size !== now.size) return `size ${before.size} → ${now.size} bytes`;
   if (before.path !== now.path) return `path ${before.path} → ${now.path}`;
+  if (before.name !== now.name) return `name ${before.name} → ${now.name}`;
   if (before.mtimeMs !== now.mtimeMs) return "the file was modified";
   return "its content differs";
 }

@@ -4,7 +4,7 @@ import { openSource, type SourceInput } from "../sources/open-source.js";
 import type { UploadSource } from "../sources/upload-source.js";
 import { sourceRange } from "../transport/source-range.js";
 import type { Transport } from "../transport/transport.js";
-import { currentUploadScope, withUploadScope } from "../../node/upload-scope.js";
+import { currentUploadScope, withUploadScope } from "../transport/upload-scope.js";
 import { ProgressTracker } from "../upload/progress.js";
 import type { FlowContext, SingleRequest, UploadAdapter } from "./upload-adapter.js";
 import {
@@ -101,6 +101,7 @@ async function sendSingle<Result>(
         size: source.size,
         description: source.description,
         open: () => source.stream(),
+        blob: source.blob && (() => (source.blob as () => Blob)()),
         ...sourceRange(source, 0, source.size),
         reopenable: source.kind !== "stream",
         head: request.head,

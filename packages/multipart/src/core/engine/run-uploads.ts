@@ -2,7 +2,7 @@ import { AbortError, InputError, isAbortError } from "../errors.js";
 import type { SourceInput } from "../sources/open-source.js";
 import { PartBudget } from "../transport/part-budget.js";
 import type { Transport } from "../transport/transport.js";
-import { withUploadScope } from "../../node/upload-scope.js";
+import { withUploadScope } from "../transport/upload-scope.js";
 import { DEFAULT_CONCURRENCY } from "../upload/upload-parts.js";
 import { runUpload, type UploadResult } from "./run-upload.js";
 import type { UploadAdapter } from "./upload-adapter.js";

@@ -20,8 +20,8 @@ export interface SingleRequest<Result> {
   /** Send the client's credentials (the URL must be on the API origin). */
   credentials?: boolean | undefined;
   /** Framing around the file's bytes (multipart/form-data). */
-  head?: Buffer | undefined;
-  tail?: Buffer | undefined;
+  head?: Uint8Array | undefined;
+  tail?: Uint8Array | undefined;
   digests?: readonly ("md5" | "sha256")[] | undefined;
   /** May be sent again after it may have reached the server. */
   repeatable: boolean;

@@ -1,5 +1,4 @@
-import { randomBytes } from "node:crypto";
-import { Readable, type Transform } from "node:stream";
+import type { ByteMeter } from "../http/byte-meter.js";
 import { assertMimeType } from "../sources/mime-type.js";
 import type { UploadSource } from "../sources/upload-source.js";
 
@@ -9,13 +8,13 @@ export interface MultipartFormBody {
   /** Exact body length, known because the source's size is. */
   contentLength: number;
   /** The bytes before the file's (text fields, the file part's headers) and after them (the closing boundary). */
-  head: Buffer;
-  tail: Buffer;
+  head: Uint8Array;
+  tail: Uint8Array;
   /**
    * The body, streamed: the file's bytes are read as they are sent, never held whole. `fileBytes`, when
-   * given, is a pass-through the file's bytes (only) flow through — to hash them or count progress.
+   * given, meters the file's bytes (only) — to hash them or count progress.
    */
-  stream(fileBytes?: Transform): Readable;
+  stream(fileBytes?: ByteMeter): AsyncIterable<Uint8Array>;
 }
 
 export interface MultipartFormOptions {
@@ -31,30 +30,28 @@ export interface MultipartFormOptions {
 
 /** A streaming `multipart/form-data` body with one file part (RFC 7578). */
 export function createMultipartFormBody(options: MultipartFormOptions): MultipartFormBody {
-  const boundary = `----uploadkit${randomBytes(16).toString("hex")}`;
+  const boundary = `----uploadkit${randomHex(16)}`;
   const filename = options.filename ?? options.source.filename;
   const fileType = options.contentType ?? options.source.contentType;
   assertMimeType(fileType);
   const textParts = Object.entries(options.fields ?? {})
     .map(([name, value]) => `--${boundary}\r\nContent-Disposition: form-data; name="${escapeQuoted(name)}"\r\n\r\n${value}\r\n`)
     .join("");
-  const head = Buffer.from(
+  const encoder = new TextEncoder();
+  const head = encoder.encode(
     `${textParts}--${boundary}\r\nContent-Disposition: form-data; name="${escapeQuoted(options.field)}"; filename="${escapeQuoted(filename)}"\r\nContent-Type: ${fileType}\r\n\r\n`,
   );
-  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+  const tail = encoder.encode(`\r\n--${boundary}--\r\n`);
   return {
     contentType: `multipart/form-data; boundary=${boundary}`,
     contentLength: head.length + options.source.size + tail.length,
     head,
     tail,
-    stream: (fileBytes) =>
-      Readable.from(
-        (async function* () {
-          yield head;
-          yield* fileBytes ? options.source.stream().pipe(fileBytes) : options.source.stream();
-          yield tail;
-        })(),
-      ),
+    stream: async function* (fileBytes) {
+      yield head;
+      yield* fileBytes ? fileBytes.through(options.source.stream()) : options.source.stream();
+      yield tail;
+    },
   };
 }
 
@@ -66,4 +63,8 @@ function escapeQuoted(value: string): string {
     escaped += char === '"' || code < 0x20 || code === 0x7f ? `%${code.toString(16).toUpperCase().padStart(2, "0")}` : char;
   }
   return escaped;
+}
+
+function randomHex(bytes: number): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(bytes)), (byte) => byte.toString(16).padStart(2, "0")).join("");
 }

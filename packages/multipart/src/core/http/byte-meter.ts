@@ -1,17 +1,17 @@
-import { Transform, type TransformCallback } from "node:stream";
 import { SourceChangedError } from "../errors.js";
 import type { SourceDigest } from "../sources/upload-source.js";
-import { type RunningHash, startHash } from "../../node/hash-pool.js";
+import { startHash } from "#runtime";
+import type { RunningHash } from "../runtime/runtime-parts.js";
 
 export type DigestName = "md5" | "sha256";
 
 /**
- * A pass-through that counts bytes and hashes them as they stream by, the hashing on worker threads (see
- * hash-pool.ts): the bytes go on at once, and `digests()` waits for the workers. A digest the source computes
+ * Counts bytes and hashes them as they stream by (`through`), the hashing off the calling thread where the runtime
+ * allows (Node's hash-pool.ts): the bytes go on at once, and `digests()` waits for the workers. A digest the source computes
  * itself (`fromSource`: a file range read again on a worker) replaces hashing the stream. Given `expected`, it also
  * fails (with a SourceChangedError) as soon as more bytes arrive, or when fewer arrived by the end.
  */
-export class ByteMeter extends Transform {
+export class ByteMeter {
   bytes = 0;
   private readonly hashes = new Map<DigestName, RunningHash>();
   private readonly sourceHashes = new Map<DigestName, SourceDigest>();
@@ -22,29 +22,11 @@ export class ByteMeter extends Transform {
     private readonly expected?: { bytes: number; description: string },
     fromSource?: (name: DigestName) => SourceDigest | undefined,
   ) {
-    super();
     for (const name of digests) {
       const own = fromSource?.(name);
       if (own) this.sourceHashes.set(name, own);
       else this.hashes.set(name, startHash(name));
     }
-  }
-
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    let wait: Promise<void> | undefined;
-    try {
-      wait = this.count(chunk);
-    } catch (error) {
-      callback(error as Error);
-      return;
-    }
-    if (wait) {
-      // The chunk goes on now; the next one waits until the hashing workers have caught up.
-      this.push(chunk);
-      wait.then(() => callback(), callback);
-      return;
-    }
-    callback(null, chunk);
   }
 
   /**
@@ -71,19 +53,26 @@ export class ByteMeter extends Transform {
     return wait;
   }
 
-  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    if (error) this.discard();
-    callback(error);
+  /**
+   * Counts bytes sent without passing through (a Blob body sent by the runtime): `total` is all sent so far. Only
+   * for digests the source computes itself, which `hashesStream` tells.
+   */
+  sentTotal(total: number): void {
+    const added = total - this.bytes;
+    if (added <= 0) return;
+    this.bytes = total;
+    this.onBytes?.(added);
+  }
+
+  /** Whether some digest asked for is computed from the bytes passing through (not by the source). */
+  get hashesStream(): boolean {
+    return this.hashes.size > 0;
   }
 
   /** Drops the digests not taken (the attempt failed or its answer was not used); the workers forget them. */
   discard(): void {
     for (const hash of this.hashes.values()) hash.discard();
     for (const hash of this.sourceHashes.values()) hash.discard();
-  }
-
-  override _flush(callback: TransformCallback): void {
-    callback(this.expected && this.bytes !== this.expected.bytes ? this.lengthError() : null);
   }
 
   /** Hex digests of everything that passed, by name (only those asked for). Call once, after the last byte. */

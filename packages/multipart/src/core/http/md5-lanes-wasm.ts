@@ -181,7 +181,7 @@ function section(id: number, content: number[]): number[] {
 }
 
 function name(text: string): number[] {
-  return [...uleb(text.length), ...Buffer.from(text, "utf8")];
+  return [...uleb(text.length), ...new TextEncoder().encode(text)];
 }
 
 function le32(value: number): number[] {

@@ -1,20 +1,21 @@
+import { concatBytes } from "../sources/byte-streams.js";
+
 /** Reads at most `limit` bytes of a body as text; a larger body is cut off and the rest discarded unread. */
 export async function readBounded(
   body: AsyncIterable<Uint8Array> & { destroy?: () => unknown },
   limit = 64 * 1024,
 ): Promise<string> {
-  const chunks: Buffer[] = [];
+  const chunks: Uint8Array[] = [];
   let length = 0;
   for await (const chunk of body) {
-    const buffer = Buffer.from(chunk);
-    chunks.push(buffer.subarray(0, Math.max(0, limit - length)));
-    length += buffer.length;
+    chunks.push(chunk.subarray(0, Math.max(0, limit - length)));
+    length += chunk.length;
     if (length >= limit) {
       body.destroy?.();
       break;
     }
   }
-  return Buffer.concat(chunks).toString("utf8");
+  return new TextDecoder().decode(concatBytes(chunks));
 }
 
 /** The human part of an error body: S3 XML `<Code>`/`<Message>`, a JSON message, or a short text excerpt. */

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { startHash } from "#runtime";
 import { InputError, throwIfAborted } from "../errors.js";
 import type { DigestName } from "../http/byte-meter.js";
 import type { UploadSource } from "./upload-source.js";
@@ -19,22 +19,26 @@ export async function digestSource(
       code: purpose.code,
     });
   }
-  const hash = createHash(name);
+  const hash = startHash(name);
   const bytes = source.stream();
   let length = 0;
   try {
     for await (const chunk of bytes) {
       throwIfAborted(signal);
-      length += (chunk as Buffer).length;
-      hash.update(chunk as Buffer);
+      length += chunk.length;
+      const wait = hash.update(chunk);
+      if (wait) await wait;
     }
+  } catch (error) {
+    hash.discard();
+    throw error;
   } finally {
-    bytes.destroy();
+    (bytes as { destroy?: () => void }).destroy?.();
   }
   if (length !== source.size) {
     throw new InputError(`The ${source.description} gave ${length} bytes, but its size is ${source.size}: it changed.`, {
       code: "SOURCE_CHANGED",
     });
   }
-  return hash.digest("hex");
+  return hash.digest();
 }

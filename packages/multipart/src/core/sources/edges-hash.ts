@@ -1,15 +1,14 @@
-import { createHash } from "node:crypto";
+import { startHash } from "#runtime";
 
 export const EDGE_BYTES = 1024 * 1024;
 
 /** SHA-256 over the first and last MiB (the whole thing when smaller than 2 MiB). */
 export async function edgesSha256(size: number, read: (start: number, end: number) => Promise<Uint8Array>): Promise<string> {
-  const hash = createHash("sha256");
-  if (size <= 2 * EDGE_BYTES) {
-    hash.update(await read(0, size));
-  } else {
-    hash.update(await read(0, EDGE_BYTES));
-    hash.update(await read(size - EDGE_BYTES, size));
+  const hash = startHash("sha256");
+  const ranges: [number, number][] = size <= 2 * EDGE_BYTES ? [[0, size]] : [[0, EDGE_BYTES], [size - EDGE_BYTES, size]];
+  for (const [start, end] of ranges) {
+    const wait = hash.update(await read(start, end));
+    if (wait) await wait;
   }
-  return hash.digest("hex");
+  return hash.digest();
 }

@@ -1,9 +1,7 @@
-import { Readable } from "node:stream";
-import type { ReadableStream as WebReadableStream } from "node:stream/web";
-import { fileURLToPath } from "node:url";
+import { fileUrlToPath as pathOfFileUrl, openFileSource } from "#runtime";
 import { InputError } from "../errors.js";
+import { oneChunk, readableChunks } from "./byte-streams.js";
 import { defaultFilename, detectContentType, SNIFF_BYTES } from "./content-type.js";
-import { openFileSource } from "../../node/file-source.js";
 import { assertMimeType } from "./mime-type.js";
 import { RandomAccessSource } from "./random-access-source.js";
 import { type StreamInput, StreamSource } from "./stream-source.js";
@@ -23,7 +21,7 @@ export interface OpenSourceOptions {
 }
 
 /**
- * Opens `input` for upload. The content type is sniffed from the first bytes (file-type), else taken
+ * Opens `input` for upload. The content type is sniffed from the first bytes (file-type on Node), else taken
  * from the file name's extension, else `application/octet-stream`. Bad input throws an InputError
  * naming the input.
  */
@@ -64,30 +62,28 @@ function fileUrlToPath(url: string | URL): string {
       },
     );
   }
-  try {
-    return fileURLToPath(text);
-  } catch (error) {
-    throw new InputError(`Invalid file: URL ${text}.`, { code: "INPUT_INVALID", cause: error });
-  }
+  return pathOfFileUrl(text);
 }
 
 async function openBytes(bytes: Uint8Array, options: OpenSourceOptions): Promise<UploadSource> {
   const contentType = options.contentType ?? (await detectContentType(bytes.subarray(0, SNIFF_BYTES), options.filename ?? ""));
-  const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const view = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   return new RandomAccessSource({
     kind: "bytes",
     size: bytes.byteLength,
     filename: options.filename ?? defaultFilename(contentType),
     contentType,
     description: `${bytes.byteLength}-byte ${bytes.constructor.name}`,
-    stream: (start, end) => Readable.from([view.subarray(start, end)]),
+    stream: (start, end) => oneChunk(view.subarray(start, end)),
     read: async (start, end) => view.subarray(start, end),
+    blob: (start, end) => new Blob([view.subarray(start, end) as Uint8Array<ArrayBuffer>]),
   });
 }
 
 async function openBlob(blob: Blob, options: OpenSourceOptions): Promise<UploadSource> {
-  const name =
-    options.filename ?? (typeof (blob as File).name === "string" && (blob as File).name ? (blob as File).name : undefined);
+  const fileName = typeof (blob as File).name === "string" && (blob as File).name ? (blob as File).name : undefined;
+  const lastModified = (blob as File).lastModified;
+  const name = options.filename ?? fileName;
   const head = new Uint8Array(await blob.slice(0, SNIFF_BYTES).arrayBuffer());
   const contentType = options.contentType ?? (blob.type || (await detectContentType(head, name ?? "")));
   return new RandomAccessSource({
@@ -96,8 +92,10 @@ async function openBlob(blob: Blob, options: OpenSourceOptions): Promise<UploadS
     filename: name ?? defaultFilename(contentType),
     contentType,
     description: name ? `Blob "${name}"` : `${blob.size}-byte Blob`,
-    stream: (start, end) => Readable.fromWeb(blob.slice(start, end).stream() as WebReadableStream<Uint8Array>),
+    stream: (start, end) => readableChunks(blob.slice(start, end).stream()),
     read: async (start, end) => new Uint8Array(await blob.slice(start, end).arrayBuffer()),
+    blob: (start, end) => (start === 0 && end === blob.size ? blob : blob.slice(start, end)),
+    identity: fileName ? { name: fileName, ...(Number.isFinite(lastModified) ? { mtimeMs: lastModified } : {}) } : undefined,
   });
 }
 
@@ -118,5 +116,8 @@ async function openStream(input: StreamInput, options: OpenSourceOptions): Promi
 function isStreamInput(input: unknown): input is StreamInput {
   if (input === null || typeof input !== "object" || !("stream" in input)) return false;
   const { stream } = input as { stream: unknown };
-  return stream instanceof Readable || (typeof ReadableStream !== "undefined" && stream instanceof ReadableStream);
+  if (stream === null || typeof stream !== "object") return false;
+  return (
+    Symbol.asyncIterator in stream || typeof (stream as ReadableStream).getReader === "function"
+  );
 }

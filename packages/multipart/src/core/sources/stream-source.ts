@@ -1,14 +1,13 @@
-import { Readable } from "node:stream";
-import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { InputError } from "../errors.js";
 import type { Part } from "../plan-parts.js";
+import { concatBytes, oneChunk, readableChunks } from "./byte-streams.js";
 import { defaultFilename, detectContentType, SNIFF_BYTES } from "./content-type.js";
 import type { PartBody, SourceFingerprint, UploadSource } from "./upload-source.js";
 
 /** A stream of known size: `{ stream, size }`. */
 export interface StreamInput {
-  /** A Node Readable or a web ReadableStream. */
-  stream: Readable | ReadableStream<Uint8Array> | WebReadableStream<Uint8Array>;
+  /** A Node Readable (any async iterable of bytes) or a web ReadableStream. */
+  stream: AsyncIterable<Uint8Array> | ReadableStream<Uint8Array>;
   /** Exact size in bytes; the upload fails if the stream is shorter or longer. */
   size: number;
   /** The file name to record (default `upload.<ext>`). */
@@ -18,21 +17,21 @@ export interface StreamInput {
 }
 
 /**
- * A Node Readable or web ReadableStream of declared size, cut into parts as it arrives.
+ * A Node Readable, web ReadableStream or async iterable of bytes of declared size, cut into parts as it arrives.
  * Each part is held in memory from when it is asked for until it is released, so an uploader
  * with N parts in flight holds at most N parts. A retried part re-sends the held bytes.
  */
 export class StreamSource implements UploadSource {
   readonly kind = "stream";
   private readonly chunks: AsyncIterator<Uint8Array>;
-  private carry: Buffer = Buffer.alloc(0);
+  private carry: Uint8Array = new Uint8Array(0);
   private position = 0;
   private streamed = false;
   private queue: Promise<unknown> = Promise.resolve();
 
   private constructor(
     chunks: AsyncIterator<Uint8Array>,
-    head: Buffer,
+    head: Uint8Array,
     readonly size: number,
     readonly filename: string,
     readonly contentType: string,
@@ -47,18 +46,17 @@ export class StreamSource implements UploadSource {
     input: StreamInput,
     options: { description: string; filename?: string | undefined; contentType?: string | undefined },
   ) {
-    const readable =
-      input.stream instanceof Readable ? input.stream : Readable.fromWeb(input.stream as WebReadableStream<Uint8Array>);
-    const chunks = readable[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>;
-    const headParts: Buffer[] = [];
+    const iterable = isWebStream(input.stream) ? readableChunks(input.stream) : input.stream;
+    const chunks = iterable[Symbol.asyncIterator]();
+    const headParts: Uint8Array[] = [];
     let length = 0;
     while (length < Math.min(SNIFF_BYTES, input.size)) {
       const next = await nextChunk(chunks, options.description);
       if (next.done) break;
-      headParts.push(Buffer.from(next.value));
+      headParts.push(next.value);
       length += next.value.length;
     }
-    const head = Buffer.concat(headParts);
+    const head = concatBytes(headParts);
     const contentType = options.contentType ?? (await detectContentType(head.subarray(0, SNIFF_BYTES), options.filename ?? ""));
     const filename = options.filename ?? defaultFilename(contentType);
     return new StreamSource(chunks, head, input.size, filename, contentType, options.description);
@@ -80,12 +78,14 @@ export class StreamSource implements UploadSource {
       );
     }
     await this.skip(part.start - this.position);
-    let held: Buffer | undefined = await this.read(part.size);
+    let held: Uint8Array | undefined = await this.read(part.size);
+    const heldBytes = () => {
+      if (!held) throw new Error(`part ${part.partNumber} of the ${this.description} was already released`);
+      return held;
+    };
     return {
-      open: () => {
-        if (!held) throw new Error(`part ${part.partNumber} of the ${this.description} was already released`);
-        return Readable.from([held]);
-      },
+      open: () => oneChunk(heldBytes()),
+      blob: () => new Blob([heldBytes() as Uint8Array<ArrayBuffer>]),
       release: () => {
         held = undefined;
       },
@@ -98,8 +98,8 @@ export class StreamSource implements UploadSource {
   }
 
   /** Exactly `count` bytes, or an InputError when the stream ends first. */
-  private async read(count: number): Promise<Buffer> {
-    const parts: Buffer[] = [];
+  private async read(count: number): Promise<Uint8Array> {
+    const parts: Uint8Array[] = [];
     let length = 0;
     while (length < count) {
       if (this.carry.length === 0) {
@@ -110,7 +110,7 @@ export class StreamSource implements UploadSource {
             code: "INPUT_STREAM_TOO_SHORT",
           });
         }
-        this.carry = Buffer.from(next.value);
+        this.carry = next.value;
         continue;
       }
       const take = Math.min(count - length, this.carry.length);
@@ -119,21 +119,21 @@ export class StreamSource implements UploadSource {
       length += take;
     }
     this.position += count;
-    return parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts, count);
+    return concatBytes(parts, count);
   }
 
-  stream(): Readable {
+  stream(): AsyncIterable<Uint8Array> {
     if (this.streamed || this.position > 0) {
       throw new InputError(`The ${this.description} has already been read; a stream can be uploaded once.`, {
         code: "INPUT_STREAM_CONSUMED",
       });
     }
     this.streamed = true;
-    return Readable.from(this.exactly());
+    return this.exactly();
   }
 
   /** The declared number of bytes, then a check that nothing follows. */
-  private async *exactly(): AsyncGenerator<Buffer> {
+  private async *exactly(): AsyncGenerator<Uint8Array> {
     const chunkSize = 256 * 1024;
     while (this.position < this.size) yield await this.read(Math.min(chunkSize, this.size - this.position));
     await this.assertUnchanged();
@@ -168,4 +168,8 @@ async function nextChunk(chunks: AsyncIterator<Uint8Array>, description: string)
       cause: error,
     });
   }
+}
+
+function isWebStream(stream: StreamInput["stream"]): stream is ReadableStream<Uint8Array> {
+  return typeof (stream as ReadableStream<Uint8Array>).getReader === "function";
 }

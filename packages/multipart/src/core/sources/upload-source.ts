@@ -1,4 +1,3 @@
-import type { Readable } from "node:stream";
 import type { Part } from "../plan-parts.js";
 
 /** What identifies a source's bytes, so a checkpoint is only resumed against the same bytes. */
@@ -9,7 +8,9 @@ export interface SourceFingerprint {
   size: number;
   /** Absolute path (file sources). */
   path?: string | undefined;
-  /** Modification time in ms (file sources). */
+  /** A File's name (Blob sources that are Files). */
+  name?: string | undefined;
+  /** Modification time in ms (file sources; a File's `lastModified`). */
   mtimeMs?: number | undefined;
   /** SHA-256 of the first and last MiB (random-access sources). */
   edgesSha256?: string | undefined;
@@ -17,8 +18,10 @@ export interface SourceFingerprint {
 
 /** The bytes of one part. `open()` may be called again for a retry; each call streams the same bytes. */
 export interface PartBody {
-  /** A fresh stream of the part's bytes. */
-  open(): Readable;
+  /** A fresh stream of the part's bytes (a Node Readable for files and Node streams). */
+  open(): AsyncIterable<Uint8Array>;
+  /** Optional: the part's bytes as a Blob, where the source has one at no cost (bytes, Blobs, a held stream part). */
+  blob?(): Blob;
   /** Lets the source drop what it holds for this part (stream sources buffer one part each). */
   release(): void;
 }
@@ -55,7 +58,9 @@ export interface UploadSource {
    */
   partBody(part: Part): Promise<PartBody>;
   /** All bytes front to back, for single-request uploads. A stream source can do this once, and instead of partBody. */
-  stream(): Readable;
+  stream(): AsyncIterable<Uint8Array>;
+  /** Optional: all bytes as a Blob, where the source has one at no cost (bytes, Blobs). */
+  blob?(): Blob;
   /**
    * Optional: starts a digest of bytes [start, end) that the source computes itself, apart from the streams it gives
    * (a file source reads the range again on a hashing worker, so the thread sending the bytes does not hash them).

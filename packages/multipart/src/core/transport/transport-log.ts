@@ -31,7 +31,7 @@ export class TransportLog {
     level: LogLevel | undefined,
     private readonly secrets: () => readonly string[],
   ) {
-    const chosen = level ?? (process.env.UPLOADKIT_LOG as LogLevel | undefined) ?? "warn";
+    const chosen = level ?? (environmentLogLevel() as LogLevel | undefined) ?? "warn";
     if (!LEVELS.includes(chosen)) {
       throw new InputError(`logLevel must be one of ${LEVELS.join(", ")}, got ${JSON.stringify(chosen)}.`, {
         code: "INPUT_LOG_LEVEL",
@@ -69,5 +69,14 @@ export class TransportLog {
   private write(level: "debug" | "info" | "warn" | "error", message: string): void {
     if (!this.enabled(level)) return;
     this.logger[level](`[uploadkit] ${redactSecrets(message, this.secrets())}`);
+  }
+}
+
+/** `UPLOADKIT_LOG`, where the runtime has an environment (Node, Bun, Deno with env access). */
+function environmentLogLevel(): string | undefined {
+  try {
+    return (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.UPLOADKIT_LOG;
+  } catch {
+    return undefined;
   }
 }

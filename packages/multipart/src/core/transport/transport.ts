@@ -1,8 +1,6 @@
-import type { Readable } from "node:stream";
-import type { Dispatcher } from "undici";
+import { defaultDispatcher, hashBlob, httpAttempt, runtimeName } from "#runtime";
 import { apiErrorFromResponse } from "../api/parse-api-error.js";
 import { AbortError, InputError, IntegrityError, isAbortError, PartUploadError, UploadkitError } from "../errors.js";
-import { sharedAgent } from "../../node/agent.js";
 import { ByteMeter, type DigestName } from "../http/byte-meter.js";
 import { assertCredentialsStayOnOrigin } from "../http/credentials.js";
 import { presignedUrlExpired } from "../http/presigned-expiry.js";
@@ -13,7 +11,8 @@ import type { SourceDigest } from "../sources/upload-source.js";
 import type { PartResponse, PartTarget, TargetContext } from "../upload/part-target.js";
 import { VERSION } from "../version.js";
 import { CredentialSet, type CredentialSource } from "./credential-set.js";
-import { type HttpAnswer, httpAttempt } from "../../node/undici-attempt.js";
+import type { HttpAnswer } from "../runtime/runtime-parts.js";
+import { concatBytes } from "../sources/byte-streams.js";
 import { rememberSecrets } from "./response-secrets.js";
 import { type AttemptFailure, isIdempotentMethod, mayRepeat, networkCode } from "./retry-rules.js";
 import { TransportLog } from "./transport-log.js";
@@ -23,7 +22,7 @@ import {
   DEFAULT_TIMEOUT_MS,
   type TransportEvent,
 } from "./transport-options.js";
-import { currentUploadScope } from "../../node/upload-scope.js";
+import { currentUploadScope } from "./upload-scope.js";
 
 export interface TransportConfig extends ClientTransportOptions {
   /** The provider API's origin: the only one credentials are sent to. */
@@ -48,7 +47,12 @@ export interface RequestBody {
   /** How messages name the source. */
   description: string;
   /** A fresh stream of those bytes for each attempt. */
-  open(): Readable;
+  open(): AsyncIterable<Uint8Array>;
+  /**
+   * Those bytes as a Blob, where the source has one: web runtimes send it as it is (read from disk by the browser,
+   * not through script), with its digests from the source or read from the Blob apart.
+   */
+  blob?: (() => Blob) | undefined;
   /**
    * Those bytes as chunks whose buffers the source reuses (a chunk may change once the next is asked for), used
    * instead of `open` where given: no buffer per chunk to allocate and collect.
@@ -62,8 +66,8 @@ export interface RequestBody {
   /** False for a stream that can be read once: a failed attempt then ends the upload instead of being retried. */
   reopenable?: boolean | undefined;
   /** Bytes sent before and after the source's (multipart/form-data framing). */
-  head?: Buffer | undefined;
-  tail?: Buffer | undefined;
+  head?: Uint8Array | undefined;
+  tail?: Uint8Array | undefined;
 }
 
 /** A 2xx answer to a body request, read to at most `responseLimit` bytes. */
@@ -120,6 +124,8 @@ type AttemptResult<T> =
     };
 
 const ERROR_BODY_LIMIT = 64 * 1024;
+/** Web runtimes send a body the source has as a Blob as one (browsers stream request bodies only over HTTP/2). */
+const runtimeSendsBlobs = runtimeName === "web";
 const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 
 /**
@@ -169,9 +175,9 @@ export class Transport {
     return this.credentials.secrets;
   }
 
-  /** The dispatcher body uploads run on. */
-  get dispatcher(): Dispatcher {
-    return this.config.dispatcher ?? sharedAgent();
+  /** The dispatcher body uploads run on (Node: the caller's, or one shared keep-alive agent). */
+  get dispatcher(): unknown {
+    return this.config.dispatcher ?? defaultDispatcher();
   }
 
   private emit(event: TransportEvent): void {
@@ -454,12 +460,16 @@ export class Transport {
     let answerTimer: ReturnType<typeof setTimeout> | undefined;
     const timeoutMs = this.timeoutMs;
     const awaitAnswer = () => {
+      if (answerTimer !== undefined) return;
       answerTimer = setTimeout(() => {
         unanswered = true;
         controller.abort(new Error(`no answer within ${timeoutMs} ms`));
       }, timeoutMs);
     };
     let sourceError: unknown;
+    // Where the runtime sends Blobs (web), a body the source has as a Blob goes as one; its digests then come from
+    // the source, or from the Blob read apart (in a Web Worker where one starts).
+    const blob = runtimeSendsBlobs ? body.blob?.() : undefined;
     const meter = new ByteMeter(
       request.digests ?? [],
       (count) => {
@@ -467,16 +477,16 @@ export class Transport {
         watchdog.refresh();
       },
       { bytes: body.size, description: body.description },
-      body.digest,
+      blob ? (name) => body.digest?.(name) ?? hashBlob(blob, name) : body.digest,
     );
-    let bytes: Readable | undefined;
+    let bytes: AsyncIterable<Uint8Array> | undefined;
     let chunks: AsyncIterable<Uint8Array>;
     try {
       if (body.chunks) chunks = body.chunks();
       else {
         bytes = body.open();
         // Its errors surface through the iteration; one raised before undici starts reading must not go unheard.
-        bytes.on("error", () => {});
+        (bytes as { on?: (event: string, listener: () => void) => void }).on?.("error", () => {});
         chunks = bytes;
       }
     } catch (error) {
@@ -519,7 +529,19 @@ export class Transport {
     let answer: HttpAnswer | undefined;
     try {
       answer = await httpAttempt(
-        { url: target.url, method: target.method ?? "PUT", headers, body: sent, signal: controller.signal },
+        {
+          url: target.url,
+          method: target.method ?? "PUT",
+          headers,
+          body: sent,
+          blob: blob && (body.head || body.tail ? new Blob(framed(body.head, blob, body.tail)) : blob),
+          sent: (total) => {
+            const sourceBytes = Math.min(body.size, Math.max(0, total - (body.head?.length ?? 0)));
+            meter.sentTotal(sourceBytes);
+            if (total >= length) awaitAnswer();
+          },
+          signal: controller.signal,
+        },
         { dispatcher: this.dispatcher, fetch: this.config.fetch },
       );
       watchdog.refresh();
@@ -595,7 +617,7 @@ export class Transport {
       clearTimeout(watchdog);
       clearTimeout(answerTimer);
       signal?.removeEventListener("abort", abortAttempt);
-      bytes?.destroy();
+      (bytes as { destroy?: () => void } | undefined)?.destroy?.();
       sent.return(undefined).catch(() => {});
       meter.discard();
     }
@@ -703,7 +725,7 @@ function attemptDeadline(
     timedOut = true;
     controller.abort(new Error(`no response within ${ms} ms`));
   }, ms);
-  timer.unref();
+  (timer as { unref?: () => void }).unref?.();
   outer?.addEventListener("abort", onOuterAbort, { once: true });
   return {
     signal: controller.signal,
@@ -718,24 +740,27 @@ function attemptDeadline(
 /** The body as text, at most `limit` bytes; beyond it a success body is an error, an error body is cut. */
 async function readBody(response: Response, limit: number, strict: boolean): Promise<string> {
   if (!response.body) return "";
-  const chunks: Buffer[] = [];
+  const chunks: Uint8Array[] = [];
   let length = 0;
-  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+  const reader = response.body.getReader();
+  for (;;) {
+    const { done, value: chunk } = await reader.read();
+    if (done) break;
     length += chunk.byteLength;
     if (length > limit) {
-      await response.body.cancel().catch(() => {});
+      await reader.cancel().catch(() => {});
       if (strict) {
         throw new UploadkitError(
           `The API answered with a body over ${limit} bytes (after decompression); uploadkit reads at most that much.`,
           { code: "API_RESPONSE_TOO_LARGE" },
         );
       }
-      chunks.push(Buffer.from(chunk).subarray(0, chunk.byteLength - (length - limit)));
+      chunks.push(chunk.slice(0, chunk.byteLength - (length - limit)));
       break;
     }
-    chunks.push(Buffer.from(chunk));
+    chunks.push(chunk.slice());
   }
-  return Buffer.concat(chunks).toString("utf8");
+  return new TextDecoder().decode(concatBytes(chunks));
 }
 
 /** The same response with its body already read (so a huge or endless body is never handed on). */
@@ -764,4 +789,9 @@ function scrubbedCause(error: unknown, secrets: string[]): Error {
   copy.name = original.name ?? "Error";
   if (original.code) Object.assign(copy, { code: original.code });
   return copy;
+}
+
+/** A framed body's pieces, for a Blob of the whole request. */
+function framed(head: Uint8Array | undefined, blob: Blob, tail: Uint8Array | undefined): (Uint8Array<ArrayBuffer> | Blob)[] {
+  return [head, blob, tail].filter((part) => part !== undefined) as (Uint8Array<ArrayBuffer> | Blob)[];
 }

@@ -10,7 +10,7 @@ import { sourceRange } from "../transport/source-range.js";
 import { type SentAnswer, Transport, type Verdict } from "../transport/transport.js";
 import type { Logger, LogLevel } from "../transport/transport-log.js";
 import { DEFAULT_STALL_TIMEOUT_MS, type RetryEvent } from "../transport/transport-options.js";
-import { currentUploadScope } from "../../node/upload-scope.js";
+import { currentUploadScope } from "../transport/upload-scope.js";
 import type { PartTarget, TargetResolver } from "./part-target.js";
 import { type ProgressListener, ProgressTracker } from "./progress.js";
 
@@ -192,6 +192,7 @@ export async function uploadParts(options: UploadPartsOptions): Promise<Complete
           size: part.size,
           description: source.description,
           open: () => body.open(),
+          blob: body.blob && (() => (body.blob as () => Blob)()),
           ...sourceRange(source, part.start, part.end, () => takeDigestAhead(part)),
         },
         digests: recordDigest ? ["md5"] : [],

@@ -1,0 +1,7 @@
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vitest/config";
+
+// Tests import the sources: `#runtime` is the Node runtime's source too (package.json maps it to dist/).
+export default defineConfig({
+  resolve: { alias: { "#runtime": fileURLToPath(new URL("src/node/runtime.ts", import.meta.url)) } },
+});
