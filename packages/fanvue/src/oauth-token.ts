@@ -71,7 +71,7 @@ export function fanvueOAuthToken(options: FanvueOAuthTokenOptions): (context?: C
     const headers: Record<string, string> = { "content-type": "application/x-www-form-urlencoded", accept: "application/json" };
     if (options.clientAuthentication === "client_secret_basic") {
       const pair = `${encodeURIComponent(options.clientId)}:${encodeURIComponent(options.clientSecret)}`;
-      headers.authorization = `Basic ${Buffer.from(pair).toString("base64")}`;
+      headers.authorization = `Basic ${btoa(pair)}`;
     } else {
       form.set("client_id", options.clientId);
       form.set("client_secret", options.clientSecret);

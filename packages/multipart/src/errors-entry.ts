@@ -3,7 +3,8 @@
 export type { PaginateOptions } from "./core/api/iterate-pages.js";
 export { unwrap, unwrapWithResponse } from "./core/api/unwrap.js";
 export type { CheckpointStore } from "./core/checkpoint/checkpoint-store.js";
-export { fileCheckpointStore } from "./node/file-checkpoint-store.js";
+export { fileCheckpointStore } from "#runtime";
+export { type IndexedDbCheckpointOptions, indexedDbCheckpointStore } from "./web/indexeddb-checkpoint-store.js";
 export type { UploadsMany } from "./core/engine/provider-client.js";
 export type {
   UploadManyFailure,

@@ -7,7 +7,7 @@ import { startHash } from "./hash-pool.js";
 
 export { sharedAgent as defaultDispatcher } from "./agent.js";
 export { contentTypeOfName, extensionOfType, sniffContentType } from "./content-type.js";
-export { fileCheckpointStore as checkpointStoreFor } from "./file-checkpoint-store.js";
+export { fileCheckpointStore as checkpointStoreFor, fileCheckpointStore } from "./file-checkpoint-store.js";
 export { openFileSource } from "./file-source.js";
 export { startHash } from "./hash-pool.js";
 export { httpAttempt } from "./undici-attempt.js";

@@ -88,6 +88,8 @@ export interface RuntimeParts {
   contentTypeOfName(filename: string): string | undefined;
   /** The usual extension of a MIME type, if known. */
   extensionOfType(contentType: string): string | undefined;
+  /** A checkpoint in a JSON file (Node); web runtimes refuse with an InputError naming IndexedDB. */
+  fileCheckpointStore(path: string): CheckpointStore;
   /** Where `checkpoint: "<string>"` keeps a checkpoint: a file (Node) or IndexedDB under that key (web). */
   checkpointStoreFor(name: string): CheckpointStore;
   /** Runs `work` with `scope` active for every request it makes. */
