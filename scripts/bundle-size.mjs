@@ -26,8 +26,6 @@ export async function measureEntry(provider, { platform = "browser", conditions 
     metafile: true,
     logLevel: "silent",
     target: "es2022",
-    // As a user's bundler sees the packages: the monorepo's tsconfig `paths` (for its own typecheck) are not theirs.
-    tsconfigRaw: "{}",
   });
   const code = result.outputFiles[0].contents;
   const inputs = Object.keys(result.metafile.inputs);

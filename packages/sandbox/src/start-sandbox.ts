@@ -3,6 +3,7 @@ import { PROVIDER_NAMES, type ProviderName } from "@uploadkit/providers";
 import { Chaos, type ChaosCounts, type ChaosOptions } from "./chaos/chaos.js";
 import { PartLedger } from "./gateway/part-ledger.js";
 import { type StoreGateway, startStoreGateway } from "./gateway/store-gateway.js";
+import { CORS_DEFAULTS, type CorsSettings } from "./http/cors.js";
 import { type FakeServer, startFakeServer } from "./http/fake-server.js";
 import { type LoggedRequest, RequestLog } from "./http/request-log.js";
 import {
@@ -52,6 +53,11 @@ export interface SandboxOptions {
   record360?: Partial<Record360FakeOptions>;
   /** The Flowkiwi fake's settings. */
   flowkiwi?: Partial<FlowkiwiFakeOptions>;
+  /**
+   * Cross-origin answers for pages on other origins: preflights answered, any origin allowed, `ETag` exposed by the
+   * store. Default on; `false` turns it off. Changeable while running through `sandbox.cors`.
+   */
+  cors?: Partial<CorsSettings> | false;
 }
 
 /** One fake provider: where it listens, its credentials, and where its uploads are stored. */
@@ -94,6 +100,8 @@ export interface Sandbox {
    * key): from now on the old one is refused with 401. Returns the new value, also in `sandbox.<provider>.credentials`.
    */
   rotateCredential(provider: ProviderName): string;
+  /** How the fakes and the store answer cross-origin calls; change a field to change the next answers. */
+  cors: CorsSettings;
   /** Stops every server and removes the sandbox's temporary data. */
   stop(): Promise<void>;
 }
@@ -124,6 +132,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const chaos = new Chaos(options.chaos);
     stops.push(() => chaos.release());
     const ledger = new PartLedger();
+    const cors: CorsSettings =
+      options.cors === false ? { ...CORS_DEFAULTS, enabled: false } : { ...CORS_DEFAULTS, ...options.cors };
     const gateway: StoreGateway = await startStoreGateway({
       storeEndpoint: config.endpoint,
       ledger,
@@ -131,6 +141,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       chaos,
       port: options.ports?.store,
       checkExpiry: requested === "embedded",
+      cors,
     });
     stops.push(() => gateway.close());
 
@@ -163,6 +174,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         port: options.ports?.[name],
         host: options.host,
         latencyMs: options.latencyMs,
+        cors,
       });
       origin = server.origin;
       stops.push(() => server.close());
@@ -219,6 +231,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         (endpoints[provider].credentials as Record<string, string>)[field] = fresh;
         return fresh;
       },
+      cors,
       stop: stopAll,
     };
   } catch (error) {

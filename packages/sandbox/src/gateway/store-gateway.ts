@@ -1,6 +1,7 @@
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Chaos } from "../chaos/chaos.js";
+import { answerCors, type CorsSettings } from "../http/cors.js";
 import type { RequestLog } from "../http/request-log.js";
 import type { PartLedger } from "./part-ledger.js";
 
@@ -29,6 +30,8 @@ export async function startStoreGateway(options: {
   port?: number;
   /** Answer expired presigned URLs 403 here: for stores that do not check expiry themselves (s3rver). */
   checkExpiry?: boolean;
+  /** Cross-origin answers, as the bucket's CORS rules (read at each request). */
+  cors?: CorsSettings;
 }): Promise<StoreGateway> {
   const store = new URL(options.storeEndpoint);
   const expired = new Set<string>();
@@ -36,6 +39,7 @@ export async function startStoreGateway(options: {
 
   function forward(req: IncomingMessage, res: ServerResponse): void {
     options.log.record("store", req, res);
+    if (options.cors && answerCors(req, res, options.cors, true)) return;
     const url = new URL(req.url ?? "/", store);
     if (isExpired(url, expired, options.checkExpiry ?? true)) {
       req.resume();
@@ -63,7 +67,10 @@ export async function startStoreGateway(options: {
         if (req.method === "PUT" && response.statusCode === 200 && uploadId && partNumber && typeof etag === "string") {
           options.ledger.record(uploadId, { partNumber, etag, size });
         }
-        res.writeHead(response.statusCode ?? 502, response.headers);
+        const answerHeaders = { ...response.headers };
+        // The store's own CORS headers (if any) give way to the gateway's, which stand for the bucket's rules.
+        if (options.cors?.enabled) for (const name of Object.keys(answerHeaders)) if (name.startsWith("access-control-")) delete answerHeaders[name];
+        res.writeHead(response.statusCode ?? 502, answerHeaders);
         response.pipe(res);
       },
     );

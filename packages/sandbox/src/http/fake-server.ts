@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import type { Chaos } from "../chaos/chaos.js";
 import { drain, HttpError, sendJson } from "./body.js";
+import { answerCors, type CorsSettings } from "./cors.js";
 import type { RequestLog } from "./request-log.js";
 import type { Router } from "./router.js";
 
@@ -22,6 +23,8 @@ export interface FakeServerOptions {
   host?: string;
   /** Delay before answering, to stand for a network round trip; PUTs (part and file bodies) are not delayed. */
   latencyMs?: number;
+  /** Cross-origin answers (read at each request). */
+  cors?: CorsSettings;
 }
 
 export interface FakeServer {
@@ -52,6 +55,7 @@ export async function startFakeServer(options: FakeServerOptions): Promise<FakeS
 
 async function handle(options: FakeServerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
   options.log.record(options.name, req, res);
+  if (options.cors && answerCors(req, res, options.cors, false)) return;
   for (const [name, value] of Object.entries(options.responseHeaders?.() ?? {})) res.setHeader(name, value);
   if (options.chaos.maybeFault(req, res, "api")) return;
   if (options.latencyMs && req.method !== "PUT") await new Promise((resolve) => setTimeout(resolve, options.latencyMs));

@@ -22,6 +22,7 @@ import {
   DEFAULT_TIMEOUT_MS,
   type TransportEvent,
 } from "./transport-options.js";
+import { StallWatchdog } from "./stall-watchdog.js";
 import { currentUploadScope } from "./upload-scope.js";
 
 export interface TransportConfig extends ClientTransportOptions {
@@ -450,10 +451,10 @@ export class Transport {
     const abortAttempt = () => controller.abort(signal?.reason);
     signal?.addEventListener("abort", abortAttempt, { once: true });
     let stalled = false;
-    const watchdog = setTimeout(() => {
+    const watchdog = new StallWatchdog(this.stallTimeoutMs, () => {
       stalled = true;
       controller.abort(new Error("stalled"));
-    }, this.stallTimeoutMs);
+    });
     // Once the last byte is sent, the answer (head and body) must come within timeoutMs, as for any API call: a
     // server that reads the whole request and never answers keeps refreshing no watchdog of its own.
     let unanswered = false;
@@ -490,7 +491,7 @@ export class Transport {
         chunks = bytes;
       }
     } catch (error) {
-      clearTimeout(watchdog);
+      watchdog.stop();
       signal?.removeEventListener("abort", abortAttempt);
       throw error;
     }
@@ -614,7 +615,7 @@ export class Transport {
         { cause: error },
       );
     } finally {
-      clearTimeout(watchdog);
+      watchdog.stop();
       clearTimeout(answerTimer);
       signal?.removeEventListener("abort", abortAttempt);
       (bytes as { destroy?: () => void } | undefined)?.destroy?.();
