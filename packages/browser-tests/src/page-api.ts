@@ -1,0 +1,32 @@
+// What the example page exposes as `globalThis.example`, as the suite calls it inside the page.
+export type Provider = "fanvue" | "record360" | "flowkiwi";
+
+export interface Progress {
+  loaded: number;
+  total: number;
+  partsDone: number;
+  partsTotal: number;
+}
+
+export type Outcome =
+  | { ok: true; id: string; size: number; contentType: string; provider: string }
+  | { ok: false; name: string; code?: string; message: string };
+
+export interface ExamplePage {
+  upload(
+    provider: Provider,
+    file: Blob,
+    options?: {
+      onProgress?: (progress: Progress) => void;
+      signal?: AbortSignal;
+      checkpoint?: string;
+      concurrency?: number;
+      partSize?: number;
+    },
+  ): Promise<Outcome>;
+  uploadInWorker(provider: Provider, file: Blob): Promise<{ outcome: Outcome; events: Progress[] }>;
+  ofauthInThisPage(dangerouslyAllowBrowser: boolean): Outcome | "created";
+}
+
+/** The page's API, inside `page.evaluate`. */
+export const example = () => (globalThis as unknown as { example: ExamplePage }).example;

@@ -1,0 +1,268 @@
+import { createHash, randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { buildPage, pageConfigFor, startPageServer } from "@uploadkit/example-browser-upload/server.mjs";
+import { type Sandbox, startSandbox } from "@uploadkit/sandbox";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium } from "../src/chromium.js";
+import { installPacked } from "../src/packed-install.js";
+import type { ExamplePage, Outcome, Progress, Provider } from "../src/page-api.js";
+
+const EXAMPLE = new URL("../../../examples/browser-upload/", import.meta.url).pathname;
+const MiB = 1024 * 1024;
+
+let work: string;
+let sandbox: Sandbox;
+let pageServer: { origin: string; close(): Promise<void> };
+let browser: Browser;
+let page: Page;
+let bundled: string[];
+const files: Record<string, { path: string; sha256: string; size: number }> = {};
+
+function fixture(name: string, bytes: Buffer) {
+  const path = join(work, name);
+  writeFileSync(path, bytes);
+  files[name] = { path, sha256: createHash("sha256").update(bytes).digest("hex"), size: bytes.length };
+}
+
+/** The page's `<input id=fixtures>` holds the suite's files (picked as a person picks them); the i-th is `fixtures[i]`. */
+const FIXTURES = ["clip.mp4", "other.mp4", "photo.png"] as const;
+
+async function openPage(): Promise<void> {
+  await page.goto(`${pageServer.origin}/`);
+  await page.waitForSelector("body[data-ready=true]");
+  await page.evaluate(() => {
+    const input = document.createElement("input");
+    input.type = "file";
+    input.multiple = true;
+    input.id = "fixtures";
+    document.body.append(input);
+  });
+  await page.setInputFiles(
+    "#fixtures",
+    FIXTURES.map((name) => files[name]?.path as string),
+  );
+}
+
+type RunOptions = { checkpoint?: string; concurrency?: number; partSize?: number; abortAfterParts?: number };
+
+/** Uploads fixture `name` from the page; returns the outcome and every progress event. */
+function uploadFromPage(provider: Provider, name: (typeof FIXTURES)[number], options: RunOptions = {}) {
+  return page.evaluate(
+    async ({ provider, index, options }) => {
+      const { example } = globalThis as unknown as { example: ExamplePage };
+      const file = (document.getElementById("fixtures") as HTMLInputElement).files?.[index] as File;
+      const events: Progress[] = [];
+      const controller = new AbortController();
+      const { abortAfterParts, ...rest } = options;
+      const outcome = await example.upload(provider, file, {
+        ...rest,
+        signal: controller.signal,
+        onProgress: (progress) => {
+          events.push({ ...progress });
+          if (abortAfterParts !== undefined && progress.partsDone >= abortAfterParts) controller.abort();
+        },
+      });
+      return { outcome, events };
+    },
+    { provider, index: FIXTURES.indexOf(name), options },
+  );
+}
+
+async function storedSha256(provider: Provider, outcome: Outcome): Promise<string> {
+  if (!outcome.ok) throw new Error(`upload failed: ${outcome.name}: ${outcome.message}`);
+  const key = sandbox[provider].keyOf(outcome.id);
+  if (!key) throw new Error(`${provider} has no stored object for ${outcome.id}`);
+  return sandbox.objectSha256(key);
+}
+
+const requestsSince = (mark: number) => sandbox.requests.slice(mark);
+const partPuts = (mark: number) =>
+  requestsSince(mark).filter((entry) => entry.server === "store" && entry.method === "PUT" && entry.url.includes("partNumber="));
+const completeCalls = (mark: number) =>
+  requestsSince(mark).filter(
+    (entry) =>
+      entry.server !== "store" &&
+      (/complete/i.test(entry.url) || (entry.server === "fanvue" && entry.method === "PATCH")),
+  );
+
+function expectProgressToTotal(events: Progress[], total: number) {
+  expect(events.length).toBeGreaterThan(1);
+  for (const [index, event] of events.entries()) {
+    expect(event.total).toBe(total);
+    if (index > 0) expect(event.partsDone).toBeGreaterThanOrEqual((events[index - 1] as Progress).partsDone);
+  }
+  const last = events.at(-1) as Progress;
+  expect(last.loaded).toBe(total);
+  expect(last.partsDone).toBe(last.partsTotal);
+}
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), "uploadkit-browser-"));
+  fixture("clip.mp4", Buffer.concat([Buffer.from("\0\0\0\x18ftypmp42", "latin1"), randomBytes(12 * MiB + 4321)]));
+  fixture("other.mp4", Buffer.concat([Buffer.from("\0\0\0\x18ftypmp42", "latin1"), randomBytes(12 * MiB + 4321)]));
+  fixture(
+    "photo.png",
+    Buffer.concat([Buffer.from("89504e470d0a1a0a0000000d49484452", "hex"), randomBytes(300 * 1024)]),
+  );
+  const app = installPacked(work, { from: EXAMPLE, names: ["app.ts", "upload-worker.ts", "index.html"] });
+  const metafile = await buildPage({ from: app, outdir: join(work, "page") });
+  bundled = Object.keys(metafile.inputs);
+  sandbox = await startSandbox();
+  pageServer = await startPageServer({ root: join(work, "page"), config: pageConfigFor(sandbox) });
+  browser = await launchChromium();
+  page = await browser.newPage();
+  await openPage();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await pageServer?.close();
+  await sandbox?.stop();
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+describe("the packed packages, bundled by esbuild for the browser with no configuration", () => {
+  it("resolve to the web runtime and hold no Node built-in or Node-only dependency", () => {
+    expect(bundled.some((path) => /node_modules\/@uploadkit\/multipart\/dist\/web\/runtime\.js$/.test(path))).toBe(true);
+    const nodeOnly = bundled.filter((path) =>
+      /\/dist\/node\/|node_modules\/(undici|file-type|mime-types|mime-db)\/|^node:/.test(path),
+    );
+    expect(nodeOnly).toEqual([]);
+  });
+});
+
+describe.each(["fanvue", "record360", "flowkiwi"] as const)("%s from a web page on another origin", (provider) => {
+  const name = provider === "flowkiwi" ? "photo.png" : "clip.mp4";
+
+  it("uploads a picked File, verified by SHA-256 at the store, with progress up to the total", async () => {
+    const mark = sandbox.requests.length;
+    const { outcome, events } = await uploadFromPage(provider, name, provider === "flowkiwi" ? {} : { partSize: 5 * MiB });
+    expect(outcome).toMatchObject({ ok: true, provider, size: files[name]?.size });
+    expect(await storedSha256(provider, outcome)).toBe(files[name]?.sha256);
+    expectProgressToTotal(events, files[name]?.size as number);
+    if (provider !== "flowkiwi") {
+      expect((events.at(-1) as Progress).partsTotal).toBe(3);
+      expect(partPuts(mark).filter((entry) => entry.status === 200)).toHaveLength(3);
+    }
+  });
+
+  it("uploads from a module Web Worker", async () => {
+    const { outcome, events } = await page.evaluate(
+      async ({ provider, index }) => {
+        const { example } = globalThis as unknown as { example: ExamplePage };
+        const file = (document.getElementById("fixtures") as HTMLInputElement).files?.[index] as File;
+        return example.uploadInWorker(provider, file);
+      },
+      { provider, index: FIXTURES.indexOf(name) },
+    );
+    expect(outcome).toMatchObject({ ok: true, provider });
+    expect(await storedSha256(provider, outcome)).toBe(files[name]?.sha256);
+    expect((events.at(-1) as Progress).loaded).toBe(files[name]?.size);
+  });
+});
+
+describe("abort, integrity and resume in the page", () => {
+  it.each(["fanvue", "record360"] as const)("%s: abort rejects with an AbortError and completes nothing", async (provider) => {
+    const mark = sandbox.requests.length;
+    const { outcome } = await uploadFromPage(provider, "clip.mp4", { concurrency: 1, partSize: 5 * MiB, abortAfterParts: 1 });
+    expect(outcome).toMatchObject({ ok: false, name: "AbortError" });
+    expect(completeCalls(mark)).toEqual([]);
+  });
+
+  it.each(["fanvue", "record360"] as const)(
+    "%s: a store that hides ETag from the page fails naming ETag and Access-Control-Expose-Headers, before completing",
+    async (provider) => {
+      const mark = sandbox.requests.length;
+      sandbox.cors.exposeETag = false;
+      try {
+        const { outcome } = await uploadFromPage(provider, "clip.mp4", { partSize: 5 * MiB });
+        expect(outcome.ok).toBe(false);
+        expect(outcome.ok === false && outcome.message).toMatch(/ETag/);
+        expect(outcome.ok === false && outcome.message).toMatch(/Access-Control-Expose-Headers/);
+        expect(completeCalls(mark)).toEqual([]);
+      } finally {
+        sandbox.cors.exposeETag = true;
+      }
+    },
+  );
+
+  it.each(["fanvue", "record360"] as const)(
+    "%s: checkpoint in IndexedDB — after a reload the same file resumes and sends only the parts that did not finish; another file under the key reuses nothing",
+    async (provider) => {
+      const key = `resume-${provider}`;
+      const first = sandbox.requests.length;
+      const aborted = await uploadFromPage(provider, "clip.mp4", {
+        checkpoint: key,
+        concurrency: 1,
+        partSize: 5 * MiB,
+        abortAfterParts: 1,
+      });
+      expect(aborted.outcome).toMatchObject({ ok: false, name: "AbortError" });
+      const finished = partPuts(first).filter((entry) => entry.status === 200).length;
+      expect(finished).toBeGreaterThanOrEqual(1);
+
+      await page.reload();
+      await openPage();
+      const other = sandbox.requests.length;
+      const refused = await uploadFromPage(provider, "other.mp4", { checkpoint: key, partSize: 5 * MiB });
+      expect(refused.outcome).toMatchObject({ ok: false, code: "CHECKPOINT_SOURCE_CHANGED" });
+      expect(partPuts(other)).toEqual([]);
+
+      const second = sandbox.requests.length;
+      const resumed = await uploadFromPage(provider, "clip.mp4", { checkpoint: key, concurrency: 1, partSize: 5 * MiB });
+      expect(resumed.outcome).toMatchObject({ ok: true, provider });
+      expect(await storedSha256(provider, resumed.outcome)).toBe(files["clip.mp4"]?.sha256);
+      const sent = partPuts(second).filter((entry) => entry.status === 200);
+      expect(sent.length).toBe(3 - finished);
+      expect((resumed.events[0] as Progress).partsDone).toBe(finished);
+    },
+  );
+});
+
+describe("secrets", () => {
+  it("createOfauthClient refuses the page unless dangerouslyAllowBrowser, pointing to the server", async () => {
+    const refused = await page.evaluate(() =>
+      (globalThis as unknown as { example: ExamplePage }).example.ofauthInThisPage(false),
+    );
+    expect(refused).toMatchObject({ ok: false, code: "INPUT_BROWSER_SECRET" });
+    expect(refused !== "created" && !refused.ok && refused.message).toMatch(/server/);
+    const allowed = await page.evaluate(() => (globalThis as unknown as { example: ExamplePage }).example.ofauthInThisPage(true));
+    expect(allowed).toBe("created");
+  });
+
+  it("no credential ever reached the store (every part request the page and its workers made)", () => {
+    const tokens = [sandbox.fanvue.credentials.token, sandbox.record360.credentials.token, sandbox.flowkiwi.credentials.token];
+    const toStore = sandbox.requests.filter((entry) => entry.server === "store");
+    expect(toStore.length).toBeGreaterThan(10);
+    for (const entry of toStore) {
+      expect(entry.headers.authorization).toBeUndefined();
+      const seen = `${entry.url} ${JSON.stringify(entry.headers)}`;
+      for (const token of tokens) expect(seen).not.toContain(token);
+    }
+  });
+});
+
+describe("the example page, as a person uses it", () => {
+  it("uploads a file picked in its input, shows the parts and the id (screenshot for the README)", async () => {
+    await page.reload();
+    await page.waitForSelector("body[data-ready=true]");
+    await page.selectOption("#provider", "fanvue");
+    await page.setInputFiles("#file", files["clip.mp4"]?.path as string);
+    await page.waitForFunction(() => document.getElementById("status")?.textContent?.startsWith("Uploaded"));
+    const status = (await page.textContent("#status")) ?? "";
+    const id = /id: (\S+)/.exec(status)?.[1] ?? "";
+    expect(await storedSha256("fanvue", { ok: true, id, size: 0, contentType: "", provider: "fanvue" })).toBe(
+      files["clip.mp4"]?.sha256,
+    );
+    const boxes = await page.locator("#parts span").count();
+    expect(boxes).toBeGreaterThanOrEqual(2);
+    expect(await page.locator("#parts span.done").count()).toBe(boxes);
+    await page.screenshot({
+      path: process.env.UPLOADKIT_UPDATE_SCREENSHOT ? join(EXAMPLE, "screenshot.png") : join(work, "screenshot.png"),
+      fullPage: true,
+    });
+  });
+});
