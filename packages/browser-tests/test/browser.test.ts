@@ -30,17 +30,17 @@ function fixture(name: string, bytes: Buffer) {
 /** The page's `<input id=fixtures>` holds the suite's files (picked as a person picks them); the i-th is `fixtures[i]`. */
 const FIXTURES = ["clip.mp4", "other.mp4", "photo.png"] as const;
 
-async function openPage(): Promise<void> {
-  await page.goto(`${pageServer.origin}/`);
-  await page.waitForSelector("body[data-ready=true]");
-  await page.evaluate(() => {
+async function openPage(on: Page = page, origin = pageServer.origin): Promise<void> {
+  await on.goto(`${origin}/`);
+  await on.waitForSelector("body[data-ready=true]");
+  await on.evaluate(() => {
     const input = document.createElement("input");
     input.type = "file";
     input.multiple = true;
     input.id = "fixtures";
     document.body.append(input);
   });
-  await page.setInputFiles(
+  await on.setInputFiles(
     "#fixtures",
     FIXTURES.map((name) => files[name]?.path as string),
   );
@@ -49,8 +49,8 @@ async function openPage(): Promise<void> {
 type RunOptions = { checkpoint?: string; concurrency?: number; partSize?: number; abortAfterParts?: number };
 
 /** Uploads fixture `name` from the page; returns the outcome and every progress event. */
-function uploadFromPage(provider: Provider, name: (typeof FIXTURES)[number], options: RunOptions = {}) {
-  return page.evaluate(
+function uploadFromPage(provider: Provider, name: (typeof FIXTURES)[number], options: RunOptions = {}, on: Page = page) {
+  return on.evaluate(
     async ({ provider, index, options }) => {
       const { example } = globalThis as unknown as { example: ExamplePage };
       const file = (document.getElementById("fixtures") as HTMLInputElement).files?.[index] as File;
@@ -71,18 +71,35 @@ function uploadFromPage(provider: Provider, name: (typeof FIXTURES)[number], opt
   );
 }
 
-async function storedSha256(provider: Provider, outcome: Outcome): Promise<string> {
+async function storedSha256(provider: Provider, outcome: Outcome, at: Sandbox = sandbox): Promise<string> {
   if (!outcome.ok) throw new Error(`upload failed: ${outcome.name}: ${outcome.message}`);
-  const key = sandbox[provider].keyOf(outcome.id);
+  const key = at[provider].keyOf(outcome.id);
   if (!key) throw new Error(`${provider} has no stored object for ${outcome.id}`);
-  return sandbox.objectSha256(key);
+  return at.objectSha256(key);
 }
 
-const requestsSince = (mark: number) => sandbox.requests.slice(mark);
+/** A sandbox of its own (with chaos), its page server and a page open on it; closed by `stop`. */
+async function sessionWith(options: Parameters<typeof startSandbox>[0]) {
+  const own = await startSandbox(options);
+  const server = await startPageServer({ root: join(work, "page"), config: pageConfigFor(own) });
+  const tab = await browser.newPage();
+  await openPage(tab, server.origin);
+  return {
+    sandbox: own,
+    page: tab,
+    stop: async () => {
+      await tab.close();
+      await server.close();
+      await own.stop();
+    },
+  };
+}
+
+const requestsSince = (mark: number, at: Sandbox = sandbox) => at.requests.slice(mark);
 const partPuts = (mark: number) =>
   requestsSince(mark).filter((entry) => entry.server === "store" && entry.method === "PUT" && entry.url.includes("partNumber="));
-const completeCalls = (mark: number) =>
-  requestsSince(mark).filter(
+const completeCalls = (mark: number, at: Sandbox = sandbox) =>
+  requestsSince(mark, at).filter(
     (entry) =>
       entry.server !== "store" &&
       (/complete/i.test(entry.url) || (entry.server === "fanvue" && entry.method === "PATCH")),
@@ -218,6 +235,38 @@ describe("abort, integrity and resume in the page", () => {
       const sent = partPuts(second).filter((entry) => entry.status === 200);
       expect(sent.length).toBe(3 - finished);
       expect((resumed.events[0] as Progress).partsDone).toBe(finished);
+    },
+  );
+});
+
+describe("stores that misbehave, seen from the page", () => {
+  it.each(["fanvue", "record360"] as const)(
+    "%s: part answers of 500, 503 and dropped connections are retried and the bytes still arrive whole",
+    async (provider) => {
+      // One part at a time, so the seeded faults fall on the same attempts in every run.
+      const chaotic = await sessionWith({ chaos: { rate: 0.4, kinds: ["500", "503", "reset"], scope: "parts", seed: 9 } });
+      try {
+        const { outcome } = await uploadFromPage(provider, "clip.mp4", { partSize: 5 * MiB, concurrency: 1 }, chaotic.page);
+        expect(outcome).toMatchObject({ ok: true, provider });
+        expect(await storedSha256(provider, outcome, chaotic.sandbox)).toBe(files["clip.mp4"]?.sha256);
+        expect(chaotic.sandbox.chaos.total).toBeGreaterThan(0);
+      } finally {
+        await chaotic.stop();
+      }
+    },
+  );
+
+  it.each(["fanvue", "record360"] as const)(
+    "%s: an ETag that is not the MD5 of the part (hashed in the page) fails with an IntegrityError and completes nothing",
+    async (provider) => {
+      const lying = await sessionWith({ chaos: { rate: 1, kinds: ["bad-etag"], scope: "parts" } });
+      try {
+        const { outcome } = await uploadFromPage(provider, "clip.mp4", { partSize: 5 * MiB }, lying.page);
+        expect(outcome).toMatchObject({ ok: false, name: "IntegrityError", code: "PART_ETAG_MISMATCH" });
+        expect(completeCalls(0, lying.sandbox)).toEqual([]);
+      } finally {
+        await lying.stop();
+      }
     },
   );
 });

@@ -1,13 +1,19 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 
-/** A fault the sandbox can inject: a connection reset, a 500/503/429, a stall, an expired presigned URL. */
-export type FaultKind = "reset" | "500" | "503" | "429" | "stall" | "expired";
+/**
+ * A fault the sandbox can inject: a connection reset, a 500/503/429, a stall, an expired presigned URL, or (parts
+ * only, and only when asked for in `kinds`) a 200 whose ETag is not the MD5 of the bytes sent.
+ */
+export type FaultKind = "reset" | "500" | "503" | "429" | "stall" | "expired" | "bad-etag";
 
 /** How the sandbox misbehaves on purpose. */
 export interface ChaosOptions {
   /** Share of requests that fail, 0 to 1. */
   rate: number;
-  /** Which faults to draw from (default all). Calls that are not safe to retry (POST/PATCH) only get 429 and 503. */
+  /**
+   * Which faults to draw from (default all but `bad-etag`). Calls that are not safe to retry (POST/PATCH) only get
+   * 429 and 503; `bad-etag` and `expired` go to parts only.
+   */
   kinds?: FaultKind[];
   /** Seed for reproducible runs. Default 1. */
   seed?: number;
@@ -25,7 +31,7 @@ const NOT_PROCESSED: FaultKind[] = ["429", "503"];
 
 /** Seeded fault injection for the sandbox's API servers and store gateway. */
 export class Chaos {
-  readonly injected: ChaosCounts = { reset: 0, "500": 0, "503": 0, "429": 0, stall: 0, expired: 0 };
+  readonly injected: ChaosCounts = { reset: 0, "500": 0, "503": 0, "429": 0, stall: 0, expired: 0, "bad-etag": 0 };
   private state: number;
   private readonly held = new Set<ServerResponse>();
 
@@ -46,7 +52,7 @@ export class Chaos {
     if (this.random() >= options.rate) return false;
     const safe = traffic === "parts" || req.method === "GET" || req.method === "PUT" || req.method === "DELETE";
     const kinds = (options.kinds ?? ALL).filter((kind) =>
-      safe ? kind !== "expired" || traffic === "parts" : NOT_PROCESSED.includes(kind),
+      safe ? (kind !== "expired" && kind !== "bad-etag") || traffic === "parts" : NOT_PROCESSED.includes(kind),
     );
     if (kinds.length === 0) return false;
     const kind = kinds[Math.floor(this.random() * kinds.length)] as FaultKind;
@@ -82,6 +88,11 @@ export class Chaos {
             .writeHead(403, { "content-type": "application/xml" })
             .end("<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>"),
         );
+        return;
+      case "bad-etag":
+        // Accepted, not stored, and answered with an ETag no bytes have: the client's MD5 check must catch it.
+        req.resume();
+        req.on("end", () => res.writeHead(200, { etag: '"00000000000000000000000000000000"', "content-length": "0" }).end());
         return;
       case "429":
       case "503":
