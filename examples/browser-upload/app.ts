@@ -18,7 +18,13 @@ export type Outcome =
   | { ok: true; id: string; size: number; contentType: string; provider: string }
   | { ok: false; name: string; code?: string | undefined; message: string };
 
-export interface UploadOptions {
+/** Client settings a caller may add (the browser suite collects log lines this way). */
+export interface ClientSettings {
+  /** Collects every log line (at debug) instead of the console. */
+  logLines?: string[];
+}
+
+export interface UploadOptions extends ClientSettings {
   onProgress?: (progress: UploadProgress) => void;
   signal?: AbortSignal;
   checkpoint?: string;
@@ -28,27 +34,73 @@ export interface UploadOptions {
   partSize?: number;
 }
 
-const config: PageConfig = await (await fetch("config.json")).json();
+let config: PageConfig = await loadConfig();
+
+async function loadConfig(): Promise<PageConfig> {
+  return (await fetch("config.json", { cache: "no-store" })).json();
+}
+
+/**
+ * The user's token, as the page's server gives it: asked again after the API refused it with 401 (it expired or was
+ * rotated), which the clients do by themselves when the token is a function.
+ */
+async function tokenOf(provider: Provider, forceRefresh: boolean): Promise<string> {
+  if (forceRefresh) config = await loadConfig();
+  return config[provider].token;
+}
 
 /** Uploads `file` with the client for `provider`. */
 export async function upload(provider: Provider, file: Blob, options: UploadOptions = {}): Promise<Outcome> {
+  const { logLines, ...uploadOptions } = options;
   try {
-    const result = await clientFor(provider).uploadMedia(file, options);
+    const result = await clientFor(provider, { logLines }).uploadMedia(file, uploadOptions);
     return { ok: true, id: result.id, size: result.size, contentType: result.contentType, provider: result.provider };
   } catch (error) {
-    const { name, code, message } = error as { name: string; code?: string; message: string };
-    return { ok: false, name, code, message };
+    return failed(error);
   }
 }
 
-function clientFor(provider: Provider) {
+/** Uploads several files at once; every file's outcome, in order. */
+export async function uploadMany(provider: Provider, files: Blob[], settings: ClientSettings = {}): Promise<Outcome[]> {
+  const outcomes = await clientFor(provider, settings).uploadMany(files.map((input) => ({ input })));
+  return outcomes.map((outcome) =>
+    outcome.ok
+      ? {
+          ok: true,
+          id: outcome.result.id,
+          size: outcome.result.size,
+          contentType: outcome.result.contentType,
+          provider: outcome.result.provider,
+        }
+      : failed(outcome.error),
+  );
+}
+
+function failed(error: unknown): Outcome {
+  const { name, code, message } = error as { name: string; code?: string; message: string };
+  return { ok: false, name, code, message };
+}
+
+function clientFor(provider: Provider, { logLines }: ClientSettings = {}) {
+  const logging = logLines
+    ? {
+        logLevel: "debug" as const,
+        logger: {
+          debug: (line: string) => void logLines.push(`debug ${line}`),
+          info: (line: string) => void logLines.push(`info ${line}`),
+          warn: (line: string) => void logLines.push(`warn ${line}`),
+          error: (line: string) => void logLines.push(`error ${line}`),
+        },
+      }
+    : {};
+  const token = ({ forceRefresh }: { forceRefresh: boolean }) => tokenOf(provider, forceRefresh);
   switch (provider) {
     case "fanvue":
-      return createFanvueClient(config.fanvue);
+      return createFanvueClient({ ...logging, baseUrl: config.fanvue.baseUrl, token });
     case "record360":
-      return createRecord360Client(config.record360);
+      return createRecord360Client({ ...logging, baseUrl: config.record360.baseUrl, token });
     case "flowkiwi":
-      return createFlowkiwiClient(config.flowkiwi);
+      return createFlowkiwiClient({ ...logging, ...config.flowkiwi, token });
   }
 }
 
@@ -123,5 +175,5 @@ drop.addEventListener("drop", (event) => {
   if (file) void start(file);
 });
 
-Object.assign(globalThis, { example: { upload, uploadInWorker, ofauthInThisPage } });
+Object.assign(globalThis, { example: { upload, uploadMany, uploadInWorker, ofauthInThisPage } });
 document.body.dataset.ready = "true";

@@ -9,7 +9,7 @@ const port = Number(process.argv[process.argv.indexOf("--port") + 1]) || 5173;
 const sandbox = await startSandbox();
 const outdir = join(new URL(".", import.meta.url).pathname, ".page");
 await buildPage({ outdir });
-const page = await startPageServer({ root: outdir, config: pageConfigFor(sandbox), port });
+const page = await startPageServer({ root: outdir, config: () => pageConfigFor(sandbox), port });
 console.log(`uploadkit browser example: ${page.origin}/ (the sandbox's APIs and store are on other origins)`);
 const stop = async () => {
   await page.close();

@@ -27,12 +27,12 @@ export async function buildPage({ from = HERE, outdir }) {
   return result.metafile;
 }
 
-/** Serves `root` and `/config.json` (`config`) on 127.0.0.1:`port` (default: a free port). */
+/** Serves `root` and `/config.json` (`config`, or what `config()` gives now) on 127.0.0.1:`port` (default: a free port). */
 export async function startPageServer({ root, config, port = 0 }) {
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? "/", "http://page.local").pathname;
     if (path === "/config.json") {
-      res.writeHead(200, { "content-type": "application/json", "cache-control": "no-store" }).end(JSON.stringify(config));
+      res.writeHead(200, { "content-type": "application/json", "cache-control": "no-store" }).end(JSON.stringify(typeof config === "function" ? config() : config));
       return;
     }
     const file = path === "/" ? "index.html" : path.slice(1);

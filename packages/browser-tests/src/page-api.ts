@@ -22,8 +22,10 @@ export interface ExamplePage {
       checkpoint?: string;
       concurrency?: number;
       partSize?: number;
+      logLines?: string[];
     },
   ): Promise<Outcome>;
+  uploadMany(provider: Provider, files: Blob[], settings?: { logLines?: string[] }): Promise<Outcome[]>;
   uploadInWorker(provider: Provider, file: Blob): Promise<{ outcome: Outcome; events: Progress[] }>;
   ofauthInThisPage(dangerouslyAllowBrowser: boolean): Outcome | "created";
 }

@@ -81,7 +81,7 @@ async function storedSha256(provider: Provider, outcome: Outcome, at: Sandbox = 
 /** A sandbox of its own (with chaos), its page server and a page open on it; closed by `stop`. */
 async function sessionWith(options: Parameters<typeof startSandbox>[0]) {
   const own = await startSandbox(options);
-  const server = await startPageServer({ root: join(work, "page"), config: pageConfigFor(own) });
+  const server = await startPageServer({ root: join(work, "page"), config: () => pageConfigFor(own) });
   const tab = await browser.newPage();
   await openPage(tab, server.origin);
   return {
@@ -128,7 +128,7 @@ beforeAll(async () => {
   const metafile = await buildPage({ from: app, outdir: join(work, "page") });
   bundled = Object.keys(metafile.inputs);
   sandbox = await startSandbox();
-  pageServer = await startPageServer({ root: join(work, "page"), config: pageConfigFor(sandbox) });
+  pageServer = await startPageServer({ root: join(work, "page"), config: () => pageConfigFor(sandbox) });
   browser = await launchChromium();
   page = await browser.newPage();
   await openPage();
@@ -269,6 +269,49 @@ describe("stores that misbehave, seen from the page", () => {
       }
     },
   );
+});
+
+describe("the client's other behaviours, in the page", () => {
+  it("asks the token function again after a 401 (the token was rotated) and logs every step with no credential in a line", async () => {
+    const before = sandbox.record360.credentials.token;
+    const after = sandbox.rotateCredential("record360");
+    const { outcome, lines } = await page.evaluate(
+      async ({ index }) => {
+        const { example } = globalThis as unknown as { example: ExamplePage };
+        const file = (document.getElementById("fixtures") as HTMLInputElement).files?.[index] as File;
+        const lines: string[] = [];
+        const outcome = await example.upload("record360", file, { partSize: 5 * 1024 * 1024, logLines: lines });
+        return { outcome, lines };
+      },
+      { index: FIXTURES.indexOf("clip.mp4") },
+    );
+    expect(outcome).toMatchObject({ ok: true, provider: "record360" });
+    expect(await storedSha256("record360", outcome)).toBe(files["clip.mp4"]?.sha256);
+    expect(lines.some((line) => /answered 401: asking for fresh credentials/.test(line))).toBe(true);
+    expect(lines.filter((line) => /^debug \[uploadkit\] part \d+: PUT .* → 2xx/.test(line)).length).toBe(3);
+    for (const line of lines) {
+      expect(line).not.toContain(before);
+      expect(line).not.toContain(after);
+      expect(line).not.toMatch(/X-Amz-Signature=/i);
+    }
+  });
+
+  it.each(["fanvue", "record360"] as const)("%s: uploadMany sends several Files at once, each verified", async (provider) => {
+    const outcomes = await page.evaluate(
+      async ({ provider, indexes }) => {
+        const { example } = globalThis as unknown as { example: ExamplePage };
+        const picked = (document.getElementById("fixtures") as HTMLInputElement).files as FileList;
+        return example.uploadMany(
+          provider,
+          indexes.map((index) => picked[index] as File),
+        );
+      },
+      { provider, indexes: [FIXTURES.indexOf("clip.mp4"), FIXTURES.indexOf("other.mp4")] },
+    );
+    expect(outcomes).toHaveLength(2);
+    expect(await storedSha256(provider, outcomes[0] as Outcome)).toBe(files["clip.mp4"]?.sha256);
+    expect(await storedSha256(provider, outcomes[1] as Outcome)).toBe(files["other.mp4"]?.sha256);
+  });
 });
 
 describe("secrets", () => {
