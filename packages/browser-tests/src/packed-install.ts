@@ -18,7 +18,7 @@ const run = (command: string, args: string[], cwd: string) =>
  * An app folder as a web developer has it: `files` copied in, and our packages installed with npm from their packed
  * tarballs (no workspace links, no hoisting help). Returns the folder.
  */
-export function installPacked(work: string, files: { from: string; names: string[] }): string {
+export function installPacked(work: string, copies: { from: string; names: string[]; into?: string }[]): string {
   const packs = join(work, "packs");
   const app = join(work, "app");
   mkdirSync(packs, { recursive: true });
@@ -29,6 +29,9 @@ export function installPacked(work: string, files: { from: string; names: string
   });
   writeFileSync(join(app, "package.json"), JSON.stringify({ name: "web-app", private: true, type: "module" }));
   run("npm", ["install", "--no-package-lock", ...tarballs], app);
-  for (const name of files.names) cpSync(join(files.from, name), join(app, name));
+  for (const { from, names, into = "." } of copies) {
+    mkdirSync(join(app, into), { recursive: true });
+    for (const name of names) cpSync(join(from, name), join(app, into, name));
+  }
   return app;
 }

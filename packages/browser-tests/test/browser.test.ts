@@ -5,9 +5,8 @@ import { join } from "node:path";
 import { buildPage, pageConfigFor, startPageServer } from "@uploadkit/example-browser-upload/server.mjs";
 import { type Sandbox, startSandbox } from "@uploadkit/sandbox";
 import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { launchChromium } from "../src/chromium.js";
-import { installPacked } from "../src/packed-install.js";
 import type { ExamplePage, Outcome, Progress, Provider } from "../src/page-api.js";
 
 const EXAMPLE = new URL("../../../examples/browser-upload/", import.meta.url).pathname;
@@ -124,8 +123,7 @@ beforeAll(async () => {
     "photo.png",
     Buffer.concat([Buffer.from("89504e470d0a1a0a0000000d49484452", "hex"), randomBytes(300 * 1024)]),
   );
-  const app = installPacked(work, { from: EXAMPLE, names: ["app.ts", "upload-worker.ts", "index.html"] });
-  const metafile = await buildPage({ from: app, outdir: join(work, "page") });
+  const metafile = await buildPage({ from: inject("packedApp"), outdir: join(work, "page") });
   bundled = Object.keys(metafile.inputs);
   sandbox = await startSandbox();
   pageServer = await startPageServer({ root: join(work, "page"), config: () => pageConfigFor(sandbox) });
