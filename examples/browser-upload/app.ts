@@ -154,7 +154,11 @@ async function start(file: File): Promise<void> {
       for (const [index, box] of [...parts.children].entries()) box.classList.toggle("done", index < partsDone);
     },
   });
-  show(outcome.ok ? `Uploaded to ${outcome.provider}.\nid: ${outcome.id}\ntype: ${outcome.contentType}` : `${outcome.name}: ${outcome.message}`);
+  show(
+    outcome.ok
+      ? `Uploaded to ${outcome.provider}.\nid: ${outcome.id}\ntype: ${outcome.contentType}`
+      : `${outcome.name}: ${outcome.message}`,
+  );
 }
 
 const input = $<HTMLInputElement>("file");

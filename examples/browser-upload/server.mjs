@@ -32,7 +32,9 @@ export async function startPageServer({ root, config, port = 0 }) {
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? "/", "http://page.local").pathname;
     if (path === "/config.json") {
-      res.writeHead(200, { "content-type": "application/json", "cache-control": "no-store" }).end(JSON.stringify(typeof config === "function" ? config() : config));
+      res
+        .writeHead(200, { "content-type": "application/json", "cache-control": "no-store" })
+        .end(JSON.stringify(typeof config === "function" ? config() : config));
       return;
     }
     const file = path === "/" ? "index.html" : path.slice(1);

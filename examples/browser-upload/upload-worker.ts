@@ -4,7 +4,9 @@ import { createFlowkiwiClient } from "@uploadkit/flowkiwi";
 import { createRecord360Client } from "@uploadkit/record360";
 import type { PageConfig, Provider } from "./app.js";
 
-self.onmessage = async ({ data }: MessageEvent<{ provider: Provider; file: File; options: { filename?: string }; config: PageConfig }>) => {
+self.onmessage = async ({
+  data,
+}: MessageEvent<{ provider: Provider; file: File; options: { filename?: string }; config: PageConfig }>) => {
   const { provider, file, options, config } = data;
   const onProgress = (progress: unknown) => self.postMessage({ progress });
   try {

@@ -100,8 +100,7 @@ const partPuts = (mark: number) =>
 const completeCalls = (mark: number, at: Sandbox = sandbox) =>
   requestsSince(mark, at).filter(
     (entry) =>
-      entry.server !== "store" &&
-      (/complete/i.test(entry.url) || (entry.server === "fanvue" && entry.method === "PATCH")),
+      entry.server !== "store" && (/complete/i.test(entry.url) || (entry.server === "fanvue" && entry.method === "PATCH")),
   );
 
 function expectProgressToTotal(events: Progress[], total: number) {
@@ -119,10 +118,7 @@ beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), "uploadkit-browser-"));
   fixture("clip.mp4", Buffer.concat([Buffer.from("\0\0\0\x18ftypmp42", "latin1"), randomBytes(12 * MiB + 4321)]));
   fixture("other.mp4", Buffer.concat([Buffer.from("\0\0\0\x18ftypmp42", "latin1"), randomBytes(12 * MiB + 4321)]));
-  fixture(
-    "photo.png",
-    Buffer.concat([Buffer.from("89504e470d0a1a0a0000000d49484452", "hex"), randomBytes(300 * 1024)]),
-  );
+  fixture("photo.png", Buffer.concat([Buffer.from("89504e470d0a1a0a0000000d49484452", "hex"), randomBytes(300 * 1024)]));
   const metafile = await buildPage({ from: inject("packedApp"), outdir: join(work, "page") });
   bundled = Object.keys(metafile.inputs);
   sandbox = await startSandbox();

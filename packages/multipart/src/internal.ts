@@ -14,7 +14,11 @@ export { DEFAULT_FILES_CONCURRENCY, runUploads } from "./core/engine/run-uploads
 export type { FlowContext, SingleRequest, Transfer, UploadAdapter } from "./core/engine/upload-adapter.js";
 export { assertCommonOptions, assertSupported } from "./core/engine/upload-options.js";
 export { type ApiErrorDetails, throwIfAborted } from "./core/errors.js";
-export { createMultipartFormBody, type MultipartFormBody, type MultipartFormOptions } from "./core/form-data/multipart-form-body.js";
+export {
+  createMultipartFormBody,
+  type MultipartFormBody,
+  type MultipartFormOptions,
+} from "./core/form-data/multipart-form-body.js";
 export { ByteMeter, type DigestName } from "./core/http/byte-meter.js";
 export { assertCredentialsStayOnOrigin, isCredentialHeader } from "./core/http/credentials.js";
 export { readBounded, summarizeErrorBody } from "./core/http/read-bounded.js";

@@ -1,5 +1,5 @@
-import { Readable } from "node:stream";
 import { createHash } from "node:crypto";
+import { Readable } from "node:stream";
 import { type RecordingServer, sendJson, startRecordingServer } from "@uploadkit/testkit";
 import { request } from "undici";
 import { afterEach, describe, expect, it } from "vitest";

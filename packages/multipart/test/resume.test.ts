@@ -2,12 +2,12 @@ import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { CHECKPOINT_VERSION, type CheckpointStore } from "../src/core/checkpoint/checkpoint-store.js";
-import { fileCheckpointStore } from "../src/node/file-checkpoint-store.js";
 import { ResumableSession } from "../src/core/checkpoint/resumable-session.js";
 import { CheckpointError, SourceChangedError } from "../src/core/errors.js";
 import { planParts } from "../src/core/plan-parts.js";
 import { openSource } from "../src/core/sources/open-source.js";
 import { uploadParts } from "../src/core/upload/upload-parts.js";
+import { fileCheckpointStore } from "../src/node/file-checkpoint-store.js";
 import { randomFile, scratchDir, sha256 } from "./support/files.js";
 import { type PartServer, startPartServer } from "./support/part-server.js";
 

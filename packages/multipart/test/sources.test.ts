@@ -6,8 +6,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { InputError } from "../src/core/errors.js";
 import { planParts } from "../src/core/plan-parts.js";
 import { openSource } from "../src/core/sources/open-source.js";
-import { READ_SLACK_BYTES, readOffset } from "../src/node/read-offset.js";
 import type { UploadSource } from "../src/core/sources/upload-source.js";
+import { READ_SLACK_BYTES, readOffset } from "../src/node/read-offset.js";
 import { PNG_1X1, randomFile, scratchDir, sha256 } from "./support/files.js";
 
 const { dir, cleanup } = scratchDir();

@@ -3,13 +3,13 @@ import { type FileHandle, open, stat } from "node:fs/promises";
 import { basename, resolve } from "node:path";
 import { Readable, Transform, type TransformCallback } from "node:stream";
 import { InputError, SourceChangedError } from "../core/errors.js";
-import { hashFileRange, RangeReadError } from "./hash-pool.js";
 import type { Part } from "../core/plan-parts.js";
 import { detectContentType, SNIFF_BYTES } from "../core/sources/content-type.js";
 import { edgesSha256 } from "../core/sources/edges-hash.js";
+import type { PartBody, SourceDigest, SourceFingerprint, UploadSource } from "../core/sources/upload-source.js";
+import { hashFileRange, RangeReadError } from "./hash-pool.js";
 import { ReadBuffers } from "./read-buffers.js";
 import { READ_SLACK_BYTES, readOffset } from "./read-offset.js";
-import type { PartBody, SourceDigest, SourceFingerprint, UploadSource } from "../core/sources/upload-source.js";
 
 export interface FileSourceOptions {
   filename?: string | undefined;

@@ -1,12 +1,11 @@
 import { createHash, type Hash } from "node:crypto";
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
-import { READ_SLACK_BYTES, readOffset } from "./read-offset.js";
-import type { HashAlgorithm, RunningHash } from "../core/runtime/runtime-parts.js";
-import type { SourceDigest } from "../core/sources/upload-source.js";
-
 import { Md5Lanes, type Md5LanesLayout } from "../core/http/md5-lanes.js";
 import { MD5_LANES, MD5_LANES_LAYOUT, md5LanesModuleBytes } from "../core/http/md5-lanes-wasm.js";
+import type { HashAlgorithm, RunningHash } from "../core/runtime/runtime-parts.js";
+import type { SourceDigest } from "../core/sources/upload-source.js";
+import { READ_SLACK_BYTES, readOffset } from "./read-offset.js";
 
 export type { HashAlgorithm, RunningHash } from "../core/runtime/runtime-parts.js";
 

@@ -6,7 +6,7 @@ import { MD5_LANES_LAYOUT, md5LanesModuleBytes } from "../core/http/md5-lanes-wa
 import type { HashAlgorithm } from "../core/runtime/runtime-parts.js";
 import { readableChunks } from "../core/sources/byte-streams.js";
 import { startInlineHash } from "./inline-hash.js";
-import { webGlobals, type WorkerLike } from "./web-globals.js";
+import { type WorkerLike, webGlobals } from "./web-globals.js";
 
 /** How much of a Blob the worker reads at a time. */
 const READ_BYTES = 1024 * 1024;
@@ -71,7 +71,12 @@ function hashingWorker(): WorkerLike | null {
     const url = createObjectURL(new Blob([WORKER_SOURCE], { type: "text/javascript" }));
     const started = new Worker(url, { type: "module", name: "uploadkit-md5" });
     const probe = new TextEncoder().encode("uploadkit md5 lanes self-check: the quick brown fox jumps over the lazy dog");
-    started.postMessage({ moduleBytes: md5LanesModuleBytes(), layout: MD5_LANES_LAYOUT, probe, probeMd5: bytesToHex(md5(probe)) });
+    started.postMessage({
+      moduleBytes: md5LanesModuleBytes(),
+      layout: MD5_LANES_LAYOUT,
+      probe,
+      probeMd5: bytesToHex(md5(probe)),
+    });
     started.onmessage = ({ data }) => {
       const { id, digest, error } = data as { id: number; digest?: string; error?: string };
       const waiting = pending.get(id);

@@ -128,7 +128,12 @@ function request<T>(pending: IdbRequestLike<T>): Promise<T> {
   });
 }
 
-function committed(transaction: { oncomplete: (() => void) | null; onerror: (() => void) | null; onabort: (() => void) | null; error: unknown }): Promise<void> {
+function committed(transaction: {
+  oncomplete: (() => void) | null;
+  onerror: (() => void) | null;
+  onabort: (() => void) | null;
+  error: unknown;
+}): Promise<void> {
   return new Promise((resolve, reject) => {
     transaction.oncomplete = () => resolve();
     transaction.onerror = () => reject(transaction.error);

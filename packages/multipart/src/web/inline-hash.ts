@@ -14,7 +14,10 @@ function threadLanes(): Md5Lanes | null {
   if (lanes !== undefined) return lanes;
   try {
     const compile = webGlobals.WebAssembly?.Module;
-    if (!compile) return (lanes = null);
+    if (!compile) {
+      lanes = null;
+      return lanes;
+    }
     const candidate = new Md5Lanes(new compile(md5LanesModuleBytes()), MD5_LANES_LAYOUT);
     const probe = new TextEncoder().encode("uploadkit md5 lanes self-check: the quick brown fox jumps over the lazy dog");
     lanes = candidate.selfCheck(probe, bytesToHex(md5(probe))) ? candidate : null;

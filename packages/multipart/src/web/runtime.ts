@@ -1,7 +1,8 @@
 // The Web-standard parts of the runtime (see core/runtime/runtime-parts.ts): what `#runtime` is in browsers, Web
 // Workers and edge runtimes. Nothing here imports a Node built-in.
-import { InputError } from "../core/errors.js";
+
 import type { CheckpointStore } from "../core/checkpoint/checkpoint-store.js";
+import { InputError } from "../core/errors.js";
 import type { FileSourceOptions, HashAlgorithm, RunningHash } from "../core/runtime/runtime-parts.js";
 import type { UploadSource } from "../core/sources/upload-source.js";
 import { indexedDbCheckpointStore } from "./indexeddb-checkpoint-store.js";

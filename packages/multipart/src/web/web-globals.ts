@@ -60,7 +60,11 @@ export interface IndexedDbFactoryLike {
 }
 
 interface LockManagerLike {
-  request(name: string, options: { ifAvailable: boolean }, callback: (lock: unknown) => Promise<void> | undefined): Promise<unknown>;
+  request(
+    name: string,
+    options: { ifAvailable: boolean },
+    callback: (lock: unknown) => Promise<void> | undefined,
+  ): Promise<unknown>;
 }
 
 /** The global scope, with the Web APIs above where the runtime has them. */

@@ -69,7 +69,8 @@ export async function startStoreGateway(options: {
         }
         const answerHeaders = { ...response.headers };
         // The store's own CORS headers (if any) give way to the gateway's, which stand for the bucket's rules.
-        if (options.cors?.enabled) for (const name of Object.keys(answerHeaders)) if (name.startsWith("access-control-")) delete answerHeaders[name];
+        if (options.cors?.enabled)
+          for (const name of Object.keys(answerHeaders)) if (name.startsWith("access-control-")) delete answerHeaders[name];
         res.writeHead(response.statusCode ?? 502, answerHeaders);
         response.pipe(res);
       },

@@ -13,7 +13,14 @@ export interface CorsSettings {
 
 export const CORS_DEFAULTS: CorsSettings = { enabled: true, exposeETag: true };
 
-const API_EXPOSED = ["Location", "Retry-After", "X-Request-Id", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"];
+const API_EXPOSED = [
+  "Location",
+  "Retry-After",
+  "X-Request-Id",
+  "X-RateLimit-Limit",
+  "X-RateLimit-Remaining",
+  "X-RateLimit-Reset",
+];
 
 /**
  * Adds CORS headers to an answer; answers a preflight (OPTIONS with Access-Control-Request-Method) itself and

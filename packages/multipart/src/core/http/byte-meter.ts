@@ -1,7 +1,7 @@
-import { SourceChangedError } from "../errors.js";
-import type { SourceDigest } from "../sources/upload-source.js";
 import { startHash } from "#runtime";
+import { SourceChangedError } from "../errors.js";
 import type { RunningHash } from "../runtime/runtime-parts.js";
+import type { SourceDigest } from "../sources/upload-source.js";
 
 export type DigestName = "md5" | "sha256";
 

@@ -19,7 +19,10 @@ export async function* readableChunks(stream: ReadableStream<Uint8Array>): Async
 }
 
 /** `parts` joined into one array of `length` bytes. */
-export function concatBytes(parts: readonly Uint8Array[], length = parts.reduce((sum, part) => sum + part.length, 0)): Uint8Array {
+export function concatBytes(
+  parts: readonly Uint8Array[],
+  length = parts.reduce((sum, part) => sum + part.length, 0),
+): Uint8Array {
   if (parts.length === 1 && (parts[0] as Uint8Array).length === length) return parts[0] as Uint8Array;
   const joined = new Uint8Array(length);
   let offset = 0;

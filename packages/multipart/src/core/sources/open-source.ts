@@ -1,4 +1,4 @@
-import { fileUrlToPath as pathOfFileUrl, openFileSource } from "#runtime";
+import { openFileSource, fileUrlToPath as pathOfFileUrl } from "#runtime";
 import { InputError } from "../errors.js";
 import { oneChunk, readableChunks } from "./byte-streams.js";
 import { defaultFilename, detectContentType, SNIFF_BYTES } from "./content-type.js";
@@ -117,7 +117,5 @@ function isStreamInput(input: unknown): input is StreamInput {
   if (input === null || typeof input !== "object" || !("stream" in input)) return false;
   const { stream } = input as { stream: unknown };
   if (stream === null || typeof stream !== "object") return false;
-  return (
-    Symbol.asyncIterator in stream || typeof (stream as ReadableStream).getReader === "function"
-  );
+  return Symbol.asyncIterator in stream || typeof (stream as ReadableStream).getReader === "function";
 }

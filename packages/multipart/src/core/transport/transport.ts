@@ -7,14 +7,15 @@ import { presignedUrlExpired } from "../http/presigned-expiry.js";
 import { readBounded, summarizeErrorBody } from "../http/read-bounded.js";
 import { redactSecrets, redactUrl } from "../redact.js";
 import { nextDelay, type ResolvedRetryOptions, resolveRetry, serverRequestedDelay, sleep } from "../retry-policy.js";
+import type { HttpAnswer } from "../runtime/runtime-parts.js";
+import { concatBytes } from "../sources/byte-streams.js";
 import type { SourceDigest } from "../sources/upload-source.js";
 import type { PartResponse, PartTarget, TargetContext } from "../upload/part-target.js";
 import { VERSION } from "../version.js";
 import { CredentialSet, type CredentialSource } from "./credential-set.js";
-import type { HttpAnswer } from "../runtime/runtime-parts.js";
-import { concatBytes } from "../sources/byte-streams.js";
 import { rememberSecrets } from "./response-secrets.js";
 import { type AttemptFailure, isIdempotentMethod, mayRepeat, networkCode } from "./retry-rules.js";
+import { StallWatchdog } from "./stall-watchdog.js";
 import { TransportLog } from "./transport-log.js";
 import {
   type ClientTransportOptions,
@@ -22,7 +23,6 @@ import {
   DEFAULT_TIMEOUT_MS,
   type TransportEvent,
 } from "./transport-options.js";
-import { StallWatchdog } from "./stall-watchdog.js";
 import { currentUploadScope } from "./upload-scope.js";
 
 export interface TransportConfig extends ClientTransportOptions {
