@@ -22,6 +22,8 @@ export type Outcome =
 export interface ClientSettings {
   /** Collects every log line (at debug) instead of the console. */
   logLines?: string[];
+  /** A part with no byte moving this long is aborted and sent again (default 30 s). */
+  stallTimeoutMs?: number;
 }
 
 export interface UploadOptions extends ClientSettings {
@@ -51,9 +53,9 @@ async function tokenOf(provider: Provider, forceRefresh: boolean): Promise<strin
 
 /** Uploads `file` with the client for `provider`. */
 export async function upload(provider: Provider, file: Blob, options: UploadOptions = {}): Promise<Outcome> {
-  const { logLines, ...uploadOptions } = options;
+  const { logLines, stallTimeoutMs, ...uploadOptions } = options;
   try {
-    const result = await clientFor(provider, { logLines }).uploadMedia(file, uploadOptions);
+    const result = await clientFor(provider, { logLines, stallTimeoutMs }).uploadMedia(file, uploadOptions);
     return { ok: true, id: result.id, size: result.size, contentType: result.contentType, provider: result.provider };
   } catch (error) {
     return failed(error);
@@ -81,26 +83,29 @@ function failed(error: unknown): Outcome {
   return { ok: false, name, code, message };
 }
 
-function clientFor(provider: Provider, { logLines }: ClientSettings = {}) {
-  const logging = logLines
-    ? {
-        logLevel: "debug" as const,
-        logger: {
-          debug: (line: string) => void logLines.push(`debug ${line}`),
-          info: (line: string) => void logLines.push(`info ${line}`),
-          warn: (line: string) => void logLines.push(`warn ${line}`),
-          error: (line: string) => void logLines.push(`error ${line}`),
-        },
-      }
-    : {};
+function clientFor(provider: Provider, { logLines, stallTimeoutMs }: ClientSettings = {}) {
+  const common = {
+    ...(stallTimeoutMs === undefined ? {} : { stallTimeoutMs }),
+    ...(logLines === undefined
+      ? {}
+      : {
+          logLevel: "debug" as const,
+          logger: {
+            debug: (line: string) => void logLines.push(`debug ${line}`),
+            info: (line: string) => void logLines.push(`info ${line}`),
+            warn: (line: string) => void logLines.push(`warn ${line}`),
+            error: (line: string) => void logLines.push(`error ${line}`),
+          },
+        }),
+  };
   const token = ({ forceRefresh }: { forceRefresh: boolean }) => tokenOf(provider, forceRefresh);
   switch (provider) {
     case "fanvue":
-      return createFanvueClient({ ...logging, baseUrl: config.fanvue.baseUrl, token });
+      return createFanvueClient({ ...common, baseUrl: config.fanvue.baseUrl, token });
     case "record360":
-      return createRecord360Client({ ...logging, baseUrl: config.record360.baseUrl, token });
+      return createRecord360Client({ ...common, baseUrl: config.record360.baseUrl, token });
     case "flowkiwi":
-      return createFlowkiwiClient({ ...logging, ...config.flowkiwi, token });
+      return createFlowkiwiClient({ ...common, ...config.flowkiwi, token });
   }
 }
 

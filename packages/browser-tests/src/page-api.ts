@@ -23,6 +23,7 @@ export interface ExamplePage {
       concurrency?: number;
       partSize?: number;
       logLines?: string[];
+      stallTimeoutMs?: number;
     },
   ): Promise<Outcome>;
   uploadMany(provider: Provider, files: Blob[], settings?: { logLines?: string[] }): Promise<Outcome[]>;

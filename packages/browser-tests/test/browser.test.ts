@@ -45,7 +45,13 @@ async function openPage(on: Page = page, origin = pageServer.origin): Promise<vo
   );
 }
 
-type RunOptions = { checkpoint?: string; concurrency?: number; partSize?: number; abortAfterParts?: number };
+type RunOptions = {
+  checkpoint?: string;
+  concurrency?: number;
+  partSize?: number;
+  abortAfterParts?: number;
+  stallTimeoutMs?: number;
+};
 
 /** Uploads fixture `name` from the page; returns the outcome and every progress event. */
 function uploadFromPage(provider: Provider, name: (typeof FIXTURES)[number], options: RunOptions = {}, on: Page = page) {
@@ -157,6 +163,8 @@ describe.each(["fanvue", "record360", "flowkiwi"] as const)("%s from a web page 
     if (provider !== "flowkiwi") {
       expect((events.at(-1) as Progress).partsTotal).toBe(3);
       expect(partPuts(mark).filter((entry) => entry.status === 200)).toHaveLength(3);
+      // The parts' MD5s were computed by the hashing Web Worker (a blob: module the engine starts), not the page.
+      expect(page.workers().some((worker) => worker.url().startsWith("blob:"))).toBe(true);
     }
   });
 
@@ -249,6 +257,23 @@ describe("stores that misbehave, seen from the page", () => {
       }
     },
   );
+
+  it("a part whose store stops moving bytes is aborted by the stall watchdog and sent again", async () => {
+    const stalling = await sessionWith({ chaos: { rate: 0.4, kinds: ["stall"], scope: "parts", seed: 9 } });
+    try {
+      const { outcome } = await uploadFromPage(
+        "record360",
+        "clip.mp4",
+        { partSize: 5 * MiB, concurrency: 1, stallTimeoutMs: 1000 },
+        stalling.page,
+      );
+      expect(outcome).toMatchObject({ ok: true, provider: "record360" });
+      expect(await storedSha256("record360", outcome, stalling.sandbox)).toBe(files["clip.mp4"]?.sha256);
+      expect(stalling.sandbox.chaos.injected.stall).toBeGreaterThan(0);
+    } finally {
+      await stalling.stop();
+    }
+  });
 
   it.each(["fanvue", "record360"] as const)(
     "%s: an ETag that is not the MD5 of the part (hashed in the page) fails with an IntegrityError and completes nothing",

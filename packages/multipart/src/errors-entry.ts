@@ -1,10 +1,10 @@
 // `@uploadkit/multipart/errors`: the error classes, and the public types and helpers every provider package
 // re-exports (so a provider's README examples import from the provider package alone).
 
-export { fileCheckpointStore } from "#runtime";
 export type { PaginateOptions } from "./core/api/iterate-pages.js";
 export { unwrap, unwrapWithResponse } from "./core/api/unwrap.js";
 export type { CheckpointStore } from "./core/checkpoint/checkpoint-store.js";
+export { fileCheckpointStore } from "./core/checkpoint/file-checkpoint.js";
 export type { UploadsMany } from "./core/engine/provider-client.js";
 export type {
   UploadManyFailure,
