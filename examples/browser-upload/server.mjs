@@ -27,9 +27,13 @@ export async function buildPage({ from = HERE, outdir }) {
   return result.metafile;
 }
 
-/** Serves `root` and `/config.json` (`config`, or what `config()` gives now) on 127.0.0.1:`port` (default: a free port). */
-export async function startPageServer({ root, config, port = 0 }) {
+/**
+ * Serves `root` and `/config.json` (`config`, or what `config()` gives now) on 127.0.0.1:`port` (default: a free
+ * port), with `headers` on every answer (e.g. a Content-Security-Policy).
+ */
+export async function startPageServer({ root, config, port = 0, headers = {} }) {
   const server = createServer((req, res) => {
+    for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
     const path = new URL(req.url ?? "/", "http://page.local").pathname;
     if (path === "/config.json") {
       res

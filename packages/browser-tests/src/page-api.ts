@@ -24,6 +24,8 @@ export interface ExamplePage {
       partSize?: number;
       logLines?: string[];
       stallTimeoutMs?: number;
+      filename?: string;
+      contentType?: string;
     },
   ): Promise<Outcome>;
   uploadMany(provider: Provider, files: Blob[], settings?: { logLines?: string[] }): Promise<Outcome[]>;

@@ -84,9 +84,9 @@ async function storedSha256(provider: Provider, outcome: Outcome, at: Sandbox = 
 }
 
 /** A sandbox of its own (with chaos), its page server and a page open on it; closed by `stop`. */
-async function sessionWith(options: Parameters<typeof startSandbox>[0]) {
+async function sessionWith(options: Parameters<typeof startSandbox>[0], headers: Record<string, string> = {}) {
   const own = await startSandbox(options);
-  const server = await startPageServer({ root: join(work, "page"), config: () => pageConfigFor(own) });
+  const server = await startPageServer({ root: join(work, "page"), config: () => pageConfigFor(own), headers });
   const tab = await browser.newPage();
   await openPage(tab, server.origin);
   return {
@@ -291,6 +291,43 @@ describe("stores that misbehave, seen from the page", () => {
 });
 
 describe("the client's other behaviours, in the page", () => {
+  it("hashes on the page's own thread where no Web Worker may start (a CSP refusing blob: workers), and still checks every part", async () => {
+    const strict = await sessionWith({ providers: ["record360"] }, { "content-security-policy": "worker-src 'self'" });
+    try {
+      const { outcome } = await uploadFromPage("record360", "clip.mp4", { partSize: 5 * MiB }, strict.page);
+      expect(outcome).toMatchObject({ ok: true, provider: "record360" });
+      expect(await storedSha256("record360", outcome, strict.sandbox)).toBe(files["clip.mp4"]?.sha256);
+      expect(strict.page.workers().filter((worker) => worker.url().startsWith("blob:"))).toEqual([]);
+      const lying = await sessionWith(
+        { providers: ["record360"], chaos: { rate: 1, kinds: ["bad-etag"], scope: "parts" } },
+        { "content-security-policy": "worker-src 'self'" },
+      );
+      try {
+        const caught = await uploadFromPage("record360", "clip.mp4", { partSize: 5 * MiB }, lying.page);
+        expect(caught.outcome).toMatchObject({ ok: false, code: "PART_ETAG_MISMATCH" });
+      } finally {
+        await lying.stop();
+      }
+    } finally {
+      await strict.stop();
+    }
+  });
+
+  it("takes the name and type from the File, and the options override them", async () => {
+    const picked = await uploadFromPage("flowkiwi", "photo.png");
+    expect(picked.outcome).toMatchObject({ ok: true, contentType: "image/png" });
+    const overridden = await page.evaluate(
+      async ({ index }) => {
+        const { example } = globalThis as unknown as { example: ExamplePage };
+        const file = (document.getElementById("fixtures") as HTMLInputElement).files?.[index] as File;
+        return example.upload("record360", file, { filename: "walkaround.mov", contentType: "video/quicktime" });
+      },
+      { index: FIXTURES.indexOf("clip.mp4") },
+    );
+    expect(overridden).toMatchObject({ ok: true, contentType: "video/quicktime" });
+    expect(await storedSha256("record360", overridden)).toBe(files["clip.mp4"]?.sha256);
+  });
+
   it("asks the token function again after a 401 (the token was rotated) and logs every step with no credential in a line", async () => {
     const before = sandbox.record360.credentials.token;
     const after = sandbox.rotateCredential("record360");
