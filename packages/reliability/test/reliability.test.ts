@@ -52,12 +52,16 @@ async function sandboxFor(options: Parameters<typeof startSandbox>[0] = {}): Pro
   return sandbox;
 }
 
+/** Random bytes; an `.mp4` starts with an MP4 header, so sniffing never reads the random bytes as another format. */
 function file(name: string, size: number) {
   const bytes = randomBytes(size);
+  if (name.endsWith(".mp4") && size >= MP4_HEAD.length) MP4_HEAD.copy(bytes);
   const path = join(dir, name);
   writeFileSync(path, bytes);
   return { path, bytes };
 }
+
+const MP4_HEAD = Buffer.from("0000001c667479706d703432000000006d703432697336366d703431", "hex");
 
 const recentRequests = (sandbox: Sandbox) =>
   `${JSON.stringify(sandbox.chaos.injected)}\n${sandbox.requests
