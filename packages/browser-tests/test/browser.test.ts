@@ -381,6 +381,17 @@ describe("secrets", () => {
     expect(allowed).toBe("created");
   });
 
+  it("preflights ask for no User-Agent, and none to the store asks to send a credential", () => {
+    const preflights = sandbox.requests.filter((entry) => entry.method === "OPTIONS");
+    expect(preflights.some((entry) => entry.server === "store")).toBe(true);
+    expect(preflights.some((entry) => entry.server !== "store")).toBe(true);
+    for (const entry of preflights) {
+      const asked = String(entry.headers["access-control-request-headers"] ?? "").toLowerCase();
+      expect(asked).not.toContain("user-agent");
+      if (entry.server === "store") expect(asked).not.toMatch(/authorization|api-key|x-connection-id|cookie/);
+    }
+  });
+
   it("no credential ever reached the store (every part request the page and its workers made)", () => {
     const tokens = [sandbox.fanvue.credentials.token, sandbox.record360.credentials.token, sandbox.flowkiwi.credentials.token];
     const toStore = sandbox.requests.filter((entry) => entry.server === "store");

@@ -7,6 +7,7 @@ import { presignedUrlExpired } from "../http/presigned-expiry.js";
 import { readBounded, summarizeErrorBody } from "../http/read-bounded.js";
 import { redactSecrets, redactUrl } from "../redact.js";
 import { nextDelay, type ResolvedRetryOptions, resolveRetry, serverRequestedDelay, sleep } from "../retry-policy.js";
+import { isRunningInBrowser } from "../runtime/is-browser.js";
 import type { HttpAnswer } from "../runtime/runtime-parts.js";
 import { concatBytes } from "../sources/byte-streams.js";
 import type { SourceDigest } from "../sources/upload-source.js";
@@ -127,6 +128,7 @@ type AttemptResult<T> =
 const ERROR_BODY_LIMIT = 64 * 1024;
 /** Web runtimes send a body the source has as a Blob as one (browsers stream request bodies only over HTTP/2). */
 const runtimeSendsBlobs = runtimeName === "web";
+const inBrowser = isRunningInBrowser();
 const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 
 /**
@@ -197,7 +199,8 @@ export class Transport {
     const request = new Request(input);
     const url = new URL(request.url);
     for (const [name, value] of Object.entries(this.apiHeaders)) if (!request.headers.has(name)) request.headers.set(name, value);
-    request.headers.set("user-agent", this.userAgent);
+    // A page cannot set User-Agent (the browser does), and asking would add it to every CORS preflight.
+    if (!inBrowser) request.headers.set("user-agent", this.userAgent);
     const withCredentials = url.origin === this.apiOrigin;
     const method = request.method.toUpperCase();
     const repeatable = isIdempotentMethod(method);
@@ -223,6 +226,8 @@ export class Transport {
         const dispatcher = this.config.fetch ? undefined : this.config.dispatcher;
         const init = { signal: deadline.signal, redirect: "manual", ...(dispatcher ? { dispatcher } : {}) } as RequestInit;
         response = await (this.config.fetch ?? globalThis.fetch)(sent, init);
+        // A browser hides a redirect it was told not to follow (status 0): it is still a redirect, and reported so.
+        if (response.type === "opaqueredirect") response = new Response(null, { status: 307 });
         if (response.status === 401 && withCredentials && !refreshed && this.credentials.refreshable) {
           // The API refused the credential: ask the provider once more and repeat this call once. A 401 means the
           // request was not acted on, so this holds for any method.
