@@ -3,7 +3,7 @@
 import { createFanvueClient } from "@uploadkit/fanvue";
 import { createFlowkiwiClient } from "@uploadkit/flowkiwi";
 import { createOfauthClient } from "@uploadkit/ofauth";
-import { createRecord360Client, type UploadProgress } from "@uploadkit/record360";
+import { createRecord360Client, type SourceInput, type UploadProgress } from "@uploadkit/record360";
 
 export type Provider = "fanvue" | "record360" | "flowkiwi";
 
@@ -51,8 +51,8 @@ async function tokenOf(provider: Provider, forceRefresh: boolean): Promise<strin
   return config[provider].token;
 }
 
-/** Uploads `file` with the client for `provider`. */
-export async function upload(provider: Provider, file: Blob, options: UploadOptions = {}): Promise<Outcome> {
+/** Uploads `file` (a File or Blob; bytes or a stream of known size do too) with the client for `provider`. */
+export async function upload(provider: Provider, file: SourceInput, options: UploadOptions = {}): Promise<Outcome> {
   const { logLines, stallTimeoutMs, ...uploadOptions } = options;
   try {
     const result = await clientFor(provider, { logLines, stallTimeoutMs }).uploadMedia(file, uploadOptions);

@@ -15,7 +15,7 @@ export type Outcome =
 export interface ExamplePage {
   upload(
     provider: Provider,
-    file: Blob,
+    file: Blob | ArrayBuffer | Uint8Array | { stream: ReadableStream<Uint8Array>; size: number; filename?: string },
     options?: {
       onProgress?: (progress: Progress) => void;
       signal?: AbortSignal;

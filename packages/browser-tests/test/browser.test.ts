@@ -184,6 +184,16 @@ describe.each(["fanvue", "record360", "flowkiwi"] as const)("%s from a web page 
 });
 
 describe("abort, integrity and resume in the page", () => {
+  it("flowkiwi: abort rejects with an AbortError and creates no media", async () => {
+    const mark = sandbox.requests.length;
+    const { outcome } = await uploadFromPage("flowkiwi", "photo.png", { abortAfterParts: 0 });
+    expect(outcome).toMatchObject({ ok: false, name: "AbortError" });
+    const created = requestsSince(mark).filter(
+      (entry) => entry.server === "flowkiwi" && entry.method === "POST" && entry.status === 201,
+    );
+    expect(created).toEqual([]);
+  });
+
   it.each(["fanvue", "record360"] as const)("%s: abort rejects with an AbortError and completes nothing", async (provider) => {
     const mark = sandbox.requests.length;
     const { outcome } = await uploadFromPage(provider, "clip.mp4", { concurrency: 1, partSize: 5 * MiB, abortAfterParts: 1 });
@@ -312,6 +322,28 @@ describe("the client's other behaviours, in the page", () => {
       await strict.stop();
     }
   });
+
+  it.each(["ArrayBuffer", "Uint8Array", "ReadableStream"] as const)(
+    "uploads a%s (the File's bytes read in the page) in parts, verified",
+    async (kind) => {
+      const outcome = await page.evaluate(
+        async ({ kind, index }) => {
+          const { example } = globalThis as unknown as { example: ExamplePage };
+          const file = (document.getElementById("fixtures") as HTMLInputElement).files?.[index] as File;
+          const input =
+            kind === "ArrayBuffer"
+              ? await file.arrayBuffer()
+              : kind === "Uint8Array"
+                ? new Uint8Array(await file.arrayBuffer())
+                : { stream: file.stream(), size: file.size, filename: "from-a-stream.mp4" };
+          return example.upload("record360", input, { partSize: 5 * 1024 * 1024, contentType: "video/mp4" });
+        },
+        { kind, index: FIXTURES.indexOf("clip.mp4") },
+      );
+      expect(outcome).toMatchObject({ ok: true, provider: "record360", size: files["clip.mp4"]?.size });
+      expect(await storedSha256("record360", outcome)).toBe(files["clip.mp4"]?.sha256);
+    },
+  );
 
   it("takes the name and type from the File, and the options override them", async () => {
     const picked = await uploadFromPage("flowkiwi", "photo.png");

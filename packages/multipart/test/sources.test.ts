@@ -83,6 +83,23 @@ describe("openSource", () => {
     expect(sha256(await readAll(fromFile, 11))).toBe(sha256(bytes));
     const blob = await openSource(new Blob([bytes]));
     expect(blob.contentType).toBe("image/png");
+    const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) as ArrayBuffer;
+    const fromArrayBuffer = await openSource(buffer, { filename: "pixel.png" });
+    expect(fromArrayBuffer).toMatchObject({ kind: "bytes", size: bytes.length, contentType: "image/png", filename: "pixel.png" });
+    expect(fromArrayBuffer.description).toBe(`${bytes.length}-byte ArrayBuffer`);
+    expect(sha256(await readAll(fromArrayBuffer, 5))).toBe(sha256(bytes));
+  });
+
+  it("fingerprints a File by its name and lastModified too, so a checkpoint is never resumed for another File", async () => {
+    const bytes = Buffer.concat([PNG_1X1, Buffer.alloc(10)]);
+    const one = await (await openSource(new File([bytes], "a.png", { lastModified: 1000 }))).fingerprint();
+    const renamed = await (await openSource(new File([bytes], "b.png", { lastModified: 1000 }))).fingerprint();
+    const touched = await (await openSource(new File([bytes], "a.png", { lastModified: 2000 }))).fingerprint();
+    expect(one).toMatchObject({ kind: "blob", name: "a.png", mtimeMs: 1000, size: bytes.length });
+    expect(renamed.name).toBe("b.png");
+    expect(touched.mtimeMs).toBe(2000);
+    expect(renamed.edgesSha256).toBe(one.edgesSha256);
+    expect((await (await openSource(new Blob([bytes]))).fingerprint()).name).toBeUndefined();
   });
 
   it("cuts a Node or web stream of known size into parts as it arrives", async () => {

@@ -7,8 +7,8 @@ import { RandomAccessSource } from "./random-access-source.js";
 import { type StreamInput, StreamSource } from "./stream-source.js";
 import type { UploadSource } from "./upload-source.js";
 
-/** Anything uploadkit can upload: a path or `file:` URL, bytes, a Blob/File, or a stream of known size. */
-export type SourceInput = string | URL | Uint8Array | Blob | StreamInput;
+/** Anything uploadkit can upload: a path or `file:` URL, bytes (a Uint8Array or an ArrayBuffer), a Blob/File, or a stream of known size. */
+export type SourceInput = string | URL | Uint8Array | ArrayBuffer | Blob | StreamInput;
 
 /** Options of `openSource`. */
 export interface OpenSourceOptions {
@@ -44,10 +44,11 @@ async function open(input: SourceInput, options: OpenSourceOptions): Promise<Upl
   }
   if (input instanceof URL) return openFileSource(fileUrlToPath(input), options);
   if (input instanceof Uint8Array) return openBytes(input, options);
+  if (input instanceof ArrayBuffer) return openBytes(new Uint8Array(input), options, "ArrayBuffer");
   if (typeof Blob !== "undefined" && input instanceof Blob) return openBlob(input, options);
   if (isStreamInput(input)) return openStream(input, options);
   throw new InputError(
-    "Unsupported input: give a file path, a file: URL, a Uint8Array/Buffer, a Blob/File, or { stream, size } for a stream of known size.",
+    "Unsupported input: give a file path, a file: URL, a Uint8Array/Buffer or an ArrayBuffer, a Blob/File, or { stream, size } for a stream of known size.",
     { code: "INPUT_UNSUPPORTED" },
   );
 }
@@ -65,7 +66,7 @@ function fileUrlToPath(url: string | URL): string {
   return pathOfFileUrl(text);
 }
 
-async function openBytes(bytes: Uint8Array, options: OpenSourceOptions): Promise<UploadSource> {
+async function openBytes(bytes: Uint8Array, options: OpenSourceOptions, kind = bytes.constructor.name): Promise<UploadSource> {
   const contentType = options.contentType ?? (await detectContentType(bytes.subarray(0, SNIFF_BYTES), options.filename ?? ""));
   const view = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   return new RandomAccessSource({
@@ -73,7 +74,7 @@ async function openBytes(bytes: Uint8Array, options: OpenSourceOptions): Promise
     size: bytes.byteLength,
     filename: options.filename ?? defaultFilename(contentType),
     contentType,
-    description: `${bytes.byteLength}-byte ${bytes.constructor.name}`,
+    description: `${bytes.byteLength}-byte ${kind}`,
     stream: (start, end) => oneChunk(view.subarray(start, end)),
     read: async (start, end) => view.subarray(start, end),
     blob: (start, end) => new Blob([view.subarray(start, end) as Uint8Array<ArrayBuffer>]),
