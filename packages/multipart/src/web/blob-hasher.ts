@@ -26,7 +26,12 @@ self.onmessage = (event) => {
     next();
     return;
   }
-  if (discard) { discarded.add(id); return; }
+  if (discard) {
+    const queued = waiting.findIndex((job) => job.id === id);
+    if (queued >= 0) waiting.splice(queued, 1);
+    else discarded.add(id);
+    return;
+  }
   waiting.push({ id, blob });
   next();
 };
