@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { startSandbox } from "@uploadkit/sandbox";
 import { buildPage, pageConfigFor, startPageServer } from "./server.mjs";
 
-const port = Number(process.argv[process.argv.indexOf("--port") + 1]) || 5173;
+const at = process.argv.indexOf("--port");
+const port = at > 0 ? Number(process.argv[at + 1]) : 5173; // --port 0: any free port
 const sandbox = await startSandbox();
 const outdir = join(new URL(".", import.meta.url).pathname, ".page");
 await buildPage({ outdir });
