@@ -218,6 +218,20 @@ describe("abort, integrity and resume in the page", () => {
     },
   );
 
+  it("an API that does not answer the page's origin (no CORS) fails naming CORS and the origin to configure, sending nothing", async () => {
+    const mark = sandbox.requests.length;
+    sandbox.cors.enabled = false;
+    try {
+      const { outcome } = await uploadFromPage("fanvue", "clip.mp4", { partSize: 5 * MiB });
+      expect(outcome).toMatchObject({ ok: false, code: "API_NETWORK" });
+      expect(outcome.ok === false && outcome.message).toContain(`CORS refusal looks: ${sandbox.fanvue.baseUrl}`);
+      expect(outcome.ok === false && outcome.message).toContain(pageServer.origin);
+      expect(partPuts(mark)).toEqual([]);
+    } finally {
+      sandbox.cors.enabled = true;
+    }
+  });
+
   it.each(["fanvue", "record360"] as const)(
     "%s: checkpoint in IndexedDB — after a reload the same file resumes and sends only the parts that did not finish; another file under the key reuses nothing",
     async (provider) => {

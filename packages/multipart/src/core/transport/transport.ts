@@ -257,7 +257,7 @@ export class Transport {
         if (last || !mayRepeat(failure, repeatable)) {
           throw new UploadkitError(
             redactSecrets(
-              `${method} ${redactUrl(request.url)} failed after ${attempt} attempt${attempt === 1 ? "" : "s"}: ${reason}.`,
+              `${method} ${redactUrl(request.url)} failed after ${attempt} attempt${attempt === 1 ? "" : "s"}: ${reason}.${timedOut ? "" : corsHint(url.origin)}`,
               this.secrets,
             ),
             { code: timedOut ? "API_TIMEOUT" : "API_NETWORK" },
@@ -615,7 +615,7 @@ export class Transport {
       }
       const code = networkCode(error);
       return failed(
-        `network error${code ? ` ${code}` : ""}: ${(error as Error).message}`,
+        `network error${code ? ` ${code}` : ""}: ${(error as Error).message}${corsHint(locationOrigin(target.url, target.url) ?? "")}`,
         { kind: "network", code },
         { cause: error },
       );
@@ -677,6 +677,16 @@ const REQUEST_ID_HEADERS = ["x-request-id", "request-id", "x-amz-request-id", "x
 
 function requestIdOf(headers: Headers): string | undefined {
   return REQUEST_ID_HEADERS.map((name) => headers.get(name)).find((value): value is string => Boolean(value));
+}
+
+/**
+ * In a page, a CORS refusal reaches script as a bare network error: say so, naming the origin that must allow the
+ * page's. Elsewhere, nothing.
+ */
+function corsHint(origin: string): string {
+  if (!inBrowser) return "";
+  const page = (globalThis as { location?: { origin?: string } }).location?.origin;
+  return ` In a browser this is also how a CORS refusal looks: ${origin} must answer this page's origin${page ? ` (${page})` : ""} — its preflight (OPTIONS) and the request itself (Access-Control-Allow-Origin).`;
 }
 
 /** The origin a Location header points to (no path, query or user info), or undefined. */
