@@ -1,17 +1,10 @@
 // The page: pick or drop a file, upload it to the provider chosen, watch the parts go. The tokens come from
 // config.json, which the page's server writes (here the sandbox's; in an app, the signed-in user's own token).
-import { createFanvueClient } from "@uploadkit/fanvue";
-import { createFlowkiwiClient } from "@uploadkit/flowkiwi";
 import { createOfauthClient } from "@uploadkit/ofauth";
-import { createRecord360Client, type SourceInput, type UploadProgress } from "@uploadkit/record360";
+import type { SourceInput, UploadProgress } from "@uploadkit/record360";
+import { type CommonClientOptions, clientFor as clientOnConfig, type PageConfig, type Provider } from "./clients.js";
 
-export type Provider = "fanvue" | "record360" | "flowkiwi";
-
-export interface PageConfig {
-  fanvue: { baseUrl: string; token: string };
-  record360: { baseUrl: string; token: string };
-  flowkiwi: { baseUrl: string; token: string; organizationId: string };
-}
+export type { PageConfig, Provider } from "./clients.js";
 
 /** What an upload gives back to the caller (and to the browser suite): the result, or the error's name, code and message. */
 export type Outcome =
@@ -84,12 +77,12 @@ function failed(error: unknown): Outcome {
 }
 
 function clientFor(provider: Provider, { logLines, stallTimeoutMs }: ClientSettings = {}) {
-  const common = {
+  const common: CommonClientOptions = {
     ...(stallTimeoutMs === undefined ? {} : { stallTimeoutMs }),
     ...(logLines === undefined
       ? {}
       : {
-          logLevel: "debug" as const,
+          logLevel: "debug",
           logger: {
             debug: (line: string) => void logLines.push(`debug ${line}`),
             info: (line: string) => void logLines.push(`info ${line}`),
@@ -98,15 +91,7 @@ function clientFor(provider: Provider, { logLines, stallTimeoutMs }: ClientSetti
           },
         }),
   };
-  const token = ({ forceRefresh }: { forceRefresh: boolean }) => tokenOf(provider, forceRefresh);
-  switch (provider) {
-    case "fanvue":
-      return createFanvueClient({ ...common, baseUrl: config.fanvue.baseUrl, token });
-    case "record360":
-      return createRecord360Client({ ...common, baseUrl: config.record360.baseUrl, token });
-    case "flowkiwi":
-      return createFlowkiwiClient({ ...common, ...config.flowkiwi, token });
-  }
+  return clientOnConfig(provider, config, ({ forceRefresh }) => tokenOf(provider, forceRefresh), common);
 }
 
 /** The same upload, run by a module Web Worker. */

@@ -1,6 +1,6 @@
 import type { Sandbox } from "@uploadkit/sandbox";
 import type { Metafile } from "esbuild";
-import type { PageConfig } from "./app.js";
+import type { PageConfig } from "./clients.js";
 
 /** Bundles app.ts and upload-worker.ts from `from` into `outdir` (esbuild, browser, no configuration). */
 export function buildPage(options: { from?: string; outdir: string }): Promise<Metafile>;

@@ -1,8 +1,5 @@
 // A module Web Worker that uploads the File it is sent: the same clients, off the page's thread.
-import { createFanvueClient } from "@uploadkit/fanvue";
-import { createFlowkiwiClient } from "@uploadkit/flowkiwi";
-import { createRecord360Client } from "@uploadkit/record360";
-import type { PageConfig, Provider } from "./app.js";
+import { clientFor, type PageConfig, type Provider } from "./clients.js";
 
 self.onmessage = async ({
   data,
@@ -10,12 +7,7 @@ self.onmessage = async ({
   const { provider, file, options, config } = data;
   const onProgress = (progress: unknown) => self.postMessage({ progress });
   try {
-    const client =
-      provider === "fanvue"
-        ? createFanvueClient(config.fanvue)
-        : provider === "record360"
-          ? createRecord360Client(config.record360)
-          : createFlowkiwiClient(config.flowkiwi);
+    const client = clientFor(provider, config, () => config[provider].token);
     const result = await client.uploadMedia(file, { ...options, onProgress });
     self.postMessage({
       outcome: { ok: true, id: result.id, size: result.size, contentType: result.contentType, provider: result.provider },

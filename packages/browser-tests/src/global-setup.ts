@@ -18,7 +18,7 @@ const EDGE = new URL("../edge/", import.meta.url).pathname;
 export default function setup(project: TestProject) {
   const work = mkdtempSync(join(tmpdir(), "uploadkit-packed-"));
   const app = installPacked(work, [
-    { from: EXAMPLE, names: ["app.ts", "upload-worker.ts", "index.html"] },
+    { from: EXAMPLE, names: ["app.ts", "clients.ts", "upload-worker.ts", "index.html"] },
     { from: EDGE, names: ["upload-worker.ts"], into: "edge" },
   ]);
   project.provide("packedApp", app);

@@ -1,19 +1,11 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { createServer } from "node:net";
 import { join } from "node:path";
+import { freePort } from "@uploadkit/testkit";
 
 /** The workerd binary that the `workerd` npm package ships. */
 const WORKERD = join(createRequire(import.meta.url).resolve("workerd/package.json"), "..", "bin", "workerd");
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /**
  * Serves the ES module `script` (a bundled worker) with workerd on 127.0.0.1, with no Node compatibility flag and

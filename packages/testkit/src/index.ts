@@ -1,5 +1,5 @@
 export { describeEveryOperation, type OperationsClient } from "./every-operation.js";
-export { type PrismServer, type ProviderSpec, prefer, specPath, startPrism, violations } from "./prism.js";
+export { freePort, type PrismServer, type ProviderSpec, prefer, specPath, startPrism, violations } from "./prism.js";
 export { type Handler, type RecordedRequest, type RecordingServer, sendJson, startRecordingServer } from "./recording-server.js";
 export { loadSpec, type SampledCall, type SpecOperation, sampleCall, specOperations } from "./spec-operations.js";
 export { createSpecValidator, type ExchangeToCheck } from "./spec-validator.js";

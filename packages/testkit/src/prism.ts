@@ -121,7 +121,8 @@ export function violations(response: Response | { headers: Record<string, string
   return text ? (JSON.parse(text) as unknown[]) : [];
 }
 
-function freePort(): Promise<number> {
+/** A TCP port free on 127.0.0.1 now (for a server a test starts as another process). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", reject);
