@@ -9,7 +9,7 @@ import { redactSecrets, redactUrl } from "../redact.js";
 import { nextDelay, type ResolvedRetryOptions, resolveRetry, serverRequestedDelay, sleep } from "../retry-policy.js";
 import { isRunningInBrowser } from "../runtime/is-browser.js";
 import type { HttpAnswer } from "../runtime/runtime-parts.js";
-import { concatBytes } from "../sources/byte-streams.js";
+import { concatBytes, readableChunks } from "../sources/byte-streams.js";
 import type { SourceDigest } from "../sources/upload-source.js";
 import type { PartResponse, PartTarget, TargetContext } from "../upload/part-target.js";
 import { VERSION } from "../version.js";
@@ -758,13 +758,10 @@ async function readBody(response: Response, limit: number, strict: boolean): Pro
   if (!response.body) return "";
   const chunks: Uint8Array[] = [];
   let length = 0;
-  const reader = response.body.getReader();
-  for (;;) {
-    const { done, value: chunk } = await reader.read();
-    if (done) break;
+  // Leaving the loop (break or throw) cancels the rest of the body.
+  for await (const chunk of readableChunks(response.body)) {
     length += chunk.byteLength;
     if (length > limit) {
-      await reader.cancel().catch(() => {});
       if (strict) {
         throw new UploadkitError(
           `The API answered with a body over ${limit} bytes (after decompression); uploadkit reads at most that much.`,
