@@ -1,5 +1,5 @@
 import type { ClientTransportOptions, CredentialSource, PaginateOptions, SourceInput, UploadsMany } from "@uploadkit/multipart";
-import { createProviderClient, type UploadResult, withScheme } from "@uploadkit/multipart/internal";
+import { carryUploadRoute, createProviderClient, type UploadResult, withScheme } from "@uploadkit/multipart/internal";
 import { baseUrlFromEnvironment, providerDescriptor } from "@uploadkit/providers";
 import type { Client } from "openapi-fetch";
 import type { FanvuePaths } from "./api-paths.js";
@@ -53,7 +53,7 @@ export interface FanvueClient extends UploadsMany<UploadMediaOptions, FanvueUplo
 export function createFanvueClient(options: FanvueClientOptions): FanvueClient {
   if (!options?.token) throw new TypeError("createFanvueClient: token is required (a Fanvue OAuth access token).");
   const baseUrl = options.baseUrl ?? baseUrlFromEnvironment("fanvue") ?? FANVUE_BASE_URL;
-  const { api, uploadMedia, uploadMany } = createProviderClient<FanvuePaths, UploadMediaOptions, unknown, FanvueUpload>(
+  const core = createProviderClient<FanvuePaths, UploadMediaOptions, unknown, FanvueUpload>(
     {
       ...options,
       baseUrl,
@@ -64,11 +64,12 @@ export function createFanvueClient(options: FanvueClientOptions): FanvueClient {
     },
     (api) => fanvueAdapter(api),
   );
-  return {
+  const { api, uploadMedia, uploadMany } = core;
+  return carryUploadRoute(core, {
     api,
     uploadMedia,
     uploadMany,
     getMedia: (uuid, getOptions = {}) => getMedia(api, uuid, getOptions.creatorUserUuid ?? null, getOptions.signal),
     paginate: (route, init, paginateOptions) => paginate(api, route, init, paginateOptions),
-  };
+  });
 }

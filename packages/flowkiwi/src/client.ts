@@ -6,7 +6,7 @@ import {
   type UploadsMany,
   unwrap,
 } from "@uploadkit/multipart";
-import { createProviderClient, type UploadResult, withScheme } from "@uploadkit/multipart/internal";
+import { carryUploadRoute, createProviderClient, type UploadResult, withScheme } from "@uploadkit/multipart/internal";
 import { baseUrlFromEnvironment } from "@uploadkit/providers";
 import type { Client } from "openapi-fetch";
 import { type FlowkiwiMedia, flowkiwiAdapter, type UploadMediaOptions } from "./flowkiwi-adapter.js";
@@ -61,7 +61,7 @@ export function createFlowkiwiClient(options: FlowkiwiClientOptions): FlowkiwiCl
     );
   }
   const baseUrl = configured ?? `https://${options.tenant}.product-management.flowkiwi.net`;
-  const { api, uploadMedia, uploadMany } = createProviderClient<paths, UploadMediaOptions, unknown, FlowkiwiMedia>(
+  const core = createProviderClient<paths, UploadMediaOptions, unknown, FlowkiwiMedia>(
     {
       ...options,
       baseUrl,
@@ -70,7 +70,8 @@ export function createFlowkiwiClient(options: FlowkiwiClientOptions): FlowkiwiCl
     },
     () => flowkiwiAdapter(baseUrl),
   );
-  return {
+  const { api, uploadMedia, uploadMany } = core;
+  return carryUploadRoute(core, {
     api,
     uploadMedia,
     uploadMany,
@@ -80,5 +81,5 @@ export function createFlowkiwiClient(options: FlowkiwiClientOptions): FlowkiwiCl
     deleteMedia: async (id, { signal } = {}) => {
       await unwrap(api.DELETE("/rest/api/medias/{id}", { params: { path: { id } }, signal }));
     },
-  };
+  });
 }

@@ -26,8 +26,26 @@ export {
   ProviderResponseError,
   SourceChangedError,
   UploadkitError,
+  UploadRouteError,
 } from "./core/errors.js";
 export type { RetryOptions } from "./core/retry-policy.js";
+export { createUploadRoute } from "./core/route/create-upload-route.js";
+export type {
+  AbortRequest,
+  CompleteAnswer,
+  CompleteRequest,
+  RelayedPartAnswer,
+  RouteErrorAnswer,
+  RouteFile,
+  RoutePart,
+  StartAnswer,
+  StartRequest,
+  TargetsAnswer,
+  TargetsRequest,
+} from "./core/route/protocol.js";
+export { toNodeHandler } from "./core/route/to-node-handler.js";
+export type { UploadRouteOptions } from "./core/route/upload-route.js";
+export { type UploadThroughServerOptions, uploadThroughServer } from "./core/route/upload-through-server.js";
 export type { SourceInput } from "./core/sources/open-source.js";
 export type { CredentialContext, CredentialSource } from "./core/transport/credential-set.js";
 export type { Logger, LogLevel } from "./core/transport/transport-log.js";

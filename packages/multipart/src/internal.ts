@@ -31,6 +31,8 @@ export {
   serverRequestedDelay,
   sleep,
 } from "./core/retry-policy.js";
+export { carryUploadRoute } from "./core/route/create-upload-route.js";
+export { createUploadRouteFor } from "./core/route/upload-route.js";
 export { isRunningInBrowser } from "./core/runtime/is-browser.js";
 export { digestSource } from "./core/sources/digest-source.js";
 export { CredentialSet, withScheme } from "./core/transport/credential-set.js";

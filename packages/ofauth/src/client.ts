@@ -1,6 +1,6 @@
 import type { ClientTransportOptions, CredentialSource, SourceInput, UploadsMany } from "@uploadkit/multipart";
 import { InputError } from "@uploadkit/multipart";
-import { createProviderClient, isRunningInBrowser, type UploadResult } from "@uploadkit/multipart/internal";
+import { carryUploadRoute, createProviderClient, isRunningInBrowser, type UploadResult } from "@uploadkit/multipart/internal";
 import { baseUrlFromEnvironment, providerDescriptor } from "@uploadkit/providers";
 import type { Client } from "openapi-fetch";
 import type { paths } from "./generated/openapi.js";
@@ -50,7 +50,7 @@ export function createOfauthClient(options: OfauthClientOptions): OfauthClient {
   if (!options.connectionId)
     throw new TypeError("createOfauthClient: connectionId is required (the x-connection-id of the account).");
   const baseUrl = options.baseUrl ?? baseUrlFromEnvironment("ofauth") ?? OFAUTH_BASE_URL;
-  const { api, uploadMedia, uploadMany } = createProviderClient<paths, UploadMediaOptions, unknown, OfauthUpload>(
+  const core = createProviderClient<paths, UploadMediaOptions, unknown, OfauthUpload>(
     {
       ...options,
       baseUrl,
@@ -58,5 +58,6 @@ export function createOfauthClient(options: OfauthClientOptions): OfauthClient {
     },
     (api) => ofauthAdapter(api, baseUrl),
   );
-  return { api, uploadMedia, uploadMany };
+  const { api, uploadMedia, uploadMany } = core;
+  return carryUploadRoute(core, { api, uploadMedia, uploadMany });
 }

@@ -61,6 +61,7 @@ export function ofauthAdapter(
   };
   return {
     provider: "ofauth",
+    relay: true,
     unsupported: {
       partSize: "OFAuth plans the parts itself.",
       partCount: "OFAuth plans the parts itself.",

@@ -1,5 +1,5 @@
 import type { ClientTransportOptions, CredentialSource, SourceInput, UploadsMany } from "@uploadkit/multipart";
-import { createProviderClient, type UploadResult, withScheme } from "@uploadkit/multipart/internal";
+import { carryUploadRoute, createProviderClient, type UploadResult, withScheme } from "@uploadkit/multipart/internal";
 import { baseUrlFromEnvironment, providerDescriptor } from "@uploadkit/providers";
 import type { Client } from "openapi-fetch";
 import type { paths } from "./generated/openapi.js";
@@ -35,7 +35,7 @@ export function createRecord360Client(options: Record360ClientOptions): Record36
   if (!options?.token)
     throw new TypeError("createRecord360Client: token is required (the auth_token from POST /api/users/authenticate).");
   const baseUrl = options.baseUrl ?? baseUrlFromEnvironment("record360") ?? RECORD360_BASE_URL;
-  const { api, uploadMedia, uploadMany } = createProviderClient<paths, UploadMediaOptions, unknown, Record360UploadedFile>(
+  const core = createProviderClient<paths, UploadMediaOptions, unknown, Record360UploadedFile>(
     {
       ...options,
       baseUrl,
@@ -44,5 +44,6 @@ export function createRecord360Client(options: Record360ClientOptions): Record36
     },
     (api) => record360Adapter(api),
   );
-  return { api, uploadMedia, uploadMany };
+  const { api, uploadMedia, uploadMany } = core;
+  return carryUploadRoute(core, { api, uploadMedia, uploadMany });
 }

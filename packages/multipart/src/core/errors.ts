@@ -19,6 +19,21 @@ export class InputError extends UploadkitError {
   override name = "InputError";
 }
 
+/**
+ * An upload route (`createUploadRoute` on your server) refused or failed a step of `uploadThroughServer`: `status`
+ * says which (403 not authorized, 413 too large, 415 type not taken, 404 session gone…), `code` the route's reason.
+ */
+export class UploadRouteError extends UploadkitError {
+  /** Always `"UploadRouteError"`. */
+  override name = "UploadRouteError";
+  /** The route's HTTP status. */
+  readonly status: number;
+  constructor(message: string, options: { code: string; status: number; cause?: unknown }) {
+    super(message, options);
+    this.status = options.status;
+  }
+}
+
 /** The source changed between planning and upload, or a checkpoint belongs to another source. */
 export class SourceChangedError extends UploadkitError {
   /** Always `"SourceChangedError"`. */

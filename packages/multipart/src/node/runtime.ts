@@ -10,6 +10,7 @@ export { contentTypeOfName, extensionOfType, sniffContentType } from "./content-
 export { fileCheckpointStore as checkpointStoreFor, fileCheckpointStore } from "./file-checkpoint-store.js";
 export { openFileSource } from "./file-source.js";
 export { startHash } from "./hash-pool.js";
+export { toNodeHandler } from "./node-handler.js";
 export { httpAttempt } from "./undici-attempt.js";
 export { currentScope, runInScope } from "./upload-scope.js";
 

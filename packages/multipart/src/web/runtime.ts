@@ -50,3 +50,10 @@ export function fileCheckpointStore(path: string): CheckpointStore {
     { code: "INPUT_UNSUPPORTED" },
   );
 }
+
+/** node:http handlers need Node: a Fetch-API runtime serves the handler itself. */
+export function toNodeHandler(_handler: (request: Request) => Promise<Response>): (req: unknown, res: unknown) => Promise<void> {
+  throw new InputError("toNodeHandler is for node:http and Express; this runtime serves the Fetch-API handler as it is.", {
+    code: "INPUT_UNSUPPORTED",
+  });
+}

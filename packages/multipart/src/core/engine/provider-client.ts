@@ -1,5 +1,6 @@
 import type { Client } from "openapi-fetch";
 import { type ApiClientOptions, createApiClient, createClientTransport } from "../api/create-api-client.js";
+import { withUploadRoute } from "../route/create-upload-route.js";
 import type { SourceInput } from "../sources/open-source.js";
 import type { Transport } from "../transport/transport.js";
 import { runUpload, type UploadResult } from "./run-upload.js";
@@ -31,10 +32,15 @@ export function createProviderClient<Paths extends {}, Options extends CommonUpl
   const transport = createClientTransport(options);
   const api = createApiClient<Paths>({ baseUrl: options.baseUrl, transport, querySerializer: options.querySerializer });
   const adapter = adapterFor(api);
-  return {
-    api,
+  return withUploadRoute(
+    {
+      api,
+      transport,
+      uploadMedia: (input: SourceInput, uploadOptions?: Options) => runUpload(adapter, transport, input, uploadOptions),
+      uploadMany: (items: readonly UploadManyItem<Options>[], manyOptions?: UploadManyOptions) =>
+        runUploads(adapter, transport, items, manyOptions),
+    },
+    adapter,
     transport,
-    uploadMedia: (input, uploadOptions) => runUpload(adapter, transport, input, uploadOptions),
-    uploadMany: (items, manyOptions) => runUploads(adapter, transport, items, manyOptions),
-  };
+  );
 }

@@ -44,6 +44,11 @@ export interface UploadAdapter<Options extends CommonUploadOptions, Session, Res
   readonly provider: string;
   /** Options of the engine this provider cannot honour, each with what to do instead (refused before any call). */
   readonly unsupported?: Partial<Record<EngineOptionName, string>> | undefined;
+  /**
+   * The parts go to the API with the client's credential (not to presigned URLs): an upload route relays them
+   * instead of handing their targets to the page.
+   */
+  readonly relay?: boolean | undefined;
   /** Refuse 0-byte files. Default true. */
   readonly rejectEmpty?: boolean | undefined;
   /** Checks options against the opened source; throws an InputError. */

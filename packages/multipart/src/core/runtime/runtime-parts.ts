@@ -92,6 +92,8 @@ export interface RuntimeParts {
   fileCheckpointStore(path: string): CheckpointStore;
   /** Where `checkpoint: "<string>"` keeps a checkpoint: a file (Node) or IndexedDB under that key (web). */
   checkpointStoreFor(name: string): CheckpointStore;
+  /** A Fetch-API handler as a node:http / Express handler (Node); web runtimes refuse with an InputError. */
+  toNodeHandler(handler: (request: Request) => Promise<Response>): (req: unknown, res: unknown) => Promise<void>;
   /** Runs `work` with `scope` active for every request it makes. */
   runInScope<T>(scope: UploadScope, work: () => Promise<T>): Promise<T>;
   /** The scope of the upload making the current request, if known. */

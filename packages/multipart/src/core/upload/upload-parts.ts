@@ -280,7 +280,7 @@ function s3ErrorVerdict(body: string): Verdict<never> | undefined {
  * sent, unless the store says its ETags are not MD5s (SSE-KMS, SSE-C); those, and ETags that are no MD5, are accepted
  * unverified, with a warning. A 200 that carries an S3 `<Error>` body is classified by its S3 code (s3ErrorVerdict).
  */
-function etagVerdict(
+export function etagVerdict(
   answer: SentAnswer,
   readEtag: PartTarget["readEtag"],
   checksum: boolean,

@@ -1,0 +1,168 @@
+import { checkpointChecks } from "../engine/answer-checks.js";
+import { runUpload } from "../engine/run-upload.js";
+import type { UploadAdapter } from "../engine/upload-adapter.js";
+import type { CommonUploadOptions, UploadResultCore } from "../engine/upload-options.js";
+import { isAbortError, UploadRouteError } from "../errors.js";
+import type { Part } from "../plan-parts.js";
+import type { SourceInput } from "../sources/open-source.js";
+import type { CredentialSource } from "../transport/credential-set.js";
+import { Transport } from "../transport/transport.js";
+import type { ClientTransportOptions } from "../transport/transport-options.js";
+import {
+  type CompleteAnswer,
+  type CompleteRequest,
+  type RelayedPartAnswer,
+  ROUTE_PATHS,
+  type RouteErrorAnswer,
+  SESSION_HEADER,
+  type StartAnswer,
+  type StartRequest,
+  type TargetsAnswer,
+  type TargetsRequest,
+} from "./protocol.js";
+
+/** Options of `uploadThroughServer`. */
+export interface UploadThroughServerOptions extends CommonUploadOptions, Omit<ClientTransportOptions, "onRetry" | "dispatcher"> {
+  /** Where your server mounted `createUploadRoute` (absolute, or relative to the page). */
+  endpoint: string | URL;
+  /** Your app's own headers for the route (its session, a CSRF token): sent to the endpoint's origin only. */
+  headers?: Record<string, CredentialSource> | undefined;
+  /** Provider options the route lets the page choose (`allowOptions` on the server). */
+  uploadOptions?: Record<string, unknown> | undefined;
+}
+
+interface RouteSession {
+  session: string;
+  provider: string;
+  mode: "direct" | "relay";
+  parts: Part[];
+}
+
+/**
+ * Uploads `input` through an upload route on your server: the server starts the provider session with its own
+ * credential and decides who may upload what; the bytes go from here straight to the provider's storage where it
+ * allows (presigned part URLs), else through the route. The same engine as `uploadMedia`: retries, progress, abort,
+ * integrity, and `checkpoint` (the server re-validates the session). Resolves with the result core the server got
+ * from the provider; a refusal of the route rejects with an `UploadRouteError` naming it.
+ */
+export async function uploadThroughServer(input: SourceInput, options: UploadThroughServerOptions): Promise<UploadResultCore> {
+  const page = (globalThis as { location?: { href?: string } }).location?.href;
+  const endpoint = new URL(String(options.endpoint), page);
+  const base = endpoint.href.replace(/\/+$/, "");
+  const { headers, uploadOptions, endpoint: _endpoint, ...rest } = options;
+  const transport = new Transport({ ...rest, apiOrigin: endpoint.origin, credentials: headers ?? {} });
+  let started: RouteSession | undefined;
+  let finished: CompleteAnswer | undefined;
+
+  const call = async <T>(step: string, body: unknown): Promise<T> => {
+    const response = await transport.fetch(
+      new Request(`${base}/${step}`, {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "application/json" },
+        body: JSON.stringify(body),
+        ...(options.signal && step !== ROUTE_PATHS.abort ? { signal: options.signal } : {}),
+      }),
+    );
+    const text = await response.text();
+    if (!response.ok) throw routeError(step, response.status, text);
+    return (text ? JSON.parse(text) : undefined) as T;
+  };
+
+  const adapter: UploadAdapter<CommonUploadOptions, RouteSession, CompleteAnswer> = {
+    provider: `route ${endpoint.origin}${endpoint.pathname}`,
+    rejectEmpty: false,
+    checkSession(session, where) {
+      const check = checkpointChecks(where);
+      check.string(session.session, "session");
+      check.string(session.provider, "provider");
+      if (session.mode !== "direct" && session.mode !== "relay") check.string(undefined, "mode");
+    },
+    async create({ source }) {
+      const request: StartRequest = {
+        file: { filename: source.filename, size: source.size, contentType: source.contentType },
+        ...(uploadOptions ? { options: uploadOptions } : {}),
+      };
+      const answer = await call<StartAnswer>(ROUTE_PATHS.start, request);
+      started = {
+        session: answer.session,
+        provider: answer.provider,
+        mode: answer.mode,
+        parts: answer.parts.map(({ partNumber, start, end }) => ({ partNumber, start, end, size: end - start })),
+      };
+      return started;
+    },
+    transfer(_context, session) {
+      started = session;
+      const sessionHeader = { [SESSION_HEADER]: session.session };
+      if (session.parts.length === 0) {
+        return {
+          single: {
+            url: `${base}/${ROUTE_PATHS.file}`,
+            method: "PUT",
+            headers: sessionHeader,
+            credentials: true,
+            repeatable: false,
+            accept: (answer) => ({ value: JSON.parse(answer.body) as CompleteAnswer }),
+          },
+        };
+      }
+      if (session.mode === "relay") {
+        return {
+          parts: session.parts,
+          // The route compared the store's ETag with the MD5 of what it relayed; its answer carries that ETag.
+          checksum: false,
+          target: (part) => ({
+            url: `${base}/${ROUTE_PATHS.part}/${part.partNumber}`,
+            headers: sessionHeader,
+            credentials: true,
+            readEtag: (response) => (JSON.parse(response.body) as RelayedPartAnswer).etag,
+          }),
+        };
+      }
+      return {
+        parts: session.parts,
+        target: async (part, context) => {
+          const request: TargetsRequest = { session: session.session, partNumbers: [part.partNumber], refresh: context.refresh };
+          const { targets } = await call<TargetsAnswer>(ROUTE_PATHS.targets, request);
+          const target = targets.find((candidate) => candidate.partNumber === part.partNumber);
+          if (!target) throw routeError(ROUTE_PATHS.targets, 502, "");
+          return { url: target.url, method: target.method, headers: target.headers };
+        },
+      };
+    },
+    async complete(_context, session, parts) {
+      const request: CompleteRequest = {
+        session: session.session,
+        parts: parts.map(({ partNumber, etag }) => ({ partNumber, etag })),
+      };
+      return call<CompleteAnswer>(ROUTE_PATHS.complete, request);
+    },
+    async finish(_context, _session, record) {
+      finished = record;
+      return record;
+    },
+    idOf: (record) => record.id,
+  };
+
+  try {
+    const result = await runUpload(adapter, transport, input, options);
+    const answer = finished ?? result;
+    return { id: answer.id, provider: answer.provider, size: answer.size, contentType: answer.contentType };
+  } catch (error) {
+    // The page gave up: the route forgets the session, so no one can complete it.
+    if (isAbortError(error) && started) await call(ROUTE_PATHS.abort, { session: started.session }).catch(() => {});
+    throw error;
+  }
+}
+
+function routeError(step: string, status: number, text: string): UploadRouteError {
+  let refused: RouteErrorAnswer["error"] | undefined;
+  try {
+    refused = (JSON.parse(text) as RouteErrorAnswer).error;
+  } catch {}
+  const why = refused?.message ?? `HTTP ${status}`;
+  return new UploadRouteError(`The upload route refused ${step} (${status}): ${why}`, {
+    code: refused?.code ?? `ROUTE_HTTP_${status}`,
+    status,
+  });
+}
