@@ -13,6 +13,7 @@ declare module "vitest" {
 
 const EXAMPLE = new URL("../../../examples/browser-upload/", import.meta.url).pathname;
 const EDGE = new URL("../edge/", import.meta.url).pathname;
+const PAGE = new URL("../page/", import.meta.url).pathname;
 
 /** Packs and installs the packages once for every test file. */
 export default function setup(project: TestProject) {
@@ -20,6 +21,7 @@ export default function setup(project: TestProject) {
   const app = installPacked(work, [
     { from: EXAMPLE, names: ["app.ts", "clients.ts", "upload-worker.ts", "index.html"] },
     { from: EDGE, names: ["upload-worker.ts"], into: "edge" },
+    { from: PAGE, names: ["route-page.ts"], into: "route-page" },
   ]);
   project.provide("packedApp", app);
   return () => rmSync(work, { recursive: true, force: true });
