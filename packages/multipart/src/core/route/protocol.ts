@@ -17,13 +17,17 @@ export const SESSION_HEADER = "x-uploadkit-session";
 
 /** The file the browser declares before any byte is sent. */
 export interface RouteFile {
+  /** The name the provider records. */
   filename: string;
+  /** Bytes in all. */
   size: number;
+  /** The MIME type. */
   contentType: string;
 }
 
 /** `POST …/sessions`. */
 export interface StartRequest {
+  /** What is about to be sent. */
   file: RouteFile;
   /** Provider options the route lets the browser choose (`allowOptions`); the rest are the server's. */
   options?: Record<string, unknown> | undefined;
@@ -31,8 +35,11 @@ export interface StartRequest {
 
 /** A part of the plan the server made. */
 export interface RoutePart {
+  /** 1-based. */
   partNumber: number;
+  /** First byte. */
   start: number;
+  /** One past the last byte. */
   end: number;
 }
 
@@ -40,6 +47,7 @@ export interface RoutePart {
 export interface StartAnswer {
   /** Opaque, signed by the server; every later call presents it. */
   session: string;
+  /** The provider the route uploads to. */
   provider: string;
   /** `direct`: parts go to the presigned URLs `targets` gives; `relay`: to the route (`parts/<n>`, or `file`). */
   mode: "direct" | "relay";
@@ -49,7 +57,9 @@ export interface StartAnswer {
 
 /** `POST …/targets`. */
 export interface TargetsRequest {
+  /** The start's token. */
   session: string;
+  /** The parts wanted (of this session's plan only). */
   partNumbers: number[];
   /** Ask for fresh URLs (the last ones were refused, e.g. expired). */
   refresh?: boolean | undefined;
@@ -57,18 +67,23 @@ export interface TargetsRequest {
 
 /** Where each part goes: a presigned URL and the headers it was signed with. No credential is ever among them. */
 export interface TargetsAnswer {
+  /** One per part asked for. */
   targets: { partNumber: number; url: string; method: "PUT"; headers: Record<string, string> }[];
 }
 
 /** The answer to a relayed part (`PUT …/parts/<n>`). */
 export interface RelayedPartAnswer {
+  /** The part relayed. */
   partNumber: number;
+  /** The store's ETag, checked by the route against the MD5 of what it relayed. */
   etag: string;
 }
 
 /** `POST …/complete`. */
 export interface CompleteRequest {
+  /** The start's token. */
   session: string;
+  /** Every part of the plan, once, with its ETag. */
   parts: { partNumber: number; etag: string }[];
 }
 
@@ -77,10 +92,12 @@ export type CompleteAnswer = UploadResultCore;
 
 /** `POST …/abort`. */
 export interface AbortRequest {
+  /** The start's token. */
   session: string;
 }
 
 /** Every refusal: the status says which (400, 403, 404, 409, 413, 415, 502), the code and message say why. */
 export interface RouteErrorAnswer {
+  /** Why: a stable code and a message that says what to change. */
   error: { code: string; message: string };
 }
