@@ -34,6 +34,7 @@ export type {
   AbortRequest,
   CompleteAnswer,
   CompleteRequest,
+  DoneRequest,
   RelayedPartAnswer,
   RouteErrorAnswer,
   RouteFile,

@@ -1,5 +1,8 @@
 import { createHash, randomBytes } from "node:crypto";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createFanvueClient } from "@uploadkit/fanvue";
 import { createFlowkiwiClient } from "@uploadkit/flowkiwi";
 import { AbortError, toNodeHandler, UploadRouteError, uploadThroughServer } from "@uploadkit/multipart";
@@ -157,6 +160,42 @@ describe("createUploadRoute + uploadThroughServer", () => {
     expect((await post("abort", { session: mine.session })).status).toBe(404);
   });
 
+  it("resumes from its checkpoint after the page lost its connection: only the unfinished parts are sent", async () => {
+    const endpoint = await mount(createUploadRoute(record360(), { uploadOptions: { partSize: 5 * MiB } }));
+    const dir = mkdtempSync(join(tmpdir(), "uploadkit-route-"));
+    const bytes = Buffer.concat([MP4_HEAD, randomBytes(12 * MiB)]);
+    const path = join(dir, "walkaround.mp4");
+    writeFileSync(path, bytes);
+    const checkpoint = join(dir, "checkpoint.json");
+    const storeOrigin = new URL(sandbox.store.gatewayOrigin).origin;
+    let stored = 0;
+    const flaky = async (input: string | URL | Request, init?: RequestInit) => {
+      const request = new Request(input, init);
+      if (new URL(request.url).origin === storeOrigin && stored >= 1) throw new TypeError("fetch failed (the page went offline)");
+      const response = await fetch(request);
+      if (new URL(request.url).origin === storeOrigin && response.ok) stored++;
+      return response;
+    };
+    const options = { endpoint, checkpoint, concurrency: 1, retry: { maxAttempts: 1 } };
+    const lost = await uploadThroughServer(path, { ...options, fetch: flaky as typeof fetch }).catch((error: unknown) => error);
+    expect(lost).toMatchObject({ name: "PartUploadError" });
+    const sent: string[] = [];
+    const counting = async (input: string | URL | Request, init?: RequestInit) => {
+      const request = new Request(input, init);
+      sent.push(`${request.method} ${request.url}`);
+      return fetch(request);
+    };
+    const result = await uploadThroughServer(path, { ...options, fetch: counting as typeof fetch });
+    expect(await sandbox.objectSha256(sandbox.record360.keyOf(result.id) as string)).toBe(
+      createHash("sha256").update(bytes).digest("hex"),
+    );
+    expect(sent.filter((line) => line.startsWith(`PUT ${storeOrigin}`))).toHaveLength(2);
+    expect(sent.filter((line) => line.endsWith("/sessions"))).toEqual([]);
+    expect(sent.filter((line) => line.endsWith("/done"))).toHaveLength(2);
+    expect(existsSync(checkpoint)).toBe(false);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it("an abort in the page aborts the route's session: nothing completes, its token is dead", async () => {
     const endpoint = await mount(createUploadRoute(clientFor("fanvue"), { uploadOptions: { partSize: 5 * MiB } as never }));
     const mark = sandbox.requests.length;
@@ -167,9 +206,12 @@ describe("createUploadRoute + uploadThroughServer", () => {
       if (request.method === "POST") bodies.push(await request.clone().text());
       return fetch(request);
     };
+    const dir = mkdtempSync(join(tmpdir(), "uploadkit-route-"));
+    const checkpoint = join(dir, "checkpoint.json");
     const failure = await uploadThroughServer(new Blob([MP4_HEAD, randomBytes(12 * MiB)]), {
       endpoint,
       filename: "clip.mp4",
+      checkpoint,
       concurrency: 1,
       signal: controller.signal,
       fetch: capture as typeof fetch,
@@ -179,6 +221,9 @@ describe("createUploadRoute + uploadThroughServer", () => {
     }).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(AbortError);
     expect(completes("fanvue", mark)).toEqual([]);
+    // Its checkpoint could only be refused later (the session is gone): it is removed with the session.
+    expect(existsSync(checkpoint)).toBe(false);
+    rmSync(dir, { recursive: true, force: true });
     const aborted = bodies
       .map((body) => JSON.parse(body) as { session?: string })
       .find((body) => body.session && Object.keys(body).length === 1);

@@ -123,7 +123,12 @@ export class ResumableSession<Session> {
    * uploadParts, resuming from this checkpoint: finished parts the source provably still holds are skipped (see
    * `provenParts`), each new one is recorded before it counts as done.
    */
-  async uploadParts(options: Omit<UploadPartsOptions, "completed" | "onPartUploaded">): Promise<CompletedPart[]> {
+  async uploadParts(
+    options: Omit<UploadPartsOptions, "completed" | "onPartUploaded"> & {
+      /** Also awaited for each part stored, after it is recorded and before it counts as done. */
+      onPartRecorded?: ((part: CompletedPart) => void | Promise<void>) | undefined;
+    },
+  ): Promise<CompletedPart[]> {
     const completed = await this.provenParts(options.source, options.parts, options.signal);
     const recorded = this.checkpoint?.parts.length ?? 0;
     if (recorded > 0) {
@@ -131,7 +136,15 @@ export class ResumableSession<Session> {
         `resuming the ${this.provider} upload from ${this.store?.description}: ${completed.length} of ${recorded} finished parts verified, ${options.parts.length - completed.length} to send`,
       );
     }
-    return uploadParts({ ...options, completed, onPartUploaded: (part) => this.recordPart(part) });
+    const { onPartRecorded, ...rest } = options;
+    return uploadParts({
+      ...rest,
+      completed,
+      onPartUploaded: async (part) => {
+        await this.recordPart(part);
+        await onPartRecorded?.(part);
+      },
+    });
   }
 
   /**

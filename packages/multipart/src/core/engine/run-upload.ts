@@ -69,6 +69,7 @@ export async function runUpload<Options extends CommonUploadOptions, Session, Re
           signal,
           onProgress: options.onProgress,
           transport,
+          onPartRecorded: adapter.partDone && ((part) => adapter.partDone?.(context, session, part)),
         });
         throwIfAborted(signal);
         if (!adapter.complete) throw new TypeError(`${adapter.provider}: a multipart transfer needs complete()`);

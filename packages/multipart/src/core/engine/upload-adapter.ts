@@ -65,6 +65,8 @@ export interface UploadAdapter<Options extends CommonUploadOptions, Session, Res
   create?(context: FlowContext<Options>, parts: Part[] | undefined): Promise<Session>;
   /** How this session's bytes go. */
   transfer(context: FlowContext<Options>, session: Session, parts: Part[] | undefined): Transfer<Result>;
+  /** Told of each part stored (after the checkpoint records it), before it counts as done. */
+  partDone?(context: FlowContext<Options>, session: Session, part: CompletedPart): Promise<void>;
   /** Finishes a multipart session with every part's ETag, in order. */
   complete?(context: FlowContext<Options>, session: Session, parts: CompletedPart[]): Promise<Result>;
   /** After completion, before the result (e.g. wait until processed). */

@@ -7,6 +7,7 @@ export const ROUTE_PATHS = {
   start: "sessions",
   targets: "targets",
   part: "parts",
+  done: "done",
   file: "file",
   complete: "complete",
   abort: "abort",
@@ -77,6 +78,14 @@ export interface RelayedPartAnswer {
   partNumber: number;
   /** The store's ETag, checked by the route against the MD5 of what it relayed. */
   etag: string;
+}
+
+/** `POST …/done`: parts the page stored at their presigned URLs (direct mode), as they finish. */
+export interface DoneRequest {
+  /** The start's token. */
+  session: string;
+  /** Parts of this session's plan, each with the ETag its store answered. */
+  parts: { partNumber: number; etag: string }[];
 }
 
 /** `POST …/complete`. */

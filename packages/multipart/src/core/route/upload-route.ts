@@ -12,6 +12,7 @@ import { declaredSource } from "./declared-source.js";
 import {
   type CompleteAnswer,
   type CompleteRequest,
+  type DoneRequest,
   ROUTE_PATHS,
   type RouteErrorAnswer,
   type RouteFile,
@@ -54,8 +55,8 @@ interface HeldSession<Options, Session> {
   parts: Part[];
   mode: "direct" | "relay";
   single: boolean;
-  /** ETags of parts the route relayed itself. */
-  relayed: Map<number, string>;
+  /** ETags of parts the route relayed itself, or the page reported (`done`). */
+  stored: Map<number, string>;
   expiresAt: number;
 }
 
@@ -157,7 +158,7 @@ export function createUploadRouteFor<Options extends CommonUploadOptions, Sessio
       parts,
       mode,
       single,
-      relayed: new Map(),
+      stored: new Map(),
       expiresAt: Date.now() + ttl,
     });
     const answer: StartAnswer = {
@@ -233,7 +234,7 @@ export function createUploadRouteFor<Options extends CommonUploadOptions, Sessio
       accept: (answer) => etagVerdict(answer, readEtag, transport.checksum, transport),
       signal: request.signal,
     });
-    entry.relayed.set(partNumber, etag);
+    entry.stored.set(partNumber, etag);
     return json(200, { partNumber, etag });
   };
 
@@ -264,6 +265,25 @@ export function createUploadRouteFor<Options extends CommonUploadOptions, Sessio
     return json(200, core(entry, record));
   };
 
+  const done = async (request: Request): Promise<Response> => {
+    const body = (await readJson(request)) as Partial<DoneRequest>;
+    const { held: entry } = await held(body?.session);
+    if (entry.mode !== "direct") throw new RouteRefusal(409, "ROUTE_MODE", "The route itself stored this session's parts.");
+    const given = Array.isArray(body.parts) ? body.parts : [];
+    const parts = partsOf(
+      entry,
+      given.map((part) => part?.partNumber),
+    );
+    for (const [index, part] of parts.entries()) {
+      const etag = given[index]?.etag;
+      if (typeof etag !== "string" || etag.length === 0 || etag.length > 1024) {
+        throw new RouteRefusal(400, "ROUTE_PARTS", `Part ${part.partNumber} must come with its ETag.`);
+      }
+      entry.stored.set(part.partNumber, etag);
+    }
+    return new Response(null, { status: 204 });
+  };
+
   const complete = async (request: Request): Promise<Response> => {
     const body = (await readJson(request)) as Partial<CompleteRequest>;
     const { id, held: entry } = await held(body?.session);
@@ -278,12 +298,16 @@ export function createUploadRouteFor<Options extends CommonUploadOptions, Sessio
           `Part ${part.partNumber} must be reported once, with its ETag, before completing.`,
         );
       }
-      if (entry.mode === "relay" && entry.relayed.get(part.partNumber) !== etag) {
+      if (entry.mode === "relay" && entry.stored.get(part.partNumber) !== etag) {
         throw new RouteRefusal(
           409,
           "ROUTE_PART_UNKNOWN",
           `Part ${part.partNumber} was not relayed by this route with that ETag.`,
         );
+      }
+      const reportedBefore = entry.stored.get(part.partNumber);
+      if (entry.mode === "direct" && reportedBefore !== undefined && reportedBefore !== etag) {
+        throw new RouteRefusal(409, "ROUTE_PART_UNKNOWN", `Part ${part.partNumber} was reported done with another ETag.`);
       }
       return { partNumber: part.partNumber, etag };
     });
@@ -313,6 +337,7 @@ export function createUploadRouteFor<Options extends CommonUploadOptions, Sessio
       if (method === "PUT" && beforeLast === ROUTE_PATHS.part && /^\d{1,5}$/.test(last ?? ""))
         return await relayPart(request, Number(last));
       if (method === "PUT" && last === ROUTE_PATHS.file) return await relayFile(request);
+      if (method === "POST" && last === ROUTE_PATHS.done) return await done(request);
       if (method === "POST" && last === ROUTE_PATHS.complete) return await complete(request);
       if (method === "POST" && last === ROUTE_PATHS.abort) return await abort(request);
       return refusal(

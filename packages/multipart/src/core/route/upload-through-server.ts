@@ -1,3 +1,4 @@
+import { checkpointStoreFor } from "#runtime";
 import { checkpointChecks } from "../engine/answer-checks.js";
 import { runUpload } from "../engine/run-upload.js";
 import type { UploadAdapter } from "../engine/upload-adapter.js";
@@ -11,6 +12,7 @@ import type { ClientTransportOptions } from "../transport/transport-options.js";
 import {
   type CompleteAnswer,
   type CompleteRequest,
+  type DoneRequest,
   type RelayedPartAnswer,
   ROUTE_PATHS,
   type RouteErrorAnswer,
@@ -130,6 +132,11 @@ export async function uploadThroughServer(input: SourceInput, options: UploadThr
         },
       };
     },
+    async partDone(_context, session, part) {
+      if (session.mode !== "direct") return;
+      const request: DoneRequest = { session: session.session, parts: [{ partNumber: part.partNumber, etag: part.etag }] };
+      await call(ROUTE_PATHS.done, request);
+    },
     async complete(_context, session, parts) {
       const request: CompleteRequest = {
         session: session.session,
@@ -149,10 +156,18 @@ export async function uploadThroughServer(input: SourceInput, options: UploadThr
     const answer = finished ?? result;
     return { id: answer.id, provider: answer.provider, size: answer.size, contentType: answer.contentType };
   } catch (error) {
-    // The page gave up: the route forgets the session, so no one can complete it.
-    if (isAbortError(error) && started) await call(ROUTE_PATHS.abort, { session: started.session }).catch(() => {});
+    // The page gave up: the route forgets the session, so no one can complete it — and a checkpoint of it could
+    // only be refused later, so it goes too.
+    if (isAbortError(error) && started) {
+      await call(ROUTE_PATHS.abort, { session: started.session }).catch(() => {});
+      if (options.checkpoint !== undefined) await clearCheckpoint(options.checkpoint).catch(() => {});
+    }
     throw error;
   }
+}
+
+async function clearCheckpoint(option: NonNullable<CommonUploadOptions["checkpoint"]>): Promise<void> {
+  await (typeof option === "string" ? checkpointStoreFor(option) : option).clear();
 }
 
 function routeError(step: string, status: number, text: string): UploadRouteError {
