@@ -160,6 +160,26 @@ describe("createUploadRoute + uploadThroughServer", () => {
     expect((await post("abort", { session: mine.session })).status).toBe(404);
   });
 
+  it("serves its steps under any path, with the mount prefix kept or stripped, with no configuration of it", async () => {
+    const route = createUploadRoute(record360());
+    const start = (url: string) =>
+      route(
+        new Request(url, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ file: { filename: "clip.mp4", size: 1000, contentType: "video/mp4" } }),
+        }),
+      );
+    for (const url of [
+      "http://app.example/sessions",
+      "http://app.example/api/v2/uploads/sessions",
+      "http://app.example/x/y/z/sessions",
+    ]) {
+      expect((await start(url)).status).toBe(201);
+    }
+    expect((await route(new Request("http://app.example/api/uploads/unknown", { method: "POST" }))).status).toBe(404);
+  });
+
   it("resumes from its checkpoint after the page lost its connection: only the unfinished parts are sent", async () => {
     const endpoint = await mount(createUploadRoute(record360(), { uploadOptions: { partSize: 5 * MiB } }));
     const dir = mkdtempSync(join(tmpdir(), "uploadkit-route-"));

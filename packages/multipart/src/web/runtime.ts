@@ -20,6 +20,11 @@ export function defaultDispatcher(): unknown {
   return undefined;
 }
 
+/** A running hash on this thread. */
+export function inlineHash(algorithm: HashAlgorithm): RunningHash {
+  return startInlineHash(algorithm);
+}
+
 /** A running hash on this thread (chunks streamed through a request; Blobs go to the worker by `hashBlob`). */
 export function startHash(algorithm: HashAlgorithm): RunningHash {
   return startInlineHash(algorithm);

@@ -1,4 +1,4 @@
-import { checkpointStoreFor, startHash } from "#runtime";
+import { checkpointStoreFor, inlineHash } from "#runtime";
 import { CheckpointError, SourceChangedError, throwIfAborted } from "../errors.js";
 import type { Part } from "../plan-parts.js";
 import type { SourceFingerprint, UploadSource } from "../sources/upload-source.js";
@@ -169,7 +169,7 @@ export class ResumableSession<Session> {
       throwIfAborted(signal);
       if (!done.md5) continue;
       const body = await source.partBody(planned.get(done.partNumber) as Part);
-      const hash = startHash("md5");
+      const hash = inlineHash("md5");
       let digest: string;
       try {
         for await (const chunk of body.open()) {

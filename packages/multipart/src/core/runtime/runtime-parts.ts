@@ -74,6 +74,8 @@ export interface RuntimeParts {
   httpAttempt(attempt: HttpAttempt, via: HttpVia): Promise<HttpAnswer>;
   /** The dispatcher body uploads run on when the caller gave none (Node: one shared keep-alive agent). */
   defaultDispatcher(): unknown;
+  /** A running hash on the calling thread (small or one-off digests: a fingerprint's edges, a resume's proof). */
+  inlineHash(algorithm: HashAlgorithm): RunningHash;
   /** A running hash, its work off the calling thread where the runtime allows. */
   startHash(algorithm: HashAlgorithm): RunningHash;
   /** A digest of a Blob's bytes read by the hasher itself (a Web Worker where one starts). */

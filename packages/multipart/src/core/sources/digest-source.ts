@@ -1,4 +1,4 @@
-import { startHash } from "#runtime";
+import { inlineHash } from "#runtime";
 import { InputError, throwIfAborted } from "../errors.js";
 import type { DigestName } from "../http/byte-meter.js";
 import type { UploadSource } from "./upload-source.js";
@@ -19,7 +19,7 @@ export async function digestSource(
       code: purpose.code,
     });
   }
-  const hash = startHash(name);
+  const hash = inlineHash(name);
   const bytes = source.stream();
   let length = 0;
   try {
