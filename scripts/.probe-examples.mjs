@@ -123,7 +123,8 @@ try {
         failures.push(`${where} failed:\n${error.stderr || error.message}`);
       } finally {
         if (!process.env.KEEP) rmSync(script, { force: true });
-        if (!process.env.KEEP) rmSync(scratch, { recursive: true, force: true }); else console.log("scratch", scratch);
+        if (!process.env.KEEP) rmSync(scratch, { recursive: true, force: true });
+        else console.log("scratch", scratch);
       }
     }
   }
