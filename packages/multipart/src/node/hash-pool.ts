@@ -509,7 +509,8 @@ class InlineLaneHash extends BatchedHash {
   }
 }
 
-function inlineHash(algorithm: HashAlgorithm): RunningHash {
+/** node:crypto on this thread (where there are no workers, and for one-off digests). */
+export function inlineHash(algorithm: HashAlgorithm): RunningHash {
   const hash: Hash = createHash(algorithm);
   return {
     update: (chunk) => {

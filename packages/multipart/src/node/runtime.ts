@@ -1,16 +1,15 @@
 // The Node.js parts of the runtime (see core/runtime/runtime-parts.ts): what `#runtime` is under the `node` condition.
-import { createHash } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { InputError } from "../core/errors.js";
 import { hashChunks } from "../core/http/hash-chunks.js";
-import type { HashAlgorithm, RunningHash } from "../core/runtime/runtime-parts.js";
+import type { HashAlgorithm } from "../core/runtime/runtime-parts.js";
 import { startHash } from "./hash-pool.js";
 
 export { sharedAgent as defaultDispatcher } from "./agent.js";
 export { contentTypeOfName, extensionOfType, sniffContentType } from "./content-type.js";
 export { fileCheckpointStore as checkpointStoreFor, fileCheckpointStore } from "./file-checkpoint-store.js";
 export { openFileSource } from "./file-source.js";
-export { startHash } from "./hash-pool.js";
+export { inlineHash, startHash } from "./hash-pool.js";
 export { toNodeHandler } from "./node-handler.js";
 export { httpAttempt } from "./undici-attempt.js";
 export { currentScope, runInScope } from "./upload-scope.js";
@@ -29,17 +28,4 @@ export function fileUrlToPath(url: string): string {
   } catch (error) {
     throw new InputError(`Invalid file: URL ${url}.`, { code: "INPUT_INVALID", cause: error });
   }
-}
-
-/** node:crypto on this thread. */
-export function inlineHash(algorithm: HashAlgorithm): RunningHash {
-  const hash = createHash(algorithm);
-  return {
-    update: (chunk) => {
-      hash.update(chunk);
-      return undefined;
-    },
-    digest: async () => hash.digest("hex"),
-    discard: () => {},
-  };
 }
