@@ -64,11 +64,12 @@ export function createFanvueClient(options: FanvueClientOptions): FanvueClient {
     },
     (api) => fanvueAdapter(api),
   );
-  const { api, uploadMedia, uploadMany } = core;
+  const { api, uploadMedia, uploadMany, uploadEach } = core;
   return carryUploadRoute(core, {
     api,
     uploadMedia,
     uploadMany,
+    uploadEach,
     getMedia: (uuid, getOptions = {}) => getMedia(api, uuid, getOptions.creatorUserUuid ?? null, getOptions.signal),
     paginate: (route, init, paginateOptions) => paginate(api, route, init, paginateOptions),
   });

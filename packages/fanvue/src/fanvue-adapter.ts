@@ -1,5 +1,5 @@
 import type { CommonUploadOptions, PartPlanOptions } from "@uploadkit/multipart";
-import { InputError, planParts, unwrap } from "@uploadkit/multipart";
+import { ApiError, InputError, planParts, unwrap } from "@uploadkit/multipart";
 import { answerChecks, checkpointChecks, type UploadAdapter } from "@uploadkit/multipart/internal";
 import { FANVUE_LIMITS } from "@uploadkit/providers";
 import type { Client } from "openapi-fetch";
@@ -95,6 +95,17 @@ export function fanvueAdapter(api: Client<FanvuePaths>): UploadAdapter<UploadMed
             : { partCount: resumed.partCount }
           : { partSize: options.partSize, partCount: options.partCount }),
       });
+    },
+    async lookup({ signal }, { session }) {
+      // The media exists from the session's start, `created` until its upload is completed.
+      if (!session) return undefined;
+      const media = await getMedia(api, session.mediaUuid, session.creatorUserUuid, signal).catch((error: unknown) => {
+        if (error instanceof ApiError && error.status === 404) return undefined;
+        throw error;
+      });
+      const status = (media as { status?: unknown } | undefined)?.status;
+      if (typeof status !== "string" || status === "created") return undefined;
+      return { mediaUuid: session.mediaUuid, uploadId: session.uploadId, status: status as FanvueMediaStatus };
     },
     async create({ source, options, signal }, parts) {
       const creator = creatorOf(options);

@@ -68,13 +68,14 @@ export function createFlowkiwiClient(options: FlowkiwiClientOptions): FlowkiwiCl
       credentials: { Authorization: withScheme("Bearer", options.token), "X-Flowkiwi-Organization-Id": options.organizationId },
       headers: { Accept: "application/ld+json, application/problem+json" },
     },
-    () => flowkiwiAdapter(baseUrl),
+    (api) => flowkiwiAdapter(baseUrl, api),
   );
-  const { api, uploadMedia, uploadMany } = core;
+  const { api, uploadMedia, uploadMany, uploadEach } = core;
   return carryUploadRoute(core, {
     api,
     uploadMedia,
     uploadMany,
+    uploadEach,
     getMedia: (id, { signal } = {}) => unwrap(api.GET("/rest/api/medias/{id}", { params: { path: { id } }, signal })),
     listMedia: (query, { signal } = {}) => listMediaPage(api, query, signal),
     iterateMedia: (query, options = {}) => iterateMedia(api, query, options),

@@ -1,6 +1,9 @@
 import type { CommonUploadOptions } from "@uploadkit/multipart";
 import { IntegrityError, ProviderResponseError } from "@uploadkit/multipart";
-import { createMultipartFormBody, type UploadAdapter } from "@uploadkit/multipart/internal";
+import { createMultipartFormBody, digestSource, type UploadAdapter } from "@uploadkit/multipart/internal";
+import type { Client } from "openapi-fetch";
+import type { paths } from "./generated/openapi.js";
+import { iterateMedia } from "./media-pages.js";
 import type { components } from "./generated/openapi.js";
 import { assertWithinLimits } from "./limits.js";
 
@@ -19,10 +22,15 @@ export interface UploadMediaOptions extends CommonUploadOptions {
 }
 
 const MEDIA_PATH = "/rest/api/medias";
+const LOOKUP_MAX_PAGES = 200;
 const MEDIA_RESPONSE_LIMIT = 4 * 1024 * 1024;
 
 /** Flowkiwi's part of the upload flow: one streamed multipart/form-data POST that creates the Media. */
-export function flowkiwiAdapter(baseUrl: string): UploadAdapter<UploadMediaOptions, undefined, FlowkiwiMedia> {
+export function flowkiwiAdapter(
+  baseUrl: string,
+  /** The client's API, to find an upload a crashed run left unjournaled (journal lookups). */
+  api?: Client<paths>,
+): UploadAdapter<UploadMediaOptions, undefined, FlowkiwiMedia> {
   const url = `${baseUrl.replace(/\/+$/, "")}${MEDIA_PATH}`;
   return {
     provider: "flowkiwi",
@@ -33,6 +41,17 @@ export function flowkiwiAdapter(baseUrl: string): UploadAdapter<UploadMediaOptio
     },
     validate(source) {
       assertWithinLimits(source, source.contentType);
+    },
+    async lookup({ source, signal }) {
+      // Flowkiwi lists media with the SHA-256 it stored (`hash`); no filter by hash exists, so the list of this type
+      // is read page by page (bounded: LOOKUP_MAX_PAGES of 100) for those bytes.
+      if (!api) return undefined;
+      const sha256 = await digestSource(source, "sha256", signal, { name: "a journal lookup", code: "INPUT_JOURNAL_SOURCE" });
+      const type = mediaTypeOf(source.contentType);
+      for await (const media of iterateMedia(api, { itemsPerPage: 100, type }, { signal, maxPages: LOOKUP_MAX_PAGES })) {
+        if (media.hash?.toLowerCase() === sha256) return media;
+      }
+      return undefined;
     },
     transfer({ source, options }) {
       const form = createMultipartFormBody({ field: "file", source });
@@ -77,6 +96,11 @@ export function flowkiwiAdapter(baseUrl: string): UploadAdapter<UploadMediaOptio
     },
     idOf: (media) => media.id ?? media["@id"],
   };
+}
+
+/** Flowkiwi's media `type` for a MIME type, as it assigns it. */
+function mediaTypeOf(contentType: string): "image" | "video" | "file" {
+  return contentType.startsWith("image/") ? "image" : contentType.startsWith("video/") ? "video" : "file";
 }
 
 function parseMedia(text: string): FlowkiwiMedia | undefined {

@@ -9,11 +9,21 @@ export type { UploadsMany } from "./core/engine/provider-client.js";
 export type {
   UploadManyFailure,
   UploadManyItem,
+  UploadManyItems,
   UploadManyOptions,
   UploadManyOutcome,
   UploadManySuccess,
 } from "./core/engine/run-uploads.js";
 export type { CommonUploadOptions, PartPlanOptions, UploadResultCore } from "./core/engine/upload-options.js";
+export { fileJournal } from "./core/journal/file-journal.js";
+export type { JournalStatus } from "./core/journal/journal-entry.js";
+export { memoryJournal } from "./core/journal/memory-journal.js";
+export type { JournalRecord, UploadJournal } from "./core/journal/upload-journal.js";
+export {
+  AdaptiveRateLimiter,
+  type RateLimitOptions,
+  type RateLimitStats,
+} from "./core/transport/adaptive-rate-limiter.js";
 export {
   AbortError,
   ApiError,
@@ -22,6 +32,7 @@ export {
   InputError,
   IntegrityError,
   isAbortError,
+  JournalError,
   PartUploadError,
   ProviderResponseError,
   SourceChangedError,

@@ -10,7 +10,7 @@ export { ResumableSession } from "./core/checkpoint/resumable-session.js";
 export { answerChecks, checkpointChecks } from "./core/engine/answer-checks.js";
 export { createProviderClient, type ProviderClientCore, type UploadsMany } from "./core/engine/provider-client.js";
 export { runUpload, type UploadResult } from "./core/engine/run-upload.js";
-export { DEFAULT_FILES_CONCURRENCY, runUploads } from "./core/engine/run-uploads.js";
+export { DEFAULT_FILES_CONCURRENCY, eachUpload, runUploads } from "./core/engine/run-uploads.js";
 export type { FlowContext, SingleRequest, Transfer, UploadAdapter } from "./core/engine/upload-adapter.js";
 export { assertCommonOptions, assertSupported } from "./core/engine/upload-options.js";
 export { type ApiErrorDetails, throwIfAborted } from "./core/errors.js";

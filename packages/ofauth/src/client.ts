@@ -58,6 +58,6 @@ export function createOfauthClient(options: OfauthClientOptions): OfauthClient {
     },
     (api) => ofauthAdapter(api, baseUrl),
   );
-  const { api, uploadMedia, uploadMany } = core;
-  return carryUploadRoute(core, { api, uploadMedia, uploadMany });
+  const { api, uploadMedia, uploadMany, uploadEach } = core;
+  return carryUploadRoute(core, { api, uploadMedia, uploadMany, uploadEach });
 }

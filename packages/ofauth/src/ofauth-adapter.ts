@@ -88,6 +88,11 @@ export function ofauthAdapter(
       const found = await vaultCheck(source, signal);
       return found ? { media: found, skipped: true } : undefined;
     },
+    async lookup({ source, signal }) {
+      // The vault knows media by MD5 and size: there, the upload finished.
+      const found = await vaultCheck(source, signal);
+      return found ? { media: found, skipped: true } : undefined;
+    },
     async create({ source, options, signal }) {
       const body: InitBody = {
         filename: source.filename,

@@ -44,6 +44,6 @@ export function createRecord360Client(options: Record360ClientOptions): Record36
     },
     (api) => record360Adapter(api),
   );
-  const { api, uploadMedia, uploadMany } = core;
-  return carryUploadRoute(core, { api, uploadMedia, uploadMany });
+  const { api, uploadMedia, uploadMany, uploadEach } = core;
+  return carryUploadRoute(core, { api, uploadMedia, uploadMany, uploadEach });
 }

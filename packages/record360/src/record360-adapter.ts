@@ -53,6 +53,18 @@ export function record360Adapter(api: Client<paths>): UploadAdapter<UploadMediaO
       }
       return planRecord360Parts(source.size, options.partCount, options.partSize);
     },
+    // Our own file_id, journaled before the start call that uses it (a run started again reuses it).
+    chooseIds: (options) => (options.fileId === undefined ? { fileId: crypto.randomUUID() } : undefined),
+    async lookup({ source, signal }, { session, ids }) {
+      // Record360 knows a stored file by the file_id we chose: GET /api/users/uploads/{file_id} answers its `size`
+      // (and `type`) once it holds the file, and only `id` + `upload_url` for a file it does not have.
+      const fileId = session?.fileId ?? ids?.fileId;
+      if (!fileId) return undefined;
+      const known = await unwrap(api.GET("/api/users/uploads/{file_id}", { params: { path: { file_id: fileId } }, signal }));
+      const size = (known as { size?: unknown } | undefined)?.size;
+      if (typeof size !== "number" || size !== source.size) return undefined;
+      return { id: fileId, filesize: size } as Record360UploadedFile;
+    },
     async create({ source, options, signal }, parts = []) {
       const fileId = options.fileId ?? crypto.randomUUID();
       const started = await unwrap(

@@ -16,6 +16,7 @@ Options:
   --chaos <rate>       fail this share (0-1) of part uploads and API calls
   --seed <n>           chaos seed (default 1)
   --latency <ms>       delay every API answer by this many ms (part and file bodies excepted)
+  --rate-limit <n>     each API accepts n calls per second and refuses the rest with 429 + Retry-After: 1
   --store <kind>       where bytes go: embedded (s3rver, default), ceph (a local single-node Ceph + radosgw;
                        alias rgw; needs apt-get install ceph-mon ceph-osd radosgw), env (UPLOADKIT_S3_*)
   -h, --help           show this help
@@ -36,6 +37,7 @@ export function sandboxOptionsFromArgs(args: string[]): SandboxOptions | "help" 
       chaos: { type: "string" },
       seed: { type: "string" },
       latency: { type: "string" },
+      "rate-limit": { type: "string" },
       store: { type: "string" },
       help: { type: "boolean", short: "h" },
       ...portOptions,
@@ -58,6 +60,10 @@ export function sandboxOptionsFromArgs(args: string[]): SandboxOptions | "help" 
   if (latencyMs !== undefined && !(Number.isSafeInteger(latencyMs) && latencyMs >= 0)) {
     throw new Error("--latency must be a whole number of milliseconds ≥ 0");
   }
+  const callsPerSecond = values["rate-limit"] === undefined ? undefined : Number(values["rate-limit"]);
+  if (callsPerSecond !== undefined && !(Number.isSafeInteger(callsPerSecond) && callsPerSecond >= 1)) {
+    throw new Error("--rate-limit must be a whole number of calls per second ≥ 1");
+  }
   let s3: SandboxOptions["s3"];
   if (values.store === "env") {
     s3 = s3ConfigFromEnv();
@@ -71,6 +77,7 @@ export function sandboxOptionsFromArgs(args: string[]): SandboxOptions | "help" 
     ports,
     s3,
     latencyMs,
+    ...(callsPerSecond === undefined ? {} : { rateLimit: { callsPerSecond } }),
     chaos: rate ? { rate, seed: values.seed ? Number(values.seed) : 1 } : undefined,
   };
 }

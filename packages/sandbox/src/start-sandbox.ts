@@ -5,6 +5,7 @@ import { PartLedger } from "./gateway/part-ledger.js";
 import { type StoreGateway, startStoreGateway } from "./gateway/store-gateway.js";
 import { CORS_DEFAULTS, type CorsSettings } from "./http/cors.js";
 import { type FakeServer, startFakeServer } from "./http/fake-server.js";
+import { RATE_LIMIT_DEFAULTS, type RateLimitCounts, type RateLimitSettings, RateWindow } from "./http/rate-limit.js";
 import { type LoggedRequest, RequestLog } from "./http/request-log.js";
 import {
   createFanvueFake,
@@ -58,6 +59,12 @@ export interface SandboxOptions {
    * store. Default on; `false` turns it off. Changeable while running through `sandbox.cors`.
    */
   cors?: Partial<CorsSettings> | false;
+  /**
+   * Each fake API accepts at most `callsPerSecond` calls in any second and refuses the rest with 429 and
+   * `Retry-After: <retryAfterSeconds>`, as a provider's per-account limit does (the store is not limited). Default off.
+   * Changeable while running through `sandbox.rateLimit`.
+   */
+  rateLimit?: Partial<RateLimitSettings>;
 }
 
 /** One fake provider: where it listens, its credentials, and where its uploads are stored. */
@@ -68,6 +75,8 @@ export interface SandboxProvider<Credentials> {
   credentials: Credentials;
   /** The store key of a finished upload, by the id the provider returned (media uuid, upload id, file id). */
   keyOf(id: string): string | undefined;
+  /** The ids of every finished upload, oldest first (one per media the provider would now hold). */
+  finished(): string[];
 }
 
 /** A running sandbox: four fake APIs over one S3-compatible store. */
@@ -102,6 +111,8 @@ export interface Sandbox {
   rotateCredential(provider: ProviderName): string;
   /** How the fakes and the store answer cross-origin calls; change a field to change the next answers. */
   cors: CorsSettings;
+  /** The rate limit of the fake APIs (change a field to change the next answers) and what it accepted and refused. */
+  rateLimit: RateLimitSettings & { readonly counts: RateLimitCounts };
   /** Stops every server and removes the sandbox's temporary data. */
   stop(): Promise<void>;
 }
@@ -132,6 +143,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const chaos = new Chaos(options.chaos);
     stops.push(() => chaos.release());
     const ledger = new PartLedger();
+    const rateLimit: RateLimitSettings = { ...RATE_LIMIT_DEFAULTS, ...options.rateLimit };
+    const rateCounts: RateLimitCounts = { accepted: 0, refused: 0 };
     const cors: CorsSettings =
       options.cors === false ? { ...CORS_DEFAULTS, enabled: false } : { ...CORS_DEFAULTS, ...options.cors };
     const gateway: StoreGateway = await startStoreGateway({
@@ -175,6 +188,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         host: options.host,
         latencyMs: options.latencyMs,
         cors,
+        rateLimit: { window: new RateWindow(rateLimit, rateCounts), retryAfterSeconds: () => rateLimit.retryAfterSeconds },
       });
       origin = server.origin;
       stops.push(() => server.close());
@@ -186,6 +200,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         baseUrl: entry?.server.origin ?? "",
         credentials,
         keyOf: (id) => entry?.fake.keyOf(id),
+        finished: () => entry?.fake.finished() ?? [],
       };
     };
     const endpoints = {
@@ -232,6 +247,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         return fresh;
       },
       cors,
+      rateLimit: Object.defineProperty(rateLimit, "counts", { value: rateCounts, enumerable: true }) as RateLimitSettings & {
+        readonly counts: RateLimitCounts;
+      },
       stop: stopAll,
     };
   } catch (error) {

@@ -191,6 +191,12 @@ export class CheckpointError extends UploadkitError {
   override name = "CheckpointError";
 }
 
+/** An upload journal could not be read, written or used (codes `JOURNAL_*`). */
+export class JournalError extends CheckpointError {
+  /** Always `"JournalError"`. */
+  override name = "JournalError";
+}
+
 /** The upload was aborted through its `signal`. `name` is "AbortError", as for fetch. */
 export class AbortError extends UploadkitError {
   /** Always `"AbortError"`, as for fetch. */

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, open, readFile, rename, rm } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
+import { takeLockFile } from "./lock-file.js";
 import type { CheckpointStore } from "../core/checkpoint/checkpoint-store.js";
 import { parseCheckpoint } from "../core/checkpoint/parse-checkpoint.js";
 import { CheckpointError } from "../core/errors.js";
@@ -51,43 +52,18 @@ export function fileCheckpointStore(path: string): CheckpointStore {
     async clear() {
       await rm(file, { force: true });
     },
-    async lock() {
-      await mkdir(dirname(file), { recursive: true }).catch(() => {});
-      for (let attempt = 0; ; attempt++) {
-        try {
-          const handle = await open(lockFile, "wx", 0o600);
-          await handle.writeFile(String(process.pid));
-          await handle.close();
-          return () => rm(lockFile, { force: true });
-        } catch (error) {
-          if ((error as NodeJS.ErrnoException).code !== "EEXIST") {
-            throw new CheckpointError(`Cannot lock the checkpoint ${file}: ${(error as Error).message}`, {
-              code: "CHECKPOINT_LOCK",
-              cause: error,
-            });
-          }
-        }
-        const holder = Number((await readFile(lockFile, "utf8").catch(() => "")).trim());
-        if (attempt === 0 && !isRunning(holder)) {
-          // Left by a process that is gone (a crash): take it over.
-          await rm(lockFile, { force: true });
-          continue;
-        }
-        throw new CheckpointError(
-          `The checkpoint ${file} is in use by another upload (process ${holder || "unknown"}). Wait for it to finish, or delete ${lockFile} if that process is gone.`,
-          { code: "CHECKPOINT_LOCKED" },
-        );
-      }
-    },
+    lock: () =>
+      takeLockFile(lockFile, {
+        failed: (error) =>
+          new CheckpointError(`Cannot lock the checkpoint ${file}: ${(error as Error).message}`, {
+            code: "CHECKPOINT_LOCK",
+            cause: error,
+          }),
+        held: (holder) =>
+          new CheckpointError(
+            `The checkpoint ${file} is in use by another upload (process ${holder || "unknown"}). Wait for it to finish, or delete ${lockFile} if that process is gone.`,
+            { code: "CHECKPOINT_LOCKED" },
+          ),
+      }),
   };
-}
-
-function isRunning(pid: number): boolean {
-  if (!Number.isSafeInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
 }

@@ -8,6 +8,7 @@ import { startHash } from "./hash-pool.js";
 export { sharedAgent as defaultDispatcher } from "./agent.js";
 export { contentTypeOfName, extensionOfType, sniffContentType } from "./content-type.js";
 export { fileCheckpointStore as checkpointStoreFor, fileCheckpointStore } from "./file-checkpoint-store.js";
+export { openFileJournal } from "./file-journal.js";
 export { openFileSource } from "./file-source.js";
 export { inlineHash, startHash } from "./hash-pool.js";
 export { toNodeHandler } from "./node-handler.js";

@@ -2,6 +2,7 @@
 // Workers and edge runtimes. Nothing here imports a Node built-in.
 
 import type { CheckpointStore } from "../core/checkpoint/checkpoint-store.js";
+import type { UploadJournal } from "../core/journal/upload-journal.js";
 import { InputError } from "../core/errors.js";
 import type { FileSourceOptions, HashAlgorithm, RunningHash } from "../core/runtime/runtime-parts.js";
 import type { UploadSource } from "../core/sources/upload-source.js";
@@ -52,6 +53,14 @@ export function checkpointStoreFor(key: string): CheckpointStore {
 export function fileCheckpointStore(path: string): CheckpointStore {
   throw new InputError(
     `Cannot keep a checkpoint in the file ${path}: this runtime has no file system. Use checkpoint: "<key>" (IndexedDB) or indexedDbCheckpointStore(key).`,
+    { code: "INPUT_UNSUPPORTED" },
+  );
+}
+
+/** Files cannot be written here: a journal is a store of your own. */
+export async function openFileJournal(path: string): Promise<UploadJournal> {
+  throw new InputError(
+    `Cannot keep an upload journal in the file ${path}: this runtime has no file system. Pass journal: a store of your own (the UploadJournal interface; memoryJournal() to build on).`,
     { code: "INPUT_UNSUPPORTED" },
   );
 }

@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import type { Chaos } from "../chaos/chaos.js";
 import { drain, HttpError, sendJson } from "./body.js";
 import { answerCors, type CorsSettings } from "./cors.js";
+import type { RateWindow } from "./rate-limit.js";
 import type { RequestLog } from "./request-log.js";
 import type { Router } from "./router.js";
 
@@ -25,6 +26,8 @@ export interface FakeServerOptions {
   latencyMs?: number;
   /** Cross-origin answers (read at each request). */
   cors?: CorsSettings;
+  /** Refuses calls over the rate limit with 429 and Retry-After. */
+  rateLimit?: { window: RateWindow; retryAfterSeconds: () => number };
 }
 
 export interface FakeServer {
@@ -57,6 +60,15 @@ async function handle(options: FakeServerOptions, req: IncomingMessage, res: Ser
   options.log.record(options.name, req, res);
   if (options.cors && answerCors(req, res, options.cors, false)) return;
   for (const [name, value] of Object.entries(options.responseHeaders?.() ?? {})) res.setHeader(name, value);
+  if (options.rateLimit) {
+    for (const [name, value] of Object.entries(options.rateLimit.window.headers())) res.setHeader(name, value);
+    if (!options.rateLimit.window.admit()) {
+      void drain(req).catch(() => {});
+      const message = "Too many requests: slow down and retry after the time in Retry-After.";
+      sendJson(res, 429, options.errorBody(429, message), { "retry-after": String(options.rateLimit.retryAfterSeconds()) }, options.errorContentType);
+      return;
+    }
+  }
   if (options.chaos.maybeFault(req, res, "api")) return;
   if (options.latencyMs && req.method !== "PUT") await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
   const url = new URL(req.url ?? "/", "http://sandbox.local");

@@ -299,6 +299,7 @@ export function createFanvueFake(context: ProviderContext, options: FanvueFakeOp
       for (const record of media.values()) if (mediaUuid === undefined || record.uuid === mediaUuid) record.processed = true;
     },
     messages,
+    finished: () => [...sessions.values()].filter((s) => s.completed).map((s) => s.mediaUuid),
     keyOf: (mediaUuid) => [...sessions.values()].find((s) => s.mediaUuid === mediaUuid && s.completed)?.key,
   };
 }

@@ -182,6 +182,7 @@ export function createFlowkiwiFake(context: ProviderContext, options: FlowkiwiFa
     errorBody: (status, message) => ({ type: `/errors/${status}`, title: "An error occurred", detail: message, status }),
     errorContentType: PROBLEM,
     keyOf: (id) => medias.get(id)?.key,
+    finished: () => [...medias.keys()],
   };
 }
 

@@ -206,6 +206,7 @@ export function createOfauthFake(context: ProviderContext, options: OfauthFakeOp
       type: status === 404 ? "ROUTE_NOT_FOUND" : "ERROR",
       requestId: `req_${randomUUID().slice(0, 8)}`,
     }),
+    finished: () => [...uploads.entries()].filter(([, u]) => u.done).map(([id]) => id),
     keyOf: (id) => {
       const upload = uploads.get(id);
       if (upload?.done) return upload.key;

@@ -22,6 +22,8 @@ export interface ProviderFake {
   responseHeaders?: () => Record<string, string>;
   /** The store key of an uploaded file, by the id the provider returned. */
   keyOf(id: string): string | undefined;
+  /** The ids of every finished upload, oldest first. */
+  finished(): string[];
 }
 
 export const MiB = 1024 * 1024;

@@ -143,5 +143,6 @@ export function createRecord360Fake(context: ProviderContext, options: Record360
     },
     errorBody: (_status, message) => ({ errors: message }),
     keyOf: (fileId) => files.get(fileId),
+    finished: () => [...uploads.values()].filter((u) => u.completed).map((u) => u.fileId),
   };
 }

@@ -4,7 +4,13 @@ import { withUploadRoute } from "../route/create-upload-route.js";
 import type { SourceInput } from "../sources/open-source.js";
 import type { Transport } from "../transport/transport.js";
 import { runUpload, type UploadResult } from "./run-upload.js";
-import { runUploads, type UploadManyItem, type UploadManyOptions, type UploadManyOutcome } from "./run-uploads.js";
+import {
+  eachUpload,
+  runUploads,
+  type UploadManyItems,
+  type UploadManyOptions,
+  type UploadManyOutcome,
+} from "./run-uploads.js";
 import type { UploadAdapter } from "./upload-adapter.js";
 import type { CommonUploadOptions } from "./upload-options.js";
 
@@ -14,7 +20,13 @@ export interface UploadsMany<Options, Result> {
    * Uploads several files: `filesConcurrency` at once (default 16), sharing one budget of `concurrency` parts in flight
    * (default 4). Resolves with every file's outcome in input order; one file's failure does not stop the others.
    */
-  uploadMany(items: readonly UploadManyItem<Options>[], options?: UploadManyOptions): Promise<UploadManyOutcome<Result>[]>;
+  uploadMany(items: UploadManyItems<Options>, options?: UploadManyOptions): Promise<UploadManyOutcome<Result>[]>;
+  /**
+   * Like `uploadMany`, but yields each file's outcome as it ends and keeps none — for libraries of any size:
+   * `for await (const outcome of client.uploadEach(listFiles(dir), { journal: "upload.journal" }))`. The inputs may
+   * be an async iterable, read only as files start. Breaking out of the loop aborts the files still running.
+   */
+  uploadEach(items: UploadManyItems<Options>, options?: UploadManyOptions): AsyncGenerator<UploadManyOutcome<Result>>;
 }
 
 /** The parts of a provider client the engine makes: its transport, typed API, and upload calls. */
@@ -37,8 +49,10 @@ export function createProviderClient<Paths extends {}, Options extends CommonUpl
       api,
       transport,
       uploadMedia: (input: SourceInput, uploadOptions?: Options) => runUpload(adapter, transport, input, uploadOptions),
-      uploadMany: (items: readonly UploadManyItem<Options>[], manyOptions?: UploadManyOptions) =>
+      uploadMany: (items: UploadManyItems<Options>, manyOptions?: UploadManyOptions) =>
         runUploads(adapter, transport, items, manyOptions),
+      uploadEach: (items: UploadManyItems<Options>, manyOptions?: UploadManyOptions) =>
+        eachUpload(adapter, transport, items, manyOptions),
     },
     adapter,
     transport,

@@ -1,4 +1,6 @@
+import { checkpointStoreFor } from "#runtime";
 import { ResumableSession } from "../checkpoint/resumable-session.js";
+import type { JournalEntry } from "../journal/journal-entry.js";
 import { throwIfAborted } from "../errors.js";
 import { openSource, type SourceInput } from "../sources/open-source.js";
 import type { UploadSource } from "../sources/upload-source.js";
@@ -21,13 +23,16 @@ export type UploadResult<Result> = Result & UploadResultCore;
 /**
  * The one upload flow, for every provider: check the options → open the source → checkpoint → plan → resume or
  * create the session → send the parts (or the single request) → complete → clear the checkpoint → post-steps.
- * What is the provider's own comes from `adapter`; every request goes through `transport`.
+ * What is the provider's own comes from `adapter`; every request goes through `transport`. With a journal `entry`
+ * (uploadMany's `journal`), a file an earlier run finished is not sent, one it left unfinished is asked of the
+ * provider (`lookup`) before it is resumed or sent, and each step is journaled before it is relied on.
  */
 export async function runUpload<Options extends CommonUploadOptions, Session, Result extends object>(
   adapter: UploadAdapter<Options, Session, Result>,
   transport: Transport,
   input: SourceInput,
   options: Options = {} as Options,
+  entry?: JournalEntry,
 ): Promise<UploadResult<Result>> {
   assertSupported(adapter.provider, options as Record<string, unknown>, adapter.unsupported);
   assertCommonOptions(options as CommonUploadOptions & PartPlanOptions);
@@ -39,10 +44,37 @@ export async function runUpload<Options extends CommonUploadOptions, Session, Re
       rejectEmpty: adapter.rejectEmpty ?? true,
     });
     adapter.validate?.(source, options);
-    const context: FlowContext<Options> = { source, options, signal };
+    let context: FlowContext<Options> = { source, options, signal };
+    if (entry) {
+      await entry.open(source);
+      const done = entry.done;
+      if (done) {
+        entry.status = "done";
+        return { ...(done.result as Result), ...coreOf(adapter, source, done.id ?? "") };
+      }
+      const inFlight = entry.inFlight;
+      if (inFlight && adapter.lookup) {
+        const found = await adapter.lookup(context, { session: inFlight.session as Session | undefined, ids: inFlight.ids });
+        if (found !== undefined) {
+          entry.status = "found";
+          const result = withCore(adapter, source, found, inFlight.session as Session | undefined);
+          await entry.finished(result.id, result as unknown as Record<string, unknown>);
+          if (options.checkpoint !== undefined) await checkpointStore(options.checkpoint).clear();
+          return result;
+        }
+      }
+      if (entry.status === "changed" && options.checkpoint !== undefined) {
+        // A checkpoint for the bytes journaled before would be refused as other bytes: these are a new file.
+        await checkpointStore(options.checkpoint).clear();
+      }
+      const ids = entry.chosenIds ?? adapter.chooseIds?.(options);
+      if (ids) context = { ...context, options: { ...options, ...ids } };
+      await entry.started(ids);
+    }
     const resumable = await ResumableSession.open<Session>(options.checkpoint, adapter.provider, source, { lock: true });
     try {
       const resumed = resumable.session;
+      if (resumed !== undefined && entry) entry.status = "resumed";
       if (resumed !== undefined) {
         adapter.checkSession?.(resumed, describeCheckpoint(options.checkpoint));
         adapter.checkResume?.(resumed, options);
@@ -52,9 +84,15 @@ export async function runUpload<Options extends CommonUploadOptions, Session, Re
 
       if (resumed === undefined && adapter.preflight) {
         const settled = await adapter.preflight(context);
-        if (settled !== undefined) return withCore(adapter, source, settled, undefined);
+        if (settled !== undefined) return await journaled(entry, withCore(adapter, source, settled, undefined));
       }
-      const session = resumed ?? (await resumable.start((await adapter.create?.(context, planned)) as Session));
+      let session: Session;
+      if (resumed !== undefined) {
+        session = resumed;
+      } else {
+        session = await resumable.start((await adapter.create?.(context, planned)) as Session);
+        if (session !== undefined) await entry?.session(session);
+      }
       const transfer = adapter.transfer(context, session, planned);
       let record: Result;
       if ("single" in transfer) {
@@ -75,9 +113,10 @@ export async function runUpload<Options extends CommonUploadOptions, Session, Re
         if (!adapter.complete) throw new TypeError(`${adapter.provider}: a multipart transfer needs complete()`);
         record = await adapter.complete(context, session, etags);
       }
-      await resumable.clear();
       if (adapter.finish) record = await adapter.finish(context, session, record);
-      return withCore(adapter, source, record, session);
+      const result = await journaled(entry, withCore(adapter, source, record, session));
+      await resumable.clear();
+      return result;
     } finally {
       await resumable.release();
     }
@@ -121,6 +160,16 @@ async function sendSingle<Result>(
   return record;
 }
 
+/** Journals a finished upload (before its checkpoint is cleared: a crash in between leaves it done, not lost). */
+async function journaled<Result extends UploadResultCore>(entry: JournalEntry | undefined, result: Result): Promise<Result> {
+  await entry?.finished(result.id, result as unknown as Record<string, unknown>);
+  return result;
+}
+
+function checkpointStore(option: NonNullable<CommonUploadOptions["checkpoint"]>) {
+  return typeof option === "string" ? checkpointStoreFor(option) : option;
+}
+
 function describeCheckpoint(option: CommonUploadOptions["checkpoint"]): string {
   return typeof option === "string" ? option : (option?.description ?? "");
 }
@@ -131,11 +180,9 @@ function withCore<Options extends CommonUploadOptions, Session, Result extends o
   record: Result,
   session: Session | undefined,
 ): UploadResult<Result> {
-  return {
-    ...record,
-    id: adapter.idOf(record, session),
-    provider: adapter.provider,
-    size: source.size,
-    contentType: source.contentType,
-  };
+  return { ...record, ...coreOf(adapter, source, adapter.idOf(record, session)) };
+}
+
+function coreOf(adapter: { provider: string }, source: UploadSource, id: string): UploadResultCore {
+  return { id, provider: adapter.provider, size: source.size, contentType: source.contentType };
 }

@@ -1,4 +1,7 @@
 import { AbortError, InputError, isAbortError } from "../errors.js";
+import { openJournalOption } from "../journal/file-journal.js";
+import { JournalEntry, type JournalStatus } from "../journal/journal-entry.js";
+import type { UploadJournal } from "../journal/upload-journal.js";
 import type { SourceInput } from "../sources/open-source.js";
 import { PartBudget } from "../transport/part-budget.js";
 import type { Transport } from "../transport/transport.js";
@@ -19,7 +22,7 @@ export const DEFAULT_FILES_CONCURRENCY = 16;
 /** One file of an `uploadMany`: an input, or an input with its own `uploadMedia` options. */
 export type UploadManyItem<Options> = SourceInput | { input: SourceInput; options?: Options };
 
-/** Options of `uploadMany`. */
+/** Options of `uploadMany` and `uploadEach`. */
 export interface UploadManyOptions {
   /** Files uploaded at once. Default 16. */
   filesConcurrency?: number | undefined;
@@ -29,6 +32,15 @@ export interface UploadManyOptions {
   signal?: AbortSignal | undefined;
   /** Called as each file ends, in the order they end. */
   onFileDone?: ((outcome: UploadManyOutcome<unknown>) => void) | undefined;
+  /**
+   * Each file exactly once, across runs: a file path (a file of JSON lines, fsync'd; Node) or a store of your own
+   * (`UploadJournal`). Every file's identity (path, size, mtime, SHA-256 of its first and last MiB), the provider's
+   * session as soon as it exists (and ids we choose, before they are used) and its final id are recorded. Run the same
+   * files again — after a crash, Ctrl-C or `kill -9` — and those finished are not sent (`journal: "done"`, no call),
+   * those in flight are asked of the provider (`"found"`) or resumed from their `checkpoint` (`"resumed"`), and a
+   * file changed since is uploaded as a new one (`"changed"`). Inputs must be paths (or Files).
+   */
+  journal?: string | UploadJournal | undefined;
 }
 
 /** A file of an `uploadMany` that was uploaded. */
@@ -37,8 +49,12 @@ export interface UploadManySuccess<Result> {
   ok: true;
   /** The file's position in the input list. */
   index: number;
-  /** What `uploadMedia` would have resolved with. */
+  /** The input, as given. */
+  input: SourceInput;
+  /** What `uploadMedia` would have resolved with (for `journal: "done"`, what it resolved with in the earlier run). */
   result: UploadResult<Result>;
+  /** With a journal: how this file went (see JournalStatus). */
+  journal?: JournalStatus | undefined;
 }
 
 /** A file of an `uploadMany` that failed (the others went on). */
@@ -47,12 +63,17 @@ export interface UploadManyFailure {
   ok: false;
   /** The file's position in the input list. */
   index: number;
+  /** The input, as given. */
+  input: SourceInput;
   /** What `uploadMedia` would have rejected with (an InputError, ApiError, …). */
   error: unknown;
 }
 
 /** How one file of an `uploadMany` ended: its result, or its error. */
 export type UploadManyOutcome<Result> = UploadManySuccess<Result> | UploadManyFailure;
+
+/** The inputs of `uploadMany`/`uploadEach`: an array, any iterable, or an async iterable (a folder listed lazily). */
+export type UploadManyItems<Options> = Iterable<UploadManyItem<Options>> | AsyncIterable<UploadManyItem<Options>>;
 
 /**
  * Uploads several inputs through the one flow: at most `filesConcurrency` files at once, sharing one budget of
@@ -62,40 +83,125 @@ export type UploadManyOutcome<Result> = UploadManySuccess<Result> | UploadManyFa
 export async function runUploads<Options extends CommonUploadOptions, Session, Result extends object>(
   adapter: UploadAdapter<Options, Session, Result>,
   transport: Transport,
-  items: readonly UploadManyItem<Options>[],
+  items: UploadManyItems<Options>,
   options: UploadManyOptions = {},
 ): Promise<UploadManyOutcome<Result>[]> {
-  if (!Array.isArray(items)) throw new InputError("uploadMany takes an array of inputs.", { code: "INPUT_INVALID" });
+  const outcomes: UploadManyOutcome<Result>[] = [];
+  for await (const outcome of eachUpload(adapter, transport, items, options)) outcomes[outcome.index] = outcome;
+  return outcomes;
+}
+
+/**
+ * Like `runUploads`, but yields each file's outcome as it ends and keeps none: the inputs are read only as files
+ * start (an async listing of a folder is never held whole), and at most `filesConcurrency` outcomes wait for the
+ * consumer. Breaking out of the loop aborts the files still running.
+ */
+export async function* eachUpload<Options extends CommonUploadOptions, Session, Result extends object>(
+  adapter: UploadAdapter<Options, Session, Result>,
+  transport: Transport,
+  items: UploadManyItems<Options>,
+  options: UploadManyOptions = {},
+): AsyncGenerator<UploadManyOutcome<Result>> {
+  const iterator = iteratorOf(items);
   for (const name of ["filesConcurrency", "concurrency"] as const) {
     const value = options[name];
     if (value !== undefined && (!Number.isSafeInteger(value) || value < 1)) {
       throw new InputError(`${name} must be a whole number ≥ 1, got ${value}.`, { code: "INPUT_INVALID_NUMBER" });
     }
   }
+  const opened = options.journal === undefined ? undefined : await openJournalOption(options.journal);
+  const inRun = new Set<string>();
+  const filesConcurrency = options.filesConcurrency ?? DEFAULT_FILES_CONCURRENCY;
   const budget = new PartBudget(options.concurrency ?? DEFAULT_CONCURRENCY);
-  const outcomes: UploadManyOutcome<Result>[] = [];
+  const stop = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+  const ready: UploadManyOutcome<Result>[] = [];
+  let wake: (() => void) | undefined;
+  let drained: (() => void)[] = [];
+  const makeRoom = () => {
+    for (const resolve of drained) resolve();
+    drained = [];
+  };
+  let failure: { error: unknown } | undefined;
   let next = 0;
+  let pulling: Promise<unknown> = Promise.resolve();
+  const pull = () => {
+    const result = pulling.then(() => iterator.next());
+    pulling = result.catch(() => {});
+    return result;
+  };
+  const notify = () => {
+    wake?.();
+    wake = undefined;
+  };
   const worker = async () => {
-    while (next < items.length && !options.signal?.aborted) {
-      const index = next++;
-      const item = items[index] as UploadManyItem<Options>;
-      const own = isItem(item) ? item : { input: item };
-      const fileOptions = { ...own.options, signal: options.signal ?? own.options?.signal } as Options;
+    while (!signal.aborted && !failure) {
+      let step: IteratorResult<UploadManyItem<Options>>;
       try {
-        const result = await withUploadScope({ budget }, () => runUpload(adapter, transport, own.input, fileOptions));
-        outcomes[index] = { ok: true, index, result };
+        step = await pull();
       } catch (error) {
-        if (isAbortError(error) && options.signal?.aborted) return;
-        outcomes[index] = { ok: false, index, error };
+        failure ??= { error };
+        break;
       }
-      options.onFileDone?.(outcomes[index] as UploadManyOutcome<unknown>);
+      if (step.done) break;
+      const index = next++;
+      const own = isItem(step.value) ? step.value : { input: step.value };
+      const ownSignal = own.options?.signal;
+      const fileOptions = { ...own.options, signal: ownSignal ? AbortSignal.any([signal, ownSignal]) : signal } as Options;
+      const entry = opened ? new JournalEntry(opened.journal, adapter.provider, inRun) : undefined;
+      let outcome: UploadManyOutcome<Result>;
+      try {
+        const result = await withUploadScope({ budget }, () => runUpload(adapter, transport, own.input, fileOptions, entry));
+        outcome = { ok: true, index, input: own.input, result, ...(entry ? { journal: entry.status } : {}) };
+      } catch (error) {
+        if (isAbortError(error) && signal.aborted) break;
+        outcome = { ok: false, index, input: own.input, error };
+      } finally {
+        entry?.end();
+      }
+      options.onFileDone?.(outcome as UploadManyOutcome<unknown>);
+      ready.push(outcome);
+      notify();
+      while (ready.length >= filesConcurrency && !signal.aborted) await new Promise<void>((resolve) => drained.push(resolve));
     }
   };
-  await Promise.all(
-    Array.from({ length: Math.min(options.filesConcurrency ?? DEFAULT_FILES_CONCURRENCY, items.length) }, worker),
+  let running = filesConcurrency;
+  const workers = Array.from({ length: filesConcurrency }, () =>
+    worker().finally(() => {
+      running--;
+      notify();
+    }),
   );
-  if (options.signal?.aborted) throw new AbortError(undefined, { cause: options.signal.reason });
-  return outcomes;
+  try {
+    while (true) {
+      const outcome = ready.shift();
+      if (outcome) {
+        makeRoom();
+        yield outcome;
+        continue;
+      }
+      if (running === 0) break;
+      await new Promise<void>((resolve) => (wake = resolve));
+    }
+    if (failure) throw failure.error;
+    if (options.signal?.aborted) throw new AbortError(undefined, { cause: options.signal.reason });
+  } finally {
+    stop.abort(new AbortError("uploadEach's loop ended before every file did"));
+    makeRoom();
+    await Promise.allSettled(workers);
+    await Promise.resolve(iterator.return?.()).catch(() => {});
+    if (opened?.opened) await opened.journal.close?.();
+  }
+}
+
+function iteratorOf<T>(items: Iterable<T> | AsyncIterable<T>): AsyncIterator<T> | Iterator<T> {
+  if (items && typeof (items as AsyncIterable<T>)[Symbol.asyncIterator] === "function") {
+    return (items as AsyncIterable<T>)[Symbol.asyncIterator]();
+  }
+  if (items && typeof (items as Iterable<T>)[Symbol.iterator] === "function" && typeof items !== "string") {
+    return (items as Iterable<T>)[Symbol.iterator]();
+  }
+  throw new InputError("uploadMany takes an array (or an iterable, or an async iterable) of inputs.", { code: "INPUT_INVALID" });
 }
 
 function isItem<Options>(item: UploadManyItem<Options>): item is { input: SourceInput; options?: Options } {

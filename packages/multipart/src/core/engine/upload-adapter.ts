@@ -59,6 +59,20 @@ export interface UploadAdapter<Options extends CommonUploadOptions, Session, Res
   checkResume?(session: Session, options: Options): void;
   /** The client's part plan (omit when the provider plans). `resumed`: the checkpointed session. */
   plan?(source: UploadSource, options: Options, resumed: Session | undefined): Part[];
+  /**
+   * Ids we choose ourselves before calling the provider (Record360's `file_id`), as options: a journal records them
+   * before the call that uses them, and a run started again reuses them, so the provider sees one file.
+   */
+  chooseIds?(options: Options): Record<string, string> | undefined;
+  /**
+   * For a journal: did an upload an earlier run left unfinished (crashed between the provider's answer and the
+   * journal's line) finish at the provider? Its result if so, undefined if not (it is then resumed or sent again).
+   * `journaled` holds what the journal recorded: the session, if it was created, and the ids we chose.
+   */
+  lookup?(
+    context: FlowContext<Options>,
+    journaled: { session?: Session | undefined; ids?: Record<string, string> | undefined },
+  ): Promise<Result | undefined>;
   /** Before a new session: may settle the upload without sending the bytes (already stored). */
   preflight?(context: FlowContext<Options>): Promise<Result | undefined>;
   /** Opens the upload at the provider. */

@@ -1,3 +1,4 @@
+import type { UploadJournal } from "../journal/upload-journal.js";
 import type { CheckpointStore } from "../checkpoint/checkpoint-store.js";
 import type { UploadSource } from "../sources/upload-source.js";
 import type { PartBudget } from "../transport/part-budget.js";
@@ -92,6 +93,8 @@ export interface RuntimeParts {
   extensionOfType(contentType: string): string | undefined;
   /** A checkpoint in a JSON file (Node); web runtimes refuse with an InputError naming IndexedDB. */
   fileCheckpointStore(path: string): CheckpointStore;
+  /** An upload journal in a file of JSON lines (Node); web runtimes refuse with an InputError naming `UploadJournal`. */
+  openFileJournal(path: string): Promise<UploadJournal>;
   /** Where `checkpoint: "<string>"` keeps a checkpoint: a file (Node) or IndexedDB under that key (web). */
   checkpointStoreFor(name: string): CheckpointStore;
   /** A Fetch-API handler as a node:http / Express handler (Node); web runtimes refuse with an InputError. */

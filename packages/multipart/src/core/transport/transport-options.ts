@@ -1,5 +1,6 @@
 import type { Dispatcher } from "undici";
 import type { RetryOptions } from "../retry-policy.js";
+import type { RateLimitOptions } from "./adaptive-rate-limiter.js";
 import type { Logger, LogLevel } from "./transport-log.js";
 
 /** A part about to be sent again. */
@@ -65,6 +66,14 @@ export interface ClientTransportOptions {
   logger?: Logger;
   /** `debug`, `info`, `warn` (default), `error` or `off`. `UPLOADKIT_LOG=debug` in the environment sets it without code. */
   logLevel?: LogLevel;
+  /**
+   * One rate for every call this client makes to the API (calls, and bodies sent to the API: OFAuth's parts,
+   * Flowkiwi's POST): a 429 slows **all** of them down together (and a `Retry-After` holds all of them), then the rate
+   * grows back while the API accepts calls — instead of each call retrying on its own. Part uploads to storage keep
+   * their own retries. On by default (nothing is held back before the first 429); `false` turns it off. Read what it
+   * did from `client.transport.rateLimiter.stats`.
+   */
+  rateLimit?: RateLimitOptions | false;
   /** The undici dispatcher for uploads (and for API calls when no `fetch` is given). Default: one shared keep-alive Agent. */
   dispatcher?: Dispatcher;
 }

@@ -13,6 +13,7 @@ import { concatBytes, readableChunks } from "../sources/byte-streams.js";
 import type { SourceDigest } from "../sources/upload-source.js";
 import type { PartResponse, PartTarget, TargetContext } from "../upload/part-target.js";
 import { VERSION } from "../version.js";
+import { AdaptiveRateLimiter } from "./adaptive-rate-limiter.js";
 import { CredentialSet, type CredentialSource } from "./credential-set.js";
 import { rememberSecrets } from "./response-secrets.js";
 import { type AttemptFailure, isIdempotentMethod, mayRepeat, networkCode } from "./retry-rules.js";
@@ -130,6 +131,8 @@ const ERROR_BODY_LIMIT = 64 * 1024;
 const runtimeSendsBlobs = runtimeName === "web";
 const inBrowser = isRunningInBrowser();
 const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+/** 429s one call takes (waiting its turn again each time) before it fails. */
+const DEFAULT_MAX_REFUSALS = 10;
 
 /**
  * The one way uploadkit talks to the network. API calls (`fetch`, for openapi-fetch) and body uploads (`send`:
@@ -151,6 +154,9 @@ export class Transport {
   /** Compare part ETags with the MD5 of the bytes sent (client option `checksum`, default true). */
   readonly checksum: boolean;
   private readonly warned = new Set<string>();
+  /** The one rate every API call of this client goes at (undefined with `rateLimit: false`). */
+  readonly rateLimiter: AdaptiveRateLimiter | undefined;
+  private readonly maxRefusals: number;
 
   constructor(config: TransportConfig = {}) {
     this.config = config;
@@ -164,6 +170,25 @@ export class Transport {
     this.userAgent = `${config.userAgent ? `${config.userAgent} ` : ""}uploadkit/${VERSION}`;
     this.maxResponseBytes = config.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     this.checksum = config.checksum ?? true;
+    const rateLimit = config.rateLimit === false ? undefined : (config.rateLimit ?? {});
+    this.rateLimiter =
+      rateLimit === undefined
+        ? undefined
+        : (rateLimit.limiter ?? new AdaptiveRateLimiter({ maxCallsPerSecond: rateLimit.maxCallsPerSecond }));
+    this.maxRefusals = rateLimit?.maxRefusals ?? DEFAULT_MAX_REFUSALS;
+    if (!Number.isSafeInteger(this.maxRefusals) || this.maxRefusals < 0) {
+      throw new InputError(`rateLimit.maxRefusals must be a whole number ≥ 0, got ${this.maxRefusals}.`, {
+        code: "INPUT_INVALID_NUMBER",
+      });
+    }
+  }
+
+  /**
+   * Waits for the shared rate (calls to the API origin only); resolves with the time the call was let through, or
+   * undefined when it is not limited.
+   */
+  private async admit(limited: boolean, signal: AbortSignal | undefined | null): Promise<number | undefined> {
+    return limited && this.rateLimiter ? this.rateLimiter.acquire(signal ?? undefined) : undefined;
   }
 
   /** A warning about this transport's uploads, logged once per kind (`[CODE] message`, at warn). */
@@ -207,9 +232,11 @@ export class Transport {
     const outer = input.signal;
     let refreshCredentials = false;
     let refreshed = false;
+    let refusals = 0;
     for (let attempt = 1; ; attempt++) {
       if (outer?.aborted) throw new AbortError(undefined, { cause: outer.reason });
       const last = attempt >= this.retry.maxAttempts;
+      const sentAt = await this.admit(withCredentials, outer);
       const sent = request.clone();
       if (withCredentials) {
         for (const [name, value] of Object.entries(await this.credentials.headers(refreshCredentials)))
@@ -272,8 +299,25 @@ export class Transport {
         headers: response.headers,
         bytes: text?.length,
       });
-      if (response.ok) return rememberSecrets(rebuilt(response, text ?? ""), this.secrets);
       const status = response.status;
+      if (sentAt !== undefined && this.rateLimiter) {
+        if (status !== 429) {
+          this.rateLimiter.succeeded();
+        } else {
+          // Refused by the API's rate limit: every call slows down; this one waits its turn again without using
+          // up an attempt (a bounded number of times).
+          const requestedMs = serverRequestedDelay(response.headers);
+          this.rateLimiter.refused(sentAt, requestedMs);
+          if (refusals < this.maxRefusals && this.waitTooLong(requestedMs) === undefined) {
+            refusals++;
+            await response.body?.cancel().catch(() => {});
+            this.emit({ method, path: url.pathname, attempt, reason: "HTTP 429 (rate limited: every call slows down)", delayMs: requestedMs ?? 0 });
+            attempt--;
+            continue;
+          }
+        }
+      }
+      if (response.ok) return rememberSecrets(rebuilt(response, text ?? ""), this.secrets);
       if (text === undefined) {
         const requestedMs = serverRequestedDelay(response.headers);
         const tooLong = this.waitTooLong(requestedMs);
@@ -318,13 +362,38 @@ export class Transport {
     let refreshed = false;
     let credentialsRefreshed = false;
     let refreshCredentials = false;
+    let refusals = 0;
     for (let attempt = 1; ; attempt++) {
       throwIfAborted(signal);
+      const sentAt = await this.admit(target.credentials === true, signal);
       const result = await this.attempt(request, target, signal, attempt, refreshCredentials);
       refreshCredentials = false;
-      if (result.ok) return result.value;
       const label = request.label;
       const isPart = "partNumber" in label;
+      if (sentAt !== undefined && this.rateLimiter) {
+        if (result.ok || statusOf(result) !== 429) {
+          this.rateLimiter.succeeded();
+        } else {
+          this.rateLimiter.refused(sentAt, result.retryAfterMs);
+          if (
+            refusals < this.maxRefusals &&
+            request.body.reopenable !== false &&
+            this.waitTooLong(result.retryAfterMs) === undefined
+          ) {
+            refusals++;
+            const reason = "HTTP 429 (rate limited: every call slows down)";
+            const delayMs = result.retryAfterMs ?? 0;
+            this.emit(
+              isPart
+                ? { partNumber: label.partNumber, attempt, reason, status: 429, delayMs }
+                : { method: label.method, path: label.path, attempt, reason, delayMs },
+            );
+            attempt--;
+            continue;
+          }
+        }
+      }
+      if (result.ok) return result.value;
       if (
         statusOf(result) === 401 &&
         target.credentials &&

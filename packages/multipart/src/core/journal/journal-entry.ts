@@ -1,0 +1,105 @@
+import { InputError } from "../errors.js";
+import type { SourceFingerprint, UploadSource } from "../sources/upload-source.js";
+import { JOURNAL_VERSION, type JournalRecord, journalKeyOf, sameBytes, type UploadJournal } from "./upload-journal.js";
+
+/**
+ * How a journaled file went: `uploaded` (new), `resumed` (in flight in an earlier run, finished from its checkpoint),
+ * `changed` (journaled with other bytes: uploaded as a new file), `done` (finished in an earlier run: no call made),
+ * `found` (an earlier run crashed before journaling the end; the provider had it, so it was not sent again).
+ */
+export type JournalStatus = "uploaded" | "resumed" | "changed" | "done" | "found";
+
+/** One file's lines in a journal, for the one upload flow: what an earlier run left, and this run's steps. */
+export class JournalEntry {
+  /** How this file went (set as the flow decides). */
+  status: JournalStatus = "uploaded";
+  private key = "";
+  private fingerprint: SourceFingerprint | undefined;
+  private prior: JournalRecord | undefined;
+  private ids: Record<string, string> | undefined;
+
+  constructor(
+    private readonly journal: UploadJournal,
+    private readonly provider: string,
+    /** Keys being uploaded in this run right now: the same file listed twice is not uploaded twice at once. */
+    private readonly inRun: Set<string>,
+  ) {}
+
+  /** Reads what the journal holds for this source. Call `end()` when the upload ends, however it ends. */
+  async open(source: UploadSource): Promise<void> {
+    const fingerprint = await source.fingerprint();
+    const key = journalKeyOf(fingerprint);
+    if (key === undefined) {
+      throw new InputError(
+        `A journal records files by path (or a File's name): ${source.description} has neither, so it could not be found again. Upload it without the journal.`,
+        { code: "INPUT_JOURNAL_SOURCE" },
+      );
+    }
+    if (this.inRun.has(key)) {
+      throw new InputError(`${source.description} is already being uploaded in this run (listed twice); it is uploaded once.`, {
+        code: "INPUT_DUPLICATE_FILE",
+      });
+    }
+    this.inRun.add(key);
+    this.key = key;
+    this.fingerprint = fingerprint;
+    const prior = await this.journal.get(key);
+    if (prior && prior.provider === this.provider) {
+      if (sameBytes(prior.source, fingerprint)) {
+        this.prior = prior;
+        this.ids = prior.ids;
+      } else {
+        this.status = "changed";
+      }
+    }
+  }
+
+  /** The earlier run's finished record of these bytes: nothing to send. */
+  get done(): JournalRecord | undefined {
+    return this.prior?.state === "done" ? this.prior : undefined;
+  }
+
+  /** The earlier run's unfinished record of these bytes (its session and ids): finish it, or ask the provider. */
+  get inFlight(): JournalRecord | undefined {
+    return this.prior && this.prior.state !== "done" ? this.prior : undefined;
+  }
+
+  /** Ids chosen by an earlier run for these bytes (reused, so the provider sees one file). */
+  get chosenIds(): Record<string, string> | undefined {
+    return this.ids;
+  }
+
+  /** Records the file as started, with the ids we chose, before any call that uses them. */
+  async started(ids: Record<string, string> | undefined): Promise<void> {
+    this.ids = ids;
+    await this.write("started", ids === undefined ? {} : { ids });
+  }
+
+  /** Records the provider's session as soon as it exists. */
+  async session(session: unknown): Promise<void> {
+    await this.write("session", { session, ...(this.ids === undefined ? {} : { ids: this.ids }) });
+  }
+
+  /** Records the file as finished: its id and what the upload resolved with. */
+  async finished(id: string, result: Record<string, unknown>): Promise<void> {
+    await this.write("done", { id, result });
+  }
+
+  /** Lets the same file be uploaded again in this run (by a later listing of it, which the journal then skips). */
+  end(): void {
+    if (this.key) this.inRun.delete(this.key);
+  }
+
+  private async write(state: JournalRecord["state"], fields: Partial<JournalRecord>): Promise<void> {
+    if (!this.fingerprint) return;
+    await this.journal.append({
+      v: JOURNAL_VERSION,
+      key: this.key,
+      provider: this.provider,
+      state,
+      source: this.fingerprint,
+      ...fields,
+      at: new Date().toISOString(),
+    });
+  }
+}

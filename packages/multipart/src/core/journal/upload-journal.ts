@@ -1,0 +1,69 @@
+import { EDGE_BYTES } from "../sources/edges-hash.js";
+import type { SourceFingerprint } from "../sources/upload-source.js";
+
+export const JOURNAL_VERSION = 1 as const;
+
+/**
+ * One line of an upload journal. A file's lines, in order: `started` (its identity, and ids we chose, before the
+ * call that uses them), `session` (the provider's session as soon as it exists), `done` (the final id and result).
+ */
+export interface JournalRecord {
+  /** The journal format's version (1). */
+  v: typeof JOURNAL_VERSION;
+  /** The file: its absolute path (a File's name in a browser). */
+  key: string;
+  /** Which provider the upload is for. */
+  provider: string;
+  state: "started" | "session" | "done";
+  /** What identifies the bytes (size, mtime, SHA-256 of the first and last MiB). On every line. */
+  source: SourceFingerprint;
+  /** Ids we chose before calling the provider (Record360's `file_id`), reused by a resume. */
+  ids?: Record<string, string> | undefined;
+  /** The provider's session (ids, plan) on `session` lines. */
+  session?: unknown;
+  /** The provider's id for the finished upload, on `done` lines. */
+  id?: string | undefined;
+  /** What `uploadMedia` resolved with, on `done` lines. */
+  result?: Record<string, unknown> | undefined;
+  /** When the line was written (ISO 8601). */
+  at: string;
+}
+
+/**
+ * Where a bulk upload records each file, so a run started again uploads every file exactly once. `append` must be
+ * durable (resolve once the record is on stable storage) and atomic per record (a crash leaves whole records, or a
+ * torn last one that the next open ignores). `fileJournal(path)` is the file-backed store (Node).
+ */
+export interface UploadJournal {
+  /** How messages name this journal (e.g. its path). */
+  readonly description: string;
+  /** The latest state of `key` (its lines merged), or undefined when the journal has none. */
+  get(key: string): JournalRecord | undefined | Promise<JournalRecord | undefined>;
+  /** Records one line durably. */
+  append(record: JournalRecord): Promise<void>;
+  /** Optional: flushes and lets another run open it. */
+  close?(): Promise<void>;
+}
+
+/** A file's state after one more line: `started` begins it afresh, the others add to it. */
+export function mergeRecord(before: JournalRecord | undefined, line: JournalRecord): JournalRecord {
+  if (line.state === "started" || !before) return line;
+  if (line.state === "session") return { ...before, ...line, ids: line.ids ?? before.ids };
+  // A finished file keeps only what a later run reads: its identity, id and result.
+  const { session: _session, ...done } = { ...before, ...line };
+  return done;
+}
+
+/**
+ * The same bytes as journaled: same size and edge SHA-256, and the same mtime — except that a file of ≤ 2 MiB, whose
+ * edges are all of it, is the same whatever its mtime (a `touch` or a copy does not make it new).
+ */
+export function sameBytes(journaled: SourceFingerprint, now: SourceFingerprint): boolean {
+  if (journaled.size !== now.size || journaled.edgesSha256 !== now.edgesSha256) return false;
+  return journaled.mtimeMs === now.mtimeMs || now.size <= 2 * EDGE_BYTES;
+}
+
+/** The key a source is journaled by: its path, or a File's name; undefined for bytes and streams. */
+export function journalKeyOf(fingerprint: SourceFingerprint): string | undefined {
+  return fingerprint.path ?? fingerprint.name;
+}
