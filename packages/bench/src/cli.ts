@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs, promisify } from "node:util";
 import { planParts, S3_PART_RULES } from "@uploadkit/multipart";
 import { CONTESTANTS, type ContestantName, type Job, type Measurement } from "./job.js";
+import { type BulkOptions, type BulkResult, bulkMarkdown, measureBulk } from "./bulk.js";
 import { type LatencyRow, latencyMarkdown, measureLatency } from "./latency.js";
 import { type ManyFilesResult, manyFilesMarkdown, measureManyFiles } from "./many-files.js";
 import { regenerationCost } from "./regeneration-cost.js";
@@ -39,13 +40,20 @@ const { values } = parseArgs({
     "no-regeneration": { type: "boolean" },
     latency: { type: "string" },
     record: { type: "boolean" },
+    bulk: { type: "string" },
+    "bulk-only": { type: "boolean" },
+    "bulk-kib": { type: "string" },
+    "bulk-rate": { type: "string" },
+    "bulk-latency": { type: "string" },
     help: { type: "boolean", short: "h" },
   },
 });
 if (values.help) {
   console.log(`pnpm bench [--quick] [--sizes 64,256,1024 (MiB)] [--runs 3] [--concurrency 4] [--part-size 8 (MiB)]
            [--targets null-sink,s3-store,rgw (rgw: a local Ceph, or the engine in UPLOADKIT_S3_*)] [--no-record360-shape] [--no-regeneration] [--latency 100 (ms; 0 = skip)]
-           [--out <dir>] [--record (write the committed reference results/ instead of .results/)]`);
+           [--out <dir>] [--record (write the committed reference results/ instead of .results/)]
+           [--bulk 2000 (files; 0 = skip) --bulk-kib 64-512 --bulk-rate 80 (calls/s the API allows) --bulk-latency 50 (ms)]
+           [--bulk-only (the bulk section alone)]`);
   process.exit(0);
 }
 const quick = values.quick === true;
@@ -70,6 +78,24 @@ if (!quick && !values["no-record360-shape"])
   shapes.push({ name: "2 GiB / 20 parts (Record360)", size: 2048 * MiB, partCount: 20 });
 
 const scratch = mkdtempSync(join(tmpdir(), "uploadkit-bench-"));
+const [bulkMinKiB, bulkMaxKiB] = (values["bulk-kib"] ?? "64-512").split("-").map(Number) as [number, number];
+const bulkOptions: BulkOptions = {
+  files: Number(values.bulk ?? (quick ? 200 : 2000)),
+  minKiB: bulkMinKiB,
+  maxKiB: bulkMaxKiB ?? bulkMinKiB,
+  latencyMs: Number(values["bulk-latency"] ?? 50),
+  callsPerSecond: Number(values["bulk-rate"] ?? 80),
+};
+if (values["bulk-only"]) {
+  try {
+    const result = await measureBulk(scratch, bulkOptions);
+    console.log(`Bulk (uploadkit upload <folder> --journal, shared rate limit):\n\n${bulkMarkdown(result)}`);
+    process.exitCode = result.exitCode === 0 ? 0 : 1;
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  process.exit();
+}
 const runner = fileURLToPath(new URL("./contestants/run-contestant.js", import.meta.url));
 
 function writeFile(size: number): string {
@@ -146,10 +172,12 @@ try {
 const latencyMs = Number(values.latency ?? (quick ? 0 : 100));
 let latency: LatencyRow[] | undefined;
 let manyFiles: ManyFilesResult | undefined;
+let bulk: BulkResult | undefined;
 const latencyRuns = Math.max(runs, 5);
 try {
   latency = latencyMs > 0 ? await measureLatency(scratch, 256, latencyMs, latencyRuns) : undefined;
   manyFiles = latencyMs > 0 ? await measureManyFiles(scratch, 200, latencyMs) : undefined;
+  bulk = bulkOptions.files > 0 ? await measureBulk(scratch, bulkOptions) : undefined;
 } finally {
   rmSync(scratch, { recursive: true, force: true });
 }
@@ -158,6 +186,7 @@ const regeneration = quick || values["no-regeneration"] ? undefined : regenerati
 const table = markdown(rows, runs);
 console.log(table);
 if (manyFiles) console.log(`\nMany files:\n\n${manyFilesMarkdown(manyFiles)}`);
+if (bulk) console.log(`\nBulk (uploadkit upload <folder> --journal, shared rate limit):\n\n${bulkMarkdown(bulk)}`);
 if (latency) {
   console.log(
     `\nAPI latency: each provider's uploadMedia with every API answer delayed ${latencyMs} ms\n\n${latencyMarkdown(latency, latencyMs, latencyRuns)}`,
@@ -177,7 +206,7 @@ const machine = {
 };
 writeFileSync(
   join(out, "latest.json"),
-  `${JSON.stringify({ date: new Date().toISOString(), machine, concurrency, partSize, runs, rows, latency, manyFiles, regeneration }, null, 2)}\n`,
+  `${JSON.stringify({ date: new Date().toISOString(), machine, concurrency, partSize, runs, rows, latency, manyFiles, bulk, regeneration }, null, 2)}\n`,
 );
 writeFileSync(join(out, "latest.svg"), svgChart(rows));
 const againstTargets = speedTargets(rows, latency, manyFiles);

@@ -37,9 +37,11 @@ export function createProgram(io: ProgramIO): Command {
 
   program
     .command("upload")
-    .description("Upload files to a provider. Credentials come from flags or the environment.")
+    .description(
+      "Upload files, folders or globs to a provider. Credentials come from flags or the environment. With --journal, run the same command again after any stop: each file is uploaded exactly once.",
+    )
     .argument("<provider>", `one of ${PROVIDERS.join(", ")}`)
-    .argument("<file...>", "files to upload")
+    .argument("<paths...>", "files, folders (their files; subfolders with --recursive) or globs (quoted: 'shoot/**/*.jpg')")
     .option("--token <token>", "Fanvue, Record360 or Flowkiwi token (env FANVUE_TOKEN, RECORD360_TOKEN, FLOWKIWI_TOKEN)")
     .option("--api-key <key>", "OFAuth API key (env OFAUTH_API_KEY)")
     .option("--connection-id <id>", "OFAuth connection id (env OFAUTH_CONNECTION_ID)")
@@ -58,14 +60,19 @@ export function createProgram(io: ProgramIO): Command {
     .option("--files-concurrency <n>", "files uploaded at once (default 16)", positiveInteger)
     .option("--wait", "Fanvue: wait until the media is ready")
     .option("--skip-if-exists", "OFAuth: skip files already in the vault")
+    .option("-r, --recursive", "upload the files in folders' subfolders too")
+    .option("--journal <file>", "record every file (identity, provider session, id): a run started again skips files done, resumes the rest")
+    .option("--report <file>", "write a row per file as it ends: .csv, .json or .jsonl (path, provider id, size, seconds, outcome, attempts)")
+    .option("--shard <k/n>", "take only the files whose path hashes to shard k of n (n machines split one library)")
+    .option("--max-calls-per-second <n>", "never call the API faster than this (your plan's limit; 429s slow the run down anyway)", positiveInteger)
     .option("--json", "print one JSON object per file instead of progress")
     .option("--verbose", "log every API call and part attempt to stderr (secrets masked; same as UPLOADKIT_LOG=debug)")
     .option("--sandbox", "upload to a local sandbox started for this command (no account needed)")
     .option("--checkpoint-dir <dir>", "where resumable uploads keep their checkpoints", ".uploadkit")
     .option("--no-resume", "do not keep a checkpoint")
-    .action(async (provider: string, files: string[], options: UploadCommandOptions) => {
+    .action(async (provider: string, paths: string[], options: UploadCommandOptions) => {
       const { runUploadCommand } = await import("./upload-command.js");
-      io.exit(await runUploadCommand(provider, files, options, { env: io.env, argv: process.argv.slice(2), isTTY: io.isTTY }));
+      io.exit(await runUploadCommand(provider, paths, options, { env: io.env, argv: process.argv.slice(2), isTTY: io.isTTY }));
     });
 
   program

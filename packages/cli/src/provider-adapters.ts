@@ -1,4 +1,11 @@
-import type { CheckpointStore, ProgressListener } from "@uploadkit/multipart";
+import type {
+  AdaptiveRateLimiter,
+  CheckpointStore,
+  ProgressListener,
+  TransportEvent,
+  UploadManyOptions,
+  UploadManyOutcome,
+} from "@uploadkit/multipart";
 import { PROVIDER_NAMES, type ProviderDescriptor, type ProviderName, providerDescriptor } from "@uploadkit/providers";
 import type { Sandbox } from "@uploadkit/sandbox";
 import { UsageError } from "./exit-codes.js";
@@ -28,17 +35,21 @@ export interface UploadFlags {
   verbose?: boolean;
 }
 
-/** The transport options every client gets from the flags: `--verbose` logs at debug to stderr. */
-function transportOptions(flags: UploadFlags) {
-  if (!flags.verbose) return {};
+/** The transport options every client gets from the flags: `--verbose` logs at debug to stderr; one rate limiter. */
+function transportOptions(flags: UploadFlags, limiter: AdaptiveRateLimiter | undefined) {
   const write = (line: string) => process.stderr.write(`${line}\n`);
-  return { logLevel: "debug" as const, logger: { debug: write, info: write, warn: write, error: write } };
+  return {
+    ...(flags.verbose ? { logLevel: "debug" as const, logger: { debug: write, info: write, warn: write, error: write } } : {}),
+    ...(limiter ? { rateLimit: { limiter } } : {}),
+  };
 }
 
 export interface UploadRun {
   signal: AbortSignal;
   onProgress: ProgressListener;
   checkpoint: CheckpointStore | string | undefined;
+  /** Told of each retry of this file's calls and parts (for the report's attempts). */
+  onRetry?: ((event: TransportEvent) => void) | undefined;
 }
 
 /** What one upload produced: `id` is what the provider calls it (media uuid, upload id, file id). */
@@ -47,11 +58,27 @@ export interface UploadOutcome {
   status?: string;
 }
 
+/** The calls of a run: one client (one rate limit, one connection pool) for every file. */
+export interface RunClient {
+  uploadMedia(input: string, options: Record<string, unknown>): Promise<unknown>;
+  uploadEach(
+    items: AsyncIterable<{ input: string; options: Record<string, unknown> }>,
+    options: UploadManyOptions,
+  ): AsyncGenerator<UploadManyOutcome<unknown>>;
+}
+
 export interface Adapter {
   descriptor: ProviderDescriptor;
   /** The flags a sandbox's fake of this provider takes (credentials and base URL). */
   fromSandbox(sandbox: Sandbox): Partial<UploadFlags>;
   resumable: boolean;
+  /** The provider's client for a run (loaded on first use, so a run loads only the package it uploads with). */
+  client(flags: UploadFlags, limiter?: AdaptiveRateLimiter): Promise<RunClient>;
+  /** The `uploadMedia` options of one file, from the flags. */
+  options(flags: UploadFlags, run: UploadRun): Record<string, unknown>;
+  /** The id and status a result shows. */
+  outcome(result: unknown): UploadOutcome;
+  /** One file through a client of its own (the demo). */
   upload(flags: UploadFlags, file: string, run: UploadRun): Promise<UploadOutcome>;
 }
 
@@ -60,6 +87,7 @@ function commonOptions(flags: UploadFlags, run: UploadRun) {
   return {
     signal: run.signal,
     onProgress: run.onProgress,
+    ...(run.onRetry === undefined ? {} : { onRetry: run.onRetry }),
     ...(run.checkpoint === undefined ? {} : { checkpoint: run.checkpoint }),
     ...(flags.contentType === undefined ? {} : { contentType: flags.contentType }),
     ...(flags.concurrency === undefined ? {} : { concurrency: flags.concurrency }),
@@ -68,55 +96,70 @@ function commonOptions(flags: UploadFlags, run: UploadRun) {
   };
 }
 
-type Upload = (flags: UploadFlags, file: string, run: UploadRun) => Promise<UploadOutcome>;
+interface ProviderCalls {
+  client(flags: UploadFlags, limiter: AdaptiveRateLimiter | undefined): Promise<unknown>;
+  options(flags: UploadFlags, run: UploadRun): Record<string, unknown>;
+  outcome(result: never): UploadOutcome;
+}
 
-/** Each provider's client, loaded on first use so a run loads only the package it uploads with. */
-const UPLOADS: Record<ProviderName, Upload> = {
-  async fanvue(flags, file, run) {
-    const { createFanvueClient } = await import("@uploadkit/fanvue");
-    const client = createFanvueClient({
-      ...transportOptions(flags),
-      token: flags.token as string,
-      baseUrl: flags.baseUrl,
-      apiVersion: flags.apiVersion,
-    });
-    const result = await client.uploadMedia(file, {
+/** Each provider's client, options and result, in one table. */
+const CALLS: Record<ProviderName, ProviderCalls> = {
+  fanvue: {
+    async client(flags, limiter) {
+      const { createFanvueClient } = await import("@uploadkit/fanvue");
+      return createFanvueClient({
+        ...transportOptions(flags, limiter),
+        token: flags.token as string,
+        baseUrl: flags.baseUrl,
+        apiVersion: flags.apiVersion,
+      });
+    },
+    options: (flags, run) => ({
       ...commonOptions(flags, run),
       name: flags.name,
-      mediaType: flags.mediaType as "image" | "video" | "audio" | "document" | undefined,
+      mediaType: flags.mediaType,
       creatorUserUuid: flags.creator,
       waitForReady: flags.wait,
-    });
-    return { id: result.id, status: result.status };
+    }),
+    outcome: (result: { id: string; status: string }) => ({ id: result.id, status: result.status }),
   },
-  async ofauth(flags, file, run) {
-    const { createOfauthClient } = await import("@uploadkit/ofauth");
-    const client = createOfauthClient({
-      ...transportOptions(flags),
-      apiKey: flags.apiKey as string,
-      connectionId: flags.connectionId as string,
-      baseUrl: flags.baseUrl,
-    });
-    const result = await client.uploadMedia(file, { ...commonOptions(flags, run), skipIfExists: flags.skipIfExists });
-    return { id: result.id, status: result.skipped ? `skipped (already in the vault: id ${result.id})` : "uploaded" };
+  ofauth: {
+    async client(flags, limiter) {
+      const { createOfauthClient } = await import("@uploadkit/ofauth");
+      return createOfauthClient({
+        ...transportOptions(flags, limiter),
+        apiKey: flags.apiKey as string,
+        connectionId: flags.connectionId as string,
+        baseUrl: flags.baseUrl,
+      });
+    },
+    options: (flags, run) => ({ ...commonOptions(flags, run), skipIfExists: flags.skipIfExists }),
+    outcome: (result: { id: string; skipped?: boolean }) => ({
+      id: result.id,
+      status: result.skipped ? `skipped (already in the vault: id ${result.id})` : "uploaded",
+    }),
   },
-  async record360(flags, file, run) {
-    const { createRecord360Client } = await import("@uploadkit/record360");
-    const client = createRecord360Client({ ...transportOptions(flags), token: flags.token as string, baseUrl: flags.baseUrl });
-    const result = await client.uploadMedia(file, { ...commonOptions(flags, run), fileId: flags.fileId });
-    return { id: result.id, status: "completed" };
+  record360: {
+    async client(flags, limiter) {
+      const { createRecord360Client } = await import("@uploadkit/record360");
+      return createRecord360Client({ ...transportOptions(flags, limiter), token: flags.token as string, baseUrl: flags.baseUrl });
+    },
+    options: (flags, run) => ({ ...commonOptions(flags, run), fileId: flags.fileId }),
+    outcome: (result: { id: string }) => ({ id: result.id, status: "completed" }),
   },
-  async flowkiwi(flags, file, run) {
-    const { createFlowkiwiClient } = await import("@uploadkit/flowkiwi");
-    const client = createFlowkiwiClient({
-      ...transportOptions(flags),
-      token: flags.token as string,
-      organizationId: flags.organizationId as string,
-      tenant: flags.tenant,
-      baseUrl: flags.baseUrl,
-    });
-    const media = await client.uploadMedia(file, commonOptions(flags, run));
-    return { id: media.id, status: media.type ?? "created" };
+  flowkiwi: {
+    async client(flags, limiter) {
+      const { createFlowkiwiClient } = await import("@uploadkit/flowkiwi");
+      return createFlowkiwiClient({
+        ...transportOptions(flags, limiter),
+        token: flags.token as string,
+        organizationId: flags.organizationId as string,
+        tenant: flags.tenant,
+        baseUrl: flags.baseUrl,
+      });
+    },
+    options: (flags, run) => commonOptions(flags, run),
+    outcome: (result: { id: string; type?: string }) => ({ id: result.id, status: result.type ?? "created" }),
   },
 };
 
@@ -125,6 +168,7 @@ export function adapterFor(provider: string): Adapter {
     throw new UsageError(`Unknown provider "${provider}". Choose one of: ${PROVIDERS.join(", ")}.`);
   }
   const descriptor = providerDescriptor(provider);
+  const calls = CALLS[descriptor.name];
   return {
     descriptor,
     resumable: descriptor.resumable,
@@ -136,7 +180,13 @@ export function adapterFor(provider: string): Adapter {
         baseUrl: fake.baseUrl,
       };
     },
-    upload: UPLOADS[descriptor.name],
+    client: async (flags, limiter) => (await calls.client(flags, limiter)) as RunClient,
+    options: (flags, run) => calls.options(flags, run),
+    outcome: (result) => calls.outcome(result as never),
+    async upload(flags, file, run) {
+      const client = (await calls.client(flags, undefined)) as RunClient;
+      return calls.outcome((await client.uploadMedia(file, calls.options(flags, run))) as never);
+    },
   };
 }
 

@@ -1,16 +1,19 @@
 import { stat } from "node:fs/promises";
-import { basename } from "node:path";
-import { isAbortError, type UploadProgress } from "@uploadkit/multipart";
-import { PartBudget, withUploadScope } from "@uploadkit/multipart/internal";
+import { basename, resolve } from "node:path";
+import { AdaptiveRateLimiter, InputError, isAbortError, type UploadProgress } from "@uploadkit/multipart";
 import type { Sandbox } from "@uploadkit/sandbox";
 import { checkpointPath } from "./checkpoint-path.js";
 import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK } from "./exit-codes.js";
 import { formatError } from "./format-error.js";
-import { adapterFor, type ProviderName, resolveCredentials, type UploadFlags, type UploadOutcome } from "./provider-adapters.js";
+import { listFiles } from "./list-files.js";
+import { adapterFor, type ProviderName, resolveCredentials, type UploadFlags } from "./provider-adapters.js";
+import { ReportFile } from "./report-file.js";
 import { jsonReporter } from "./reporters/json-reporter.js";
 import { plainReporter } from "./reporters/plain-reporter.js";
-import type { FileSummary, Reporter } from "./reporters/reporter.js";
+import type { FileReport, Reporter } from "./reporters/reporter.js";
 import { ttyReporter } from "./reporters/tty-reporter.js";
+import { RunTally } from "./run-tally.js";
+import { parseShard } from "./shard.js";
 
 export interface UploadCommandOptions extends UploadFlags {
   json?: boolean;
@@ -18,6 +21,11 @@ export interface UploadCommandOptions extends UploadFlags {
   checkpointDir: string;
   resume: boolean;
   filesConcurrency?: number;
+  recursive?: boolean;
+  journal?: string;
+  report?: string;
+  shard?: string;
+  maxCallsPerSecond?: number;
 }
 
 export interface CommandContext {
@@ -27,14 +35,40 @@ export interface CommandContext {
   isTTY: boolean;
 }
 
-/** `uploadkit upload <provider> <file...>`: uploads the files, a few at a time; returns the exit code. */
+/** What the provider cannot take (its types, sizes, names): a file found in a folder is skipped with one line. */
+const NOT_TAKEN = new Set(["INPUT_CONTENT_TYPE", "INPUT_TOO_LARGE", "INPUT_EMPTY", "INPUT_MEDIA_TYPE", "INPUT_NAME_LENGTH"]);
+
+const JOURNAL_STATUS: Record<string, string> = {
+  done: "already uploaded (journal)",
+  found: "found at the provider (an earlier run ended before journaling it)",
+  changed: "changed since journaled: uploaded as a new file",
+};
+
+/** One file in flight: its line on screen, and what its report row needs. */
+interface FileInFlight {
+  path: string;
+  named: boolean;
+  size: number;
+  report: FileReport;
+  started: number;
+  attempts: number;
+  last?: UploadProgress | undefined;
+  checkpoint: string | undefined;
+}
+
+/**
+ * `uploadkit upload <provider> <file|folder|glob>...`: lists the files lazily, uploads them a few at a time through
+ * one client (one rate limit for the run), journals each (`--journal`), writes a row per file (`--report`); returns
+ * the exit code.
+ */
 export async function runUploadCommand(
   provider: string,
-  files: string[],
+  paths: string[],
   options: UploadCommandOptions,
   context: CommandContext,
 ): Promise<number> {
   const adapter = adapterFor(provider);
+  const shard = options.shard === undefined ? undefined : parseShard(options.shard);
   let sandbox: Sandbox | undefined;
   let flags: UploadFlags;
   if (options.sandbox) {
@@ -45,84 +79,138 @@ export async function runUploadCommand(
   } else {
     flags = resolveCredentials(provider as ProviderName, options, context.env);
   }
+  const reportFile = options.report === undefined ? undefined : new ReportFile(options.report);
   const reporter: Reporter = options.json ? jsonReporter() : context.isTTY ? ttyReporter() : plainReporter();
+  const limiter = new AdaptiveRateLimiter({ maxCallsPerSecond: options.maxCallsPerSecond });
+  const client = await adapter.client(flags, limiter);
   const controller = new AbortController();
   const onSigint = () => controller.abort(new Error("interrupted (SIGINT)"));
   process.once("SIGINT", onSigint);
-  let failures = 0;
-  let skipped = 0;
-  let interrupted = false;
+  const tally = new RunTally();
+  const inFlight = new Map<number, FileInFlight>();
   const kept: string[] = [];
-  // Files go `--files-concurrency` at a time and share one budget of `--concurrency` parts in flight.
-  const budget = new PartBudget(options.concurrency ?? 4);
-  const uploadFile = async (file: string): Promise<void> => {
-    const size = await stat(file).then(
-      (s) => s.size,
-      () => 0,
-    );
-    const report = reporter.file(basename(file), size);
-    const checkpoint =
-      options.resume && adapter.resumable && !sandbox ? checkpointPath(options.checkpointDir, provider, file) : undefined;
-    let last: UploadProgress | undefined;
-    const started = performance.now();
-    try {
-      const outcome: UploadOutcome = await withUploadScope({ budget }, () =>
-        adapter.upload(flags, file, {
-          signal: controller.signal,
-          checkpoint,
-          onProgress: (progress) => {
-            last = progress;
-            report.progress(progress);
-          },
-        }),
+  const useCheckpoints = options.resume && adapter.resumable && !sandbox;
+
+  async function* items() {
+    let index = 0;
+    const listing = listFiles(paths, {
+      recursive: options.recursive === true,
+      shard,
+      exclude: [options.journal, options.report, options.checkpointDir].filter((p): p is string => p !== undefined),
+    });
+    for await (const { path, named } of listing) {
+      const size = await stat(path).then(
+        (s) => s.size,
+        () => 0,
       );
-      const seconds = (performance.now() - started) / 1000;
-      const summary: FileSummary = {
-        provider,
-        file,
+      const file: FileInFlight = {
+        path,
+        named,
         size,
-        id: outcome.id,
-        status: outcome.status,
-        parts: last?.partsTotal ?? 1,
-        seconds,
-        mibPerSecond: size / 1048576 / Math.max(seconds, 0.001),
+        report: reporter.file(basename(path), size),
+        started: performance.now(),
+        attempts: 1,
+        checkpoint: useCheckpoints ? checkpointPath(options.checkpointDir, provider, path) : undefined,
       };
-      if (outcome.status?.startsWith("skipped")) skipped++;
-      report.done(summary);
-    } catch (error) {
-      if (isAbortError(error) && controller.signal.aborted) {
-        interrupted = true;
-        if (checkpoint) kept.push(checkpoint);
-        report.failed("interrupted");
-        return;
-      }
-      failures++;
-      report.failed(formatError(error));
+      inFlight.set(index++, file);
+      yield {
+        input: path,
+        options: adapter.options(flags, {
+          signal: controller.signal,
+          checkpoint: file.checkpoint,
+          onProgress: (progress) => {
+            file.last = progress;
+            file.report.progress(progress);
+          },
+          onRetry: () => file.attempts++,
+        }),
+      };
     }
-  };
+  }
+
+  let interrupted = false;
   try {
-    let next = 0;
-    const worker = async () => {
-      while (next < files.length && !controller.signal.aborted) await uploadFile(files[next++] as string);
-    };
-    await Promise.all(Array.from({ length: Math.min(options.filesConcurrency ?? 8, files.length) }, worker));
-    if (interrupted) {
-      reporter.close();
-      const what = kept.length === 1 ? `The checkpoint ${kept[0]} is kept` : `The checkpoints ${kept.join(", ")} are kept`;
-      const resume = kept.length > 0 ? `${what}. Resume with:\n  uploadkit ${context.argv.map(quote).join(" ")}` : "";
-      process.stderr.write(`Interrupted. ${resume}\n`);
-      return EXIT_INTERRUPTED;
+    const outcomes = client.uploadEach(items(), {
+      filesConcurrency: options.filesConcurrency,
+      concurrency: options.concurrency,
+      signal: controller.signal,
+      journal: options.journal,
+    });
+    for await (const outcome of outcomes) {
+      const file = inFlight.get(outcome.index) as FileInFlight;
+      inFlight.delete(outcome.index);
+      const seconds = (performance.now() - file.started) / 1000;
+      const row = { path: file.path, size: file.size, seconds, attempts: file.attempts };
+      if (outcome.ok) {
+        const shown = adapter.outcome(outcome.result);
+        const journal = outcome.journal ?? "uploaded";
+        const status = JOURNAL_STATUS[journal] ?? shown.status;
+        file.report.done({
+          provider,
+          file: file.path,
+          size: file.size,
+          id: shown.id,
+          status,
+          parts: file.last?.partsTotal ?? 1,
+          seconds,
+          mibPerSecond: file.size / 1048576 / Math.max(seconds, 0.001),
+          ...(outcome.journal === undefined ? {} : { journal: outcome.journal }),
+        });
+        const skippedAtProvider = shown.status?.startsWith("skipped") === true;
+        tally.count(skippedAtProvider && journal === "uploaded" ? "skipped" : journal, journal === "done" ? 0 : file.size);
+        reportFile?.add({ ...row, id: shown.id, outcome: skippedAtProvider ? "skipped" : journal });
+        continue;
+      }
+      const error = outcome.error;
+      const code = error instanceof InputError ? error.code : undefined;
+      if ((code !== undefined && NOT_TAKEN.has(code) && !file.named) || code === "INPUT_DUPLICATE_FILE") {
+        const reason = formatError(error).replace(/^invalid input: /, "");
+        file.report.skipped(reason);
+        tally.count("notTaken", 0);
+        reportFile?.add({ ...row, id: "", outcome: "skipped", error: reason });
+        continue;
+      }
+      if (isAbortError(error) && controller.signal.aborted) {
+        file.report.failed("interrupted");
+        if (file.checkpoint) kept.push(file.checkpoint);
+        reportFile?.add({ ...row, id: "", outcome: "interrupted" });
+        continue;
+      }
+      tally.count("failed", 0);
+      file.report.failed(formatError(error));
+      reportFile?.add({ ...row, id: "", outcome: "failed", error: formatError(error) });
     }
+  } catch (error) {
+    if (!(isAbortError(error) && controller.signal.aborted)) throw error;
+    interrupted = true;
   } finally {
     process.removeListener("SIGINT", onSigint);
-    if (!interrupted) {
-      const uploaded = files.length - failures - skipped;
-      const parts = [`${uploaded} uploaded`, skipped ? `${skipped} skipped` : "", failures ? `${failures} failed` : ""];
-      reporter.close([`${files.length} file${files.length === 1 ? "" : "s"}: ${parts.filter(Boolean).join(", ")}.`]);
+    for (const file of inFlight.values()) {
+      file.report.failed("interrupted");
+      if (file.checkpoint) kept.push(file.checkpoint);
+    }
+    reportFile?.close();
+    const closing = tally.summary(limiter.stats);
+    if (interrupted) {
+      reporter.close(closing);
+      process.stderr.write(`Interrupted. ${resumeHint(options, kept, context.argv)}\n`);
+    } else {
+      reporter.close(closing);
     }
     await sandbox?.stop();
   }
-  return failures > 0 ? EXIT_FAILED : EXIT_OK;
+  if (interrupted) return EXIT_INTERRUPTED;
+  return tally.failed > 0 ? EXIT_FAILED : EXIT_OK;
+}
+
+function resumeHint(options: UploadCommandOptions, kept: string[], argv: string[]): string {
+  const again = `uploadkit ${argv.map(quote).join(" ")}`;
+  if (options.journal) {
+    return `The journal ${resolve(options.journal)} records every file: run the same command again, and finished files are skipped, the others resumed:\n  ${again}`;
+  }
+  if (kept.length === 0) return "";
+  const what = kept.length === 1 ? `The checkpoint ${kept[0]} is kept` : `The checkpoints ${kept.join(", ")} are kept`;
+  return `${what}. Resume with:\n  ${again}`;
 }
 
 function quote(arg: string): string {

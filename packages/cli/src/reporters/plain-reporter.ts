@@ -33,6 +33,7 @@ export function plainReporter(
         },
         done: (s) => write(`${label}: done — ${describeDone(s)}`),
         failed: (message) => write(`${label}: failed — ${message}`),
+        skipped: (reason) => write(`${label}: skipped — ${reason}`),
       };
     },
     note: (message) => write(message),

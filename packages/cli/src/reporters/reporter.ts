@@ -10,6 +10,8 @@ export interface FileSummary {
   seconds: number;
   mibPerSecond: number;
   verified?: boolean | undefined;
+  /** With a journal: how the file went (uploaded, resumed, changed, done, found). */
+  journal?: string | undefined;
 }
 
 /** How one file's upload is shown. */
@@ -17,6 +19,8 @@ export interface FileReport {
   progress(progress: UploadProgress): void;
   done(summary: FileSummary): void;
   failed(message: string): void;
+  /** Not uploaded, on purpose (the provider cannot take it): one line saying why. */
+  skipped(reason: string): void;
 }
 
 /** How a command shows its uploads: bars in a terminal, periodic lines otherwise, JSON with --json. */

@@ -104,6 +104,7 @@ export function ttyReporter(stream: NodeJS.WriteStream = process.stderr): Report
         },
         done: (summary: FileSummary) => finish(`✔ ${describeDone(summary)}`),
         failed: (message) => finish(`✖ ${message}`),
+        skipped: (reason) => finish(`– skipped: ${reason}`),
       };
     },
     note: (message) => {

@@ -30,5 +30,7 @@ export class StallWatchdog {
         this.onStall();
       } else this.arm(this.ms - idle);
     }, delay);
+    // The request it watches keeps the process alive; the watchdog alone must not.
+    (this.timer as { unref?: () => void }).unref?.();
   }
 }

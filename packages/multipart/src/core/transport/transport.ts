@@ -533,13 +533,17 @@ export class Transport {
     // server that reads the whole request and never answers keeps refreshing no watchdog of its own.
     let unanswered = false;
     let answerTimer: ReturnType<typeof setTimeout> | undefined;
+    let ended = false;
     const timeoutMs = this.timeoutMs;
     const awaitAnswer = () => {
-      if (answerTimer !== undefined) return;
+      // The meter may count the last bytes after the attempt has ended: a timer started then would keep the process
+      // alive for timeoutMs after every upload was done.
+      if (answerTimer !== undefined || ended) return;
       answerTimer = setTimeout(() => {
         unanswered = true;
         controller.abort(new Error(`no answer within ${timeoutMs} ms`));
       }, timeoutMs);
+      (answerTimer as { unref?: () => void }).unref?.();
     };
     let sourceError: unknown;
     // Where the runtime sends Blobs (web), a body the source has as a Blob goes as one; its digests then come from
@@ -689,6 +693,7 @@ export class Transport {
         { cause: error },
       );
     } finally {
+      ended = true;
       watchdog.stop();
       clearTimeout(answerTimer);
       signal?.removeEventListener("abort", abortAttempt);

@@ -1,0 +1,198 @@
+import { spawn } from "node:child_process";
+import { createHash, randomBytes } from "node:crypto";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type Sandbox, scratchDir, startSandbox } from "@uploadkit/sandbox";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { shardOf } from "../src/shard.js";
+
+const BIN = fileURLToPath(new URL("../dist/bin.js", import.meta.url));
+const PNG = Buffer.from("89504e470d0a1a0a0000000d49484452", "hex");
+const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
+const dir = scratchDir("cli-bulk", { onSignal: true });
+let sandbox: Sandbox;
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ providers: ["record360", "flowkiwi"] });
+});
+afterAll(async () => {
+  await sandbox?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** A library of `count` PNGs of 2–8 KiB spread over `folders` subfolders; returns path → SHA-256. */
+function library(name: string, count: number, folders = 10): { root: string; files: Map<string, string> } {
+  const root = join(dir, name);
+  const files = new Map<string, string>();
+  for (let n = 0; n < count; n++) {
+    const folder = join(root, `shoot-${n % folders}`);
+    mkdirSync(folder, { recursive: true });
+    const bytes = Buffer.concat([PNG, randomBytes(2048 + ((n * 613) % 6144))]);
+    const path = join(folder, `img-${n}.png`);
+    writeFileSync(path, bytes);
+    files.set(path, sha256(bytes));
+  }
+  return { root, files };
+}
+
+interface Run {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `uploadkit …` in `cwd`; with `killAfter`, SIGKILLs it once that many JSON lines (finished files) were printed. */
+function run(args: string[], cwd: string, killAfter?: number): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd,
+      env: {
+        PATH: process.env.PATH,
+        RECORD360_TOKEN: sandbox.record360.credentials.token,
+        FLOWKIWI_TOKEN: sandbox.flowkiwi.credentials.token,
+        FLOWKIWI_ORGANIZATION_ID: sandbox.flowkiwi.credentials.organizationId,
+      },
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdout += chunk;
+      if (killAfter !== undefined && stdout.split("\n").length > killAfter) child.kill("SIGKILL");
+    });
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk));
+    child.on("exit", (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+}
+
+const csvRows = (path: string) =>
+  readFileSync(path, "utf8")
+    .trim()
+    .split("\n")
+    .slice(1)
+    .map((line) => {
+      const [file, id, size, seconds, outcome, attempts] = line.split(",");
+      return { file: file as string, id: id as string, size: Number(size), seconds: Number(seconds), outcome, attempts: Number(attempts) };
+    });
+
+describe("uploadkit upload <folder> --journal", () => {
+  it("killed with SIGKILL halfway through 1,000 files under a rate limit, run again: every file at the provider exactly once, journal and report list every file with its id, under 4 % of calls refused", async () => {
+    const { root, files } = library("kill9", 1000);
+    const before = sandbox.record360.finished().length;
+    sandbox.rateLimit.callsPerSecond = 80;
+    const counts = { ...sandbox.rateLimit.counts };
+    try {
+      const args = [
+        "upload",
+        "record360",
+        root,
+        "--recursive",
+        "--journal",
+        "upload.journal",
+        "--report",
+        "report.csv",
+        "--json",
+        "--base-url",
+        sandbox.record360.baseUrl,
+      ];
+      const killed = await run(args, dir, 500);
+      expect(killed.signal).toBe("SIGKILL");
+      const doneBefore = sandbox.record360.finished().length - before;
+      expect(doneBefore).toBeGreaterThanOrEqual(500);
+      expect(doneBefore).toBeLessThan(1000);
+
+      const again = await run(args, dir);
+      expect(again.stderr.split("\n").filter((l) => /error|failed/i.test(l))).toEqual([]);
+      expect(again.code).toBe(0);
+      expect(again.stderr).toMatch(/^1000 files: \d+ uploaded, .*\d+ already done \(journal\)/m);
+
+      // At the provider: 1,000 uploads, one per file, each with its file's bytes.
+      const ids = sandbox.record360.finished().slice(before);
+      expect(ids).toHaveLength(1000);
+      const stored = await Promise.all(ids.map((id) => sandbox.objectSha256(sandbox.record360.keyOf(id) as string)));
+      expect(new Set(stored)).toEqual(new Set(files.values()));
+
+      // The journal: every file done, with the id the provider holds.
+      const done = new Map<string, string>();
+      for (const line of readFileSync(join(dir, "upload.journal"), "utf8").trim().split("\n")) {
+        const record = JSON.parse(line) as { key: string; state: string; id?: string };
+        if (record.state === "done") done.set(record.key, record.id as string);
+      }
+      expect(new Set(done.keys())).toEqual(new Set(files.keys()));
+      expect(new Set(done.values())).toEqual(new Set(ids));
+
+      // The report of the second run: every file, with its id and how it went.
+      const rows = csvRows(join(dir, "report.csv"));
+      expect(rows).toHaveLength(1000);
+      expect(new Set(rows.map((r) => resolve(dir, r.file)))).toEqual(new Set(files.keys()));
+      for (const row of rows) {
+        expect(row.id).toBe(done.get(resolve(dir, row.file)));
+        expect(["uploaded", "resumed", "done", "found"]).toContain(row.outcome);
+        expect(row.attempts).toBeGreaterThanOrEqual(1);
+      }
+      expect(rows.filter((r) => r.outcome === "done").length).toBeGreaterThanOrEqual(500);
+
+      const accepted = sandbox.rateLimit.counts.accepted - counts.accepted;
+      const refused = sandbox.rateLimit.counts.refused - counts.refused;
+      expect(refused / (accepted + refused)).toBeLessThan(0.04);
+    } finally {
+      sandbox.rateLimit.callsPerSecond = 0;
+    }
+  }, 300_000);
+
+  it("lists folders lazily (subfolders only with --recursive, hidden files never), globs, skips what the provider cannot take with a line each, and --shard splits a library with no overlap", async () => {
+    const { root, files } = library("shards", 40, 4);
+    writeFileSync(join(root, "notes.txt"), "not media");
+    writeFileSync(join(root, ".DS_Store"), "x");
+    mkdirSync(join(root, "top"), { recursive: true });
+    writeFileSync(join(root, "top", "a.png"), Buffer.concat([PNG, randomBytes(3000)]));
+
+    const flat = await run(["upload", "record360", root, "--json", "--base-url", sandbox.record360.baseUrl], dir);
+    expect(flat.code).toBe(0);
+    const flatLines = flat.stdout.trim().split("\n").map((l) => JSON.parse(l) as { file: string; skipped?: boolean; reason?: string });
+    expect(flatLines).toEqual([expect.objectContaining({ skipped: true, file: "notes.txt", reason: expect.stringMatching(/Record360 does not accept text\/plain/) })]);
+    expect(flat.stderr).toMatch(/^1 file: 0 uploaded, 1 skipped \(not taken by the provider\)\./m);
+
+    const glob = await run(["upload", "record360", `${relative(dir, root)}/shoot-1/*.png`, "--json", "--base-url", sandbox.record360.baseUrl], dir);
+    expect(glob.code).toBe(0);
+    expect(glob.stdout.trim().split("\n")).toHaveLength(10);
+
+    const seen: string[] = [];
+    for (const shard of ["1/3", "2/3", "3/3"]) {
+      const part = await run(
+        ["upload", "record360", relative(dir, root), "-r", "--shard", shard, "--report", `shard-${shard[0]}.jsonl`, "--base-url", sandbox.record360.baseUrl],
+        dir,
+      );
+      expect(part.code).toBe(0);
+      const rows = readFileSync(join(dir, `shard-${shard[0]}.jsonl`), "utf8")
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as { path: string; outcome: string });
+      for (const row of rows) expect(shardOf(row.path, 3)).toBe(Number(shard[0]));
+      seen.push(...rows.filter((r) => r.outcome !== "skipped").map((r) => join(dir, r.path)));
+    }
+    expect(seen.sort()).toEqual([...files.keys(), join(root, "top", "a.png")].sort());
+  });
+
+  it("Flowkiwi: a run killed mid-flight is finished by the next; a file the provider stored but the journal missed is found by its SHA-256, not sent again", async () => {
+    const { root, files } = library("kiwi", 60, 3);
+    const before = sandbox.flowkiwi.finished().length;
+    const args = ["upload", "flowkiwi", root, "-r", "--journal", "kiwi.journal", "--json", "--base-url", sandbox.flowkiwi.baseUrl];
+    const killed = await run(args, dir, 20);
+    expect(killed.signal).toBe("SIGKILL");
+    // Lose the last `done` lines, as a crash between the provider's 201 and the journal's fsync would.
+    const journal = join(dir, "kiwi.journal");
+    const lines = readFileSync(journal, "utf8").trim().split("\n");
+    const lastDone = lines.map((l) => JSON.parse(l) as { state: string }).findLastIndex((r) => r.state === "done");
+    writeFileSync(journal, `${lines.filter((_, n) => n !== lastDone).join("\n")}\n`);
+    const again = await run(args, dir);
+    expect(again.code).toBe(0);
+    const outcomes = again.stdout.trim().split("\n").map((l) => JSON.parse(l) as { journal?: string });
+    expect(outcomes.filter((o) => o.journal === "found").length).toBeGreaterThanOrEqual(1);
+    const ids = sandbox.flowkiwi.finished().slice(before);
+    expect(ids).toHaveLength(60);
+    const stored = await Promise.all(ids.map((id) => sandbox.objectSha256(sandbox.flowkiwi.keyOf(id) as string)));
+    expect(new Set(stored)).toEqual(new Set(files.values()));
+  }, 120_000);
+});
