@@ -160,6 +160,30 @@ describe("journal file", () => {
     expect(again[0]).toMatchObject({ ok: true, journal: "uploaded", result: { id: "0b7c2f3e-1d2a-4c5b-9e8f-7a6b5c4d3e2f" } });
   });
 
+  it("a checkpoint left at a path for other bytes (a replaced file) does not stop a journaled run: the file is new", async () => {
+    const folder = mkdtempSync(join(dir, "stale-"));
+    const [file] = writeFiles(folder, 1);
+    const checkpoint = join(folder, "stale.checkpoint.json");
+    writeFileSync(
+      checkpoint,
+      JSON.stringify({
+        version: 1,
+        provider: "record360",
+        source: { kind: "file", size: 1, path: file?.path, mtimeMs: 1 },
+        session: { fileId: "f", uploadId: "u", presignedUrls: ["https://example.invalid/x"], partCount: 1 },
+        parts: [],
+        createdAt: "",
+        updatedAt: "",
+      }),
+    );
+    const outcomes = await uploadMany("record360", [{ input: file?.path, options: { checkpoint } }], {
+      journal: join(folder, "j.journal"),
+    });
+    expect(outcomes[0]).toMatchObject({ ok: true, journal: "changed" });
+    const key = sandbox.record360.keyOf(outcomes[0]?.result?.id as string) as string;
+    expect(await sandbox.objectSha256(key)).toBe(sha256(file?.bytes as Buffer));
+  });
+
   it("Record360: a file in flight resumes from its checkpoint (only the parts not stored are sent)", async () => {
     const folder = mkdtempSync(join(dir, "resume-"));
     const path = join(folder, "j.journal");

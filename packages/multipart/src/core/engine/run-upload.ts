@@ -1,7 +1,7 @@
 import { checkpointStoreFor } from "#runtime";
 import { ResumableSession } from "../checkpoint/resumable-session.js";
 import type { JournalEntry } from "../journal/journal-entry.js";
-import { throwIfAborted } from "../errors.js";
+import { SourceChangedError, throwIfAborted } from "../errors.js";
 import { openSource, type SourceInput } from "../sources/open-source.js";
 import type { UploadSource } from "../sources/upload-source.js";
 import { sourceRange } from "../transport/source-range.js";
@@ -71,7 +71,16 @@ export async function runUpload<Options extends CommonUploadOptions, Session, Re
       if (ids) context = { ...context, options: { ...options, ...ids } };
       await entry.started(ids);
     }
-    const resumable = await ResumableSession.open<Session>(options.checkpoint, adapter.provider, source, { lock: true });
+    const resumable = await ResumableSession.open<Session>(options.checkpoint, adapter.provider, source, { lock: true }).catch(
+      async (error: unknown) => {
+        // With a journal the journal says which bytes were sent: a checkpoint left for other bytes at this path (a
+        // run without the journal, or one whose journal was removed) is of a file since replaced, uploaded anew.
+        if (!entry || options.checkpoint === undefined || !(error instanceof SourceChangedError)) throw error;
+        await checkpointStore(options.checkpoint).clear();
+        entry.status = "changed";
+        return ResumableSession.open<Session>(options.checkpoint, adapter.provider, source, { lock: true });
+      },
+    );
     try {
       const resumed = resumable.session;
       if (resumed !== undefined && entry) entry.status = "resumed";
