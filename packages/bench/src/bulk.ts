@@ -53,7 +53,9 @@ export async function measureBulk(scratch: string, options: BulkOptions): Promis
     latencyMs: options.latencyMs,
     rateLimit: { callsPerSecond: options.callsPerSecond },
   });
-  const bin = createRequire(import.meta.url).resolve("@uploadkit/cli/package.json").replace(/package\.json$/, "bin/uploadkit.js");
+  const bin = createRequire(import.meta.url)
+    .resolve("@uploadkit/cli/package.json")
+    .replace(/package\.json$/, "bin/uploadkit.js");
   try {
     const started = performance.now();
     const child = spawn(
@@ -73,7 +75,10 @@ export async function measureBulk(scratch: string, options: BulkOptions): Promis
         "--base-url",
         sandbox.record360.baseUrl,
       ],
-      { env: { PATH: process.env.PATH, RECORD360_TOKEN: sandbox.record360.credentials.token }, stdio: ["ignore", "ignore", "pipe"] },
+      {
+        env: { PATH: process.env.PATH, RECORD360_TOKEN: sandbox.record360.credentials.token },
+        stdio: ["ignore", "ignore", "pipe"],
+      },
     );
     let tail = "";
     child.stderr.on("data", (chunk: Buffer) => (tail = (tail + chunk).slice(-4000)));

@@ -7,8 +7,9 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs, promisify } from "node:util";
 import { planParts, S3_PART_RULES } from "@uploadkit/multipart";
-import { CONTESTANTS, type ContestantName, type Job, type Measurement } from "./job.js";
 import { type BulkOptions, type BulkResult, bulkMarkdown, measureBulk } from "./bulk.js";
+import { CONTESTANTS, type ContestantName, type Job, type Measurement } from "./job.js";
+import { measureJournalOpen } from "./journal-open.js";
 import { type LatencyRow, latencyMarkdown, measureLatency } from "./latency.js";
 import { type ManyFilesResult, manyFilesMarkdown, measureManyFiles } from "./many-files.js";
 import { regenerationCost } from "./regeneration-cost.js";
@@ -88,6 +89,10 @@ const bulkOptions: BulkOptions = {
 };
 if (values["bulk-only"]) {
   try {
+    const open = await measureJournalOpen(scratch, 100_000);
+    console.log(
+      `Journal: ${open.entries} finished files (${open.mib.toFixed(0)} MiB of lines) open in ${open.ms.toFixed(0)} ms (target: well under 1 s)\n`,
+    );
     const result = await measureBulk(scratch, bulkOptions);
     console.log(`Bulk (uploadkit upload <folder> --journal, shared rate limit):\n\n${bulkMarkdown(result)}`);
     process.exitCode = result.exitCode === 0 ? 0 : 1;

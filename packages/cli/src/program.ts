@@ -61,10 +61,20 @@ export function createProgram(io: ProgramIO): Command {
     .option("--wait", "Fanvue: wait until the media is ready")
     .option("--skip-if-exists", "OFAuth: skip files already in the vault")
     .option("-r, --recursive", "upload the files in folders' subfolders too")
-    .option("--journal <file>", "record every file (identity, provider session, id): a run started again skips files done, resumes the rest")
-    .option("--report <file>", "write a row per file as it ends: .csv, .json or .jsonl (path, provider id, size, seconds, outcome, attempts)")
+    .option(
+      "--journal <file>",
+      "record every file (identity, provider session, id): a run started again skips files done, resumes the rest",
+    )
+    .option(
+      "--report <file>",
+      "write a row per file as it ends: .csv, .json or .jsonl (path, provider id, size, seconds, outcome, attempts)",
+    )
     .option("--shard <k/n>", "take only the files whose path hashes to shard k of n (n machines split one library)")
-    .option("--max-calls-per-second <n>", "never call the API faster than this (your plan's limit; 429s slow the run down anyway)", positiveInteger)
+    .option(
+      "--max-calls-per-second <n>",
+      "never call the API faster than this (your plan's limit; 429s slow the run down anyway)",
+      positiveInteger,
+    )
     .option("--json", "print one JSON object per file instead of progress")
     .option("--verbose", "log every API call and part attempt to stderr (secrets masked; same as UPLOADKIT_LOG=debug)")
     .option("--sandbox", "upload to a local sandbox started for this command (no account needed)")

@@ -45,7 +45,8 @@ function transportOptions(flags: UploadFlags, limiter: AdaptiveRateLimiter | und
 }
 
 export interface UploadRun {
-  signal: AbortSignal;
+  /** Aborts this file (uploadEach's own signal aborts them all). */
+  signal?: AbortSignal | undefined;
   onProgress: ProgressListener;
   checkpoint: CheckpointStore | string | undefined;
   /** Told of each retry of this file's calls and parts (for the report's attempts). */
@@ -85,7 +86,7 @@ export interface Adapter {
 /** The options every provider's uploadMedia takes, from the flags that were given (an unsupported one is refused there). */
 function commonOptions(flags: UploadFlags, run: UploadRun) {
   return {
-    signal: run.signal,
+    ...(run.signal === undefined ? {} : { signal: run.signal }),
     onProgress: run.onProgress,
     ...(run.onRetry === undefined ? {} : { onRetry: run.onRetry }),
     ...(run.checkpoint === undefined ? {} : { checkpoint: run.checkpoint }),

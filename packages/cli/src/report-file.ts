@@ -29,7 +29,14 @@ export class ReportFile {
 
   constructor(readonly path: string) {
     const extension = extname(path).toLowerCase();
-    const format = extension === ".csv" ? "csv" : extension === ".json" ? "json" : [".jsonl", ".ndjson"].includes(extension) ? "jsonl" : undefined;
+    const format =
+      extension === ".csv"
+        ? "csv"
+        : extension === ".json"
+          ? "json"
+          : [".jsonl", ".ndjson"].includes(extension)
+            ? "jsonl"
+            : undefined;
     if (!format) throw new UsageError(`--report takes a .csv, .json or .jsonl file, got "${path}".`);
     this.format = format;
     this.fd = openSync(path, "w");

@@ -115,8 +115,8 @@ export async function runUploadCommand(
       inFlight.set(index++, file);
       yield {
         input: path,
+        // The run's signal reaches every file through uploadEach.
         options: adapter.options(flags, {
-          signal: controller.signal,
           checkpoint: file.checkpoint,
           onProgress: (progress) => {
             file.last = progress;

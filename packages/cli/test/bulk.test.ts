@@ -73,7 +73,14 @@ const csvRows = (path: string) =>
     .slice(1)
     .map((line) => {
       const [file, id, size, seconds, outcome, attempts] = line.split(",");
-      return { file: file as string, id: id as string, size: Number(size), seconds: Number(seconds), outcome, attempts: Number(attempts) };
+      return {
+        file: file as string,
+        id: id as string,
+        size: Number(size),
+        seconds: Number(seconds),
+        outcome,
+        attempts: Number(attempts),
+      };
     });
 
 describe("uploadkit upload <folder> --journal", () => {
@@ -150,18 +157,41 @@ describe("uploadkit upload <folder> --journal", () => {
 
     const flat = await run(["upload", "record360", root, "--json", "--base-url", sandbox.record360.baseUrl], dir);
     expect(flat.code).toBe(0);
-    const flatLines = flat.stdout.trim().split("\n").map((l) => JSON.parse(l) as { file: string; skipped?: boolean; reason?: string });
-    expect(flatLines).toEqual([expect.objectContaining({ skipped: true, file: "notes.txt", reason: expect.stringMatching(/Record360 does not accept text\/plain/) })]);
+    const flatLines = flat.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { file: string; skipped?: boolean; reason?: string });
+    expect(flatLines).toEqual([
+      expect.objectContaining({
+        skipped: true,
+        file: "notes.txt",
+        reason: expect.stringMatching(/Record360 does not accept text\/plain/),
+      }),
+    ]);
     expect(flat.stderr).toMatch(/^1 file: 0 uploaded, 1 skipped \(not taken by the provider\)\./m);
 
-    const glob = await run(["upload", "record360", `${relative(dir, root)}/shoot-1/*.png`, "--json", "--base-url", sandbox.record360.baseUrl], dir);
+    const glob = await run(
+      ["upload", "record360", `${relative(dir, root)}/shoot-1/*.png`, "--json", "--base-url", sandbox.record360.baseUrl],
+      dir,
+    );
     expect(glob.code).toBe(0);
     expect(glob.stdout.trim().split("\n")).toHaveLength(10);
 
     const seen: string[] = [];
     for (const shard of ["1/3", "2/3", "3/3"]) {
       const part = await run(
-        ["upload", "record360", relative(dir, root), "-r", "--shard", shard, "--report", `shard-${shard[0]}.jsonl`, "--base-url", sandbox.record360.baseUrl],
+        [
+          "upload",
+          "record360",
+          relative(dir, root),
+          "-r",
+          "--shard",
+          shard,
+          "--report",
+          `shard-${shard[0]}.jsonl`,
+          "--base-url",
+          sandbox.record360.baseUrl,
+        ],
         dir,
       );
       expect(part.code).toBe(0);
@@ -178,7 +208,17 @@ describe("uploadkit upload <folder> --journal", () => {
   it("Flowkiwi: a run killed mid-flight is finished by the next; a file the provider stored but the journal missed is found by its SHA-256, not sent again", async () => {
     const { root, files } = library("kiwi", 60, 3);
     const before = sandbox.flowkiwi.finished().length;
-    const args = ["upload", "flowkiwi", root, "-r", "--journal", "kiwi.journal", "--json", "--base-url", sandbox.flowkiwi.baseUrl];
+    const args = [
+      "upload",
+      "flowkiwi",
+      root,
+      "-r",
+      "--journal",
+      "kiwi.journal",
+      "--json",
+      "--base-url",
+      sandbox.flowkiwi.baseUrl,
+    ];
     const killed = await run(args, dir, 20);
     expect(killed.signal).toBe("SIGKILL");
     // Lose the last `done` lines, as a crash between the provider's 201 and the journal's fsync would.
@@ -188,7 +228,10 @@ describe("uploadkit upload <folder> --journal", () => {
     writeFileSync(journal, `${lines.filter((_, n) => n !== lastDone).join("\n")}\n`);
     const again = await run(args, dir);
     expect(again.code).toBe(0);
-    const outcomes = again.stdout.trim().split("\n").map((l) => JSON.parse(l) as { journal?: string });
+    const outcomes = again.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { journal?: string });
     expect(outcomes.filter((o) => o.journal === "found").length).toBeGreaterThanOrEqual(1);
     const ids = sandbox.flowkiwi.finished().slice(before);
     expect(ids).toHaveLength(60);

@@ -98,14 +98,14 @@ export function fanvueAdapter(api: Client<FanvuePaths>): UploadAdapter<UploadMed
     },
     async lookup({ signal }, { session }) {
       // The media exists from the session's start, `created` until its upload is completed.
-      if (!session) return undefined;
-      const media = await getMedia(api, session.mediaUuid, session.creatorUserUuid, signal).catch((error: unknown) => {
+      if (typeof session?.mediaUuid !== "string") return undefined;
+      const media = await getMedia(api, session.mediaUuid, session.creatorUserUuid ?? null, signal).catch((error: unknown) => {
         if (error instanceof ApiError && error.status === 404) return undefined;
         throw error;
       });
       const status = (media as { status?: unknown } | undefined)?.status;
       if (typeof status !== "string" || status === "created") return undefined;
-      return { mediaUuid: session.mediaUuid, uploadId: session.uploadId, status: status as FanvueMediaStatus };
+      return { mediaUuid: session.mediaUuid, uploadId: session.uploadId ?? "", status: status as FanvueMediaStatus };
     },
     async create({ source, options, signal }, parts) {
       const creator = creatorOf(options);

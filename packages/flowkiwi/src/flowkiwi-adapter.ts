@@ -2,10 +2,9 @@ import type { CommonUploadOptions } from "@uploadkit/multipart";
 import { IntegrityError, ProviderResponseError } from "@uploadkit/multipart";
 import { createMultipartFormBody, digestSource, type UploadAdapter } from "@uploadkit/multipart/internal";
 import type { Client } from "openapi-fetch";
-import type { paths } from "./generated/openapi.js";
-import { iterateMedia } from "./media-pages.js";
-import type { components } from "./generated/openapi.js";
+import type { components, paths } from "./generated/openapi.js";
 import { assertWithinLimits } from "./limits.js";
+import { iterateMedia } from "./media-pages.js";
 
 /** A Flowkiwi Media resource (JSON-LD): `@id` is the IRI products and variants reference. */
 export type FlowkiwiMedia = components["schemas"]["Media"];

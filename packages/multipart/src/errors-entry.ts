@@ -15,15 +15,6 @@ export type {
   UploadManySuccess,
 } from "./core/engine/run-uploads.js";
 export type { CommonUploadOptions, PartPlanOptions, UploadResultCore } from "./core/engine/upload-options.js";
-export { fileJournal } from "./core/journal/file-journal.js";
-export type { JournalStatus } from "./core/journal/journal-entry.js";
-export { memoryJournal } from "./core/journal/memory-journal.js";
-export type { JournalRecord, UploadJournal } from "./core/journal/upload-journal.js";
-export {
-  AdaptiveRateLimiter,
-  type RateLimitOptions,
-  type RateLimitStats,
-} from "./core/transport/adaptive-rate-limiter.js";
 export {
   AbortError,
   ApiError,
@@ -39,6 +30,10 @@ export {
   UploadkitError,
   UploadRouteError,
 } from "./core/errors.js";
+export { fileJournal } from "./core/journal/file-journal.js";
+export type { JournalStatus } from "./core/journal/journal-entry.js";
+export { memoryJournal } from "./core/journal/memory-journal.js";
+export type { JournalRecord, UploadJournal } from "./core/journal/upload-journal.js";
 export type { RetryOptions } from "./core/retry-policy.js";
 export { createUploadRoute } from "./core/route/create-upload-route.js";
 export type {
@@ -59,6 +54,11 @@ export { toNodeHandler } from "./core/route/to-node-handler.js";
 export type { UploadRouteOptions } from "./core/route/upload-route.js";
 export { type UploadThroughServerOptions, uploadThroughServer } from "./core/route/upload-through-server.js";
 export type { SourceInput } from "./core/sources/open-source.js";
+export {
+  AdaptiveRateLimiter,
+  type RateLimitOptions,
+  type RateLimitStats,
+} from "./core/transport/adaptive-rate-limiter.js";
 export type { CredentialContext, CredentialSource } from "./core/transport/credential-set.js";
 export type { Logger, LogLevel } from "./core/transport/transport-log.js";
 export type { ApiRetryEvent, RetryEvent, TransportEvent } from "./core/transport/transport-options.js";

@@ -88,6 +88,7 @@ export function ofauthAdapter(
       const found = await vaultCheck(source, signal);
       return found ? { media: found, skipped: true } : undefined;
     },
+    journalSession: ({ mediaUploadId, single }) => ({ mediaUploadId, single }),
     async lookup({ source, signal }) {
       // The vault knows media by MD5 and size: there, the upload finished.
       const found = await vaultCheck(source, signal);

@@ -55,6 +55,7 @@ export function record360Adapter(api: Client<paths>): UploadAdapter<UploadMediaO
     },
     // Our own file_id, journaled before the start call that uses it (a run started again reuses it).
     chooseIds: (options) => (options.fileId === undefined ? { fileId: crypto.randomUUID() } : undefined),
+    journalSession: ({ fileId, uploadId, partCount }) => ({ fileId, uploadId, partCount }),
     async lookup({ source, signal }, { session, ids }) {
       // Record360 knows a stored file by the file_id we chose: GET /api/users/uploads/{file_id} answers its `size`
       // (and `type`) once it holds the file, and only `id` + `upload_url` for a file it does not have.

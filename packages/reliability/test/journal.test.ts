@@ -34,7 +34,10 @@ function clientFor(provider: Provider, limiter?: AdaptiveRateLimiter) {
 /** Uploads through the provider's own client, the way a user calls it (one signature for the four, for the test). */
 function uploadMany(provider: Provider, items: unknown[], options: Record<string, unknown>) {
   const client = clientFor(provider) as unknown as {
-    uploadMany(items: unknown[], options: unknown): Promise<{ ok: boolean; journal?: string; result?: { id: string }; error?: unknown }[]>;
+    uploadMany(
+      items: unknown[],
+      options: unknown,
+    ): Promise<{ ok: boolean; journal?: string; result?: { id: string }; error?: unknown }[]>;
   };
   return client.uploadMany(items, options);
 }
@@ -85,7 +88,11 @@ describe.each(PROVIDERS)("journal: %s", (provider) => {
     expect(stored.length - before).toBe(6);
     for (const file of files) expect(stored).toContain(sha256(file.bytes));
     const ids = first.map((o) => o.result?.id);
-    expect(journalLines(journal).filter((l) => l.state === "done").map((l) => l.id)).toEqual(expect.arrayContaining(ids));
+    expect(
+      journalLines(journal)
+        .filter((l) => l.state === "done")
+        .map((l) => l.id),
+    ).toEqual(expect.arrayContaining(ids));
 
     // Again: nothing sent, not one call.
     let mark = sandbox.requests.length;

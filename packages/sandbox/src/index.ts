@@ -1,7 +1,7 @@
 export type { ChaosCounts, ChaosOptions, FaultKind } from "./chaos/chaos.js";
 export { type LedgerPart, verifyCompletion } from "./gateway/part-ledger.js";
-export type { LoggedRequest } from "./http/request-log.js";
 export type { RateLimitCounts, RateLimitSettings } from "./http/rate-limit.js";
+export type { LoggedRequest } from "./http/request-log.js";
 export { FANVUE_DEFAULTS, type FanvueFakeOptions, type FanvueMessage } from "./providers/fanvue-fake.js";
 export { FLOWKIWI_DEFAULTS, type FlowkiwiFakeOptions } from "./providers/flowkiwi-fake.js";
 export { OFAUTH_DEFAULTS, type OfauthFakeOptions } from "./providers/ofauth-fake.js";

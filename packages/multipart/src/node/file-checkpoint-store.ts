@@ -1,10 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, open, readFile, rename, rm } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
-import { takeLockFile } from "./lock-file.js";
 import type { CheckpointStore } from "../core/checkpoint/checkpoint-store.js";
 import { parseCheckpoint } from "../core/checkpoint/parse-checkpoint.js";
 import { CheckpointError } from "../core/errors.js";
+import { takeLockFile } from "./lock-file.js";
 
 /**
  * A checkpoint in a JSON file, readable by its owner only (it holds presigned URLs). Saves write a temporary file

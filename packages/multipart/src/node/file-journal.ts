@@ -26,10 +26,10 @@ export async function openFileJournal(path: string): Promise<UploadJournal> {
   });
   let handle: FileHandle | undefined;
   try {
-    const index = await readJournal(file);
+    const { index, size } = await readJournal(file);
     await mkdir(dirname(file), { recursive: true });
-    handle = await open(file, "a", 0o600);
-    return new FileJournal(file, index, handle, release);
+    handle = await open(file, "a+", 0o600);
+    return new FileJournal(file, index, handle, size, release);
   } catch (error) {
     await handle?.close().catch(() => {});
     await release();
@@ -39,9 +39,27 @@ export async function openFileJournal(path: string): Promise<UploadJournal> {
   }
 }
 
-/** Reads every whole line into the index; cuts a torn last line off the file so appends start on a line of their own. */
-async function readJournal(file: string): Promise<Map<string, JournalRecord>> {
-  const index = new Map<string, JournalRecord>();
+/**
+ * Where a file's lines are in the journal: [offset, length] pairs, read back when the file is asked for. Opening a
+ * journal of 100,000 files reads each line's key and state only and keeps no line; a finished file keeps its
+ * `started` and `done` lines' places.
+ */
+type LinePlaces = number[];
+
+/** Records a line's place under its key: `started` begins the file afresh, `done` keeps `started` and itself. */
+function place(index: Map<string, LinePlaces>, key: string, state: string, offset: number, length: number): void {
+  const places = index.get(key);
+  if (state === "started" || !places) index.set(key, [offset, length]);
+  else if (state === "done") index.set(key, [places[0] as number, places[1] as number, offset, length]);
+  else places.push(offset, length);
+}
+
+/**
+ * Reads every whole line's key and state into the index; cuts a torn last line off the file so appends start on a
+ * line of their own. Resolves with the index and the file's size after the cut.
+ */
+async function readJournal(file: string): Promise<{ index: Map<string, LinePlaces>; size: number }> {
+  const index = new Map<string, LinePlaces>();
   const size = await stat(file).then(
     (s) => s.size,
     (error: NodeJS.ErrnoException) => {
@@ -49,85 +67,142 @@ async function readJournal(file: string): Promise<Map<string, JournalRecord>> {
       throw error;
     },
   );
-  if (size === 0) return index;
+  if (size === 0) return { index, size };
   let lineNumber = 0;
-  let pending: Buffer[] = [];
-  const take = (line: Buffer) => {
+  const take = (bytes: Buffer, start: number, end: number, offset: number) => {
     lineNumber++;
-    if (line.length === 0) return;
-    let record: JournalRecord;
-    try {
-      record = JSON.parse(line.toString("utf8")) as JournalRecord;
-    } catch {
+    if (end === start) return;
+    const head = headOf(bytes, start, end);
+    if (!head) {
       throw new JournalError(
-        `The journal ${file} has a line that is not JSON (line ${lineNumber}), before its last one: it was changed by hand or damaged. Move it aside to start a new journal.`,
+        `The journal ${file} has a line that is not a journal record (line ${lineNumber}), before its last one: it was changed by hand or damaged. Move it aside to start a new journal.`,
         { code: "JOURNAL_CORRUPT" },
       );
     }
-    if (record?.v !== JOURNAL_VERSION || typeof record.key !== "string" || typeof record.state !== "string") {
-      throw new JournalError(`The journal ${file} has a line of another format (line ${lineNumber}, v ${String(record?.v)}).`, {
-        code: "JOURNAL_VERSION",
-      });
-    }
-    index.set(record.key, mergeRecord(index.get(record.key), record));
+    place(index, head.key, head.state, offset, end - start);
   };
-  for await (const chunk of createReadStream(file, { end: size - 1 }) as AsyncIterable<Buffer>) {
+  let chunkOffset = 0;
+  let pending: Buffer | undefined;
+  let pendingOffset = 0;
+  for await (const chunk of createReadStream(file, { end: size - 1, highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>) {
     let start = 0;
-    for (let at = chunk.indexOf(NEWLINE); at !== -1; at = chunk.indexOf(NEWLINE, start)) {
-      const piece = chunk.subarray(start, at);
-      take(pending.length > 0 ? Buffer.concat([...pending, piece]) : piece);
-      pending = [];
+    if (pending) {
+      const newline = chunk.indexOf(NEWLINE);
+      if (newline === -1) {
+        pending = Buffer.concat([pending, chunk]);
+        chunkOffset += chunk.length;
+        continue;
+      }
+      const line = Buffer.concat([pending, chunk.subarray(0, newline)]);
+      take(line, 0, line.length, pendingOffset);
+      pending = undefined;
+      start = newline + 1;
+    }
+    for (let at = chunk.indexOf(NEWLINE, start); at !== -1; at = chunk.indexOf(NEWLINE, start)) {
+      take(chunk, start, at, chunkOffset + start);
       start = at + 1;
     }
-    if (start < chunk.length) pending.push(chunk.subarray(start));
+    if (start < chunk.length) {
+      pending = chunk.subarray(start);
+      pendingOffset = chunkOffset + start;
+    }
+    chunkOffset += chunk.length;
   }
-  const tornBytes = pending.reduce((sum, piece) => sum + piece.length, 0);
   // A crash mid-append leaves part of a line: it never counted (its append had not resolved).
-  if (tornBytes > 0) await truncate(file, size - tornBytes);
-  return index;
+  if (pending) await truncate(file, pendingOffset);
+  return { index, size: pending ? pendingOffset : size };
+}
+
+const PREFIX = Buffer.from(`{"v":${JOURNAL_VERSION},"key":"`);
+const STATE = Buffer.from(',"state":"');
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+/**
+ * The key and state of the line at bytes[start, end), read without parsing the rest: lines written here begin
+ * `{"v":1,"key":"<key>","provider":"<name>","state":"<state>"`. A line of another shape (or a key with escapes) is
+ * parsed whole.
+ */
+function headOf(bytes: Buffer, start: number, end: number): { key: string; state: string } | undefined {
+  const keyStart = start + PREFIX.length;
+  if (end > keyStart && bytes.compare(PREFIX, 0, PREFIX.length, start, keyStart) === 0) {
+    const keyEnd = bytes.indexOf(QUOTE, keyStart);
+    const escaped = keyEnd === -1 || keyEnd >= end || bytes.subarray(keyStart, keyEnd).includes(BACKSLASH);
+    const stateAt = escaped ? -1 : bytes.indexOf(STATE, keyEnd);
+    if (stateAt !== -1 && stateAt < end) {
+      const stateStart = stateAt + STATE.length;
+      const stateEnd = bytes.indexOf(QUOTE, stateStart);
+      if (stateEnd !== -1 && stateEnd < end) {
+        return { key: bytes.toString("utf8", keyStart, keyEnd), state: bytes.toString("latin1", stateStart, stateEnd) };
+      }
+    }
+  }
+  try {
+    const record = JSON.parse(bytes.toString("utf8", start, end)) as JournalRecord;
+    return record?.v === JOURNAL_VERSION && typeof record.key === "string" && typeof record.state === "string"
+      ? { key: record.key, state: record.state }
+      : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 class FileJournal implements UploadJournal {
-  private waiting: { line: string; done: () => void; failed: (error: unknown) => void }[] = [];
+  private waiting: { line: string; record: JournalRecord; done: () => void; failed: (error: unknown) => void }[] = [];
   private flushing: Promise<void> | undefined;
   private broken: JournalError | undefined;
 
   constructor(
     readonly description: string,
-    private readonly index: Map<string, JournalRecord>,
+    private readonly index: Map<string, LinePlaces>,
     private readonly handle: FileHandle,
+    /** Bytes in the file: where the next line goes. */
+    private size: number,
     private readonly release: () => Promise<void>,
   ) {}
 
-  get(key: string): JournalRecord | undefined {
-    return this.index.get(key);
+  async get(key: string): Promise<JournalRecord | undefined> {
+    const places = this.index.get(key);
+    if (!places) return undefined;
+    let state: JournalRecord | undefined;
+    for (let at = 0; at < places.length; at += 2) {
+      const length = places[at + 1] as number;
+      const buffer = Buffer.alloc(length);
+      await this.handle.read(buffer, 0, length, places[at] as number);
+      let record: JournalRecord;
+      try {
+        record = JSON.parse(buffer.toString("utf8")) as JournalRecord;
+      } catch {
+        throw new JournalError(
+          `The journal ${this.description} has a damaged line for ${key}. Move it aside to start a new journal.`,
+          {
+            code: "JOURNAL_CORRUPT",
+          },
+        );
+      }
+      state = mergeRecord(state, record);
+    }
+    return state;
   }
 
   append(record: JournalRecord): Promise<void> {
     if (this.broken) return Promise.reject(this.broken);
     const line = `${JSON.stringify(record)}\n`;
     return new Promise<void>((done, failed) => {
-      this.waiting.push({
-        line,
-        done: () => {
-          this.index.set(record.key, mergeRecord(this.index.get(record.key), record));
-          done();
-        },
-        failed,
-      });
+      this.waiting.push({ line, record, done, failed });
       this.flushing ??= this.flush();
     });
   }
 
-  /** Writes and fsyncs the lines waiting, batch after batch, until none wait. */
+  /** Writes and fsyncs the lines waiting, batch after batch, until none wait; then indexes them and resolves. */
   private async flush(): Promise<void> {
     while (this.waiting.length > 0) {
       const batch = this.waiting;
       this.waiting = [];
+      const text = batch.map((entry) => entry.line).join("");
       try {
-        await this.handle.write(batch.map((entry) => entry.line).join(""));
+        await this.handle.write(text);
         await this.handle.sync();
-        for (const entry of batch) entry.done();
       } catch (error) {
         this.broken = new JournalError(`Cannot write the journal ${this.description}: ${(error as Error).message}`, {
           code: "JOURNAL_WRITE",
@@ -135,7 +210,16 @@ class FileJournal implements UploadJournal {
         });
         for (const entry of [...batch, ...this.waiting]) entry.failed(this.broken);
         this.waiting = [];
+        break;
       }
+      let offset = this.size;
+      for (const entry of batch) {
+        const length = Buffer.byteLength(entry.line);
+        place(this.index, entry.record.key, entry.record.state, offset, length - 1);
+        offset += length;
+        entry.done();
+      }
+      this.size = offset;
     }
     this.flushing = undefined;
   }

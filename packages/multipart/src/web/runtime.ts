@@ -2,8 +2,8 @@
 // Workers and edge runtimes. Nothing here imports a Node built-in.
 
 import type { CheckpointStore } from "../core/checkpoint/checkpoint-store.js";
-import type { UploadJournal } from "../core/journal/upload-journal.js";
 import { InputError } from "../core/errors.js";
+import type { UploadJournal } from "../core/journal/upload-journal.js";
 import type { FileSourceOptions, HashAlgorithm, RunningHash } from "../core/runtime/runtime-parts.js";
 import type { UploadSource } from "../core/sources/upload-source.js";
 import { indexedDbCheckpointStore } from "./indexeddb-checkpoint-store.js";

@@ -65,7 +65,13 @@ async function handle(options: FakeServerOptions, req: IncomingMessage, res: Ser
     if (!options.rateLimit.window.admit()) {
       void drain(req).catch(() => {});
       const message = "Too many requests: slow down and retry after the time in Retry-After.";
-      sendJson(res, 429, options.errorBody(429, message), { "retry-after": String(options.rateLimit.retryAfterSeconds()) }, options.errorContentType);
+      sendJson(
+        res,
+        429,
+        options.errorBody(429, message),
+        { "retry-after": String(options.rateLimit.retryAfterSeconds()) },
+        options.errorContentType,
+      );
       return;
     }
   }

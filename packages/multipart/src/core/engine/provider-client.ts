@@ -4,13 +4,7 @@ import { withUploadRoute } from "../route/create-upload-route.js";
 import type { SourceInput } from "../sources/open-source.js";
 import type { Transport } from "../transport/transport.js";
 import { runUpload, type UploadResult } from "./run-upload.js";
-import {
-  eachUpload,
-  runUploads,
-  type UploadManyItems,
-  type UploadManyOptions,
-  type UploadManyOutcome,
-} from "./run-uploads.js";
+import { eachUpload, runUploads, type UploadManyItems, type UploadManyOptions, type UploadManyOutcome } from "./run-uploads.js";
 import type { UploadAdapter } from "./upload-adapter.js";
 import type { CommonUploadOptions } from "./upload-options.js";
 

@@ -1,7 +1,7 @@
 import { checkpointStoreFor } from "#runtime";
 import { ResumableSession } from "../checkpoint/resumable-session.js";
-import type { JournalEntry } from "../journal/journal-entry.js";
 import { SourceChangedError, throwIfAborted } from "../errors.js";
+import type { JournalEntry } from "../journal/journal-entry.js";
 import { openSource, type SourceInput } from "../sources/open-source.js";
 import type { UploadSource } from "../sources/upload-source.js";
 import { sourceRange } from "../transport/source-range.js";
@@ -54,10 +54,13 @@ export async function runUpload<Options extends CommonUploadOptions, Session, Re
       }
       const inFlight = entry.inFlight;
       if (inFlight && adapter.lookup) {
-        const found = await adapter.lookup(context, { session: inFlight.session as Session | undefined, ids: inFlight.ids });
+        const found = await adapter.lookup(context, {
+          session: inFlight.session as Partial<Session> | undefined,
+          ids: inFlight.ids,
+        });
         if (found !== undefined) {
           entry.status = "found";
-          const result = withCore(adapter, source, found, inFlight.session as Session | undefined);
+          const result = withCore(adapter, source, found, undefined);
           await entry.finished(result.id, result as unknown as Record<string, unknown>);
           if (options.checkpoint !== undefined) await checkpointStore(options.checkpoint).clear();
           return result;
@@ -100,7 +103,7 @@ export async function runUpload<Options extends CommonUploadOptions, Session, Re
         session = resumed;
       } else {
         session = await resumable.start((await adapter.create?.(context, planned)) as Session);
-        if (session !== undefined) await entry?.session(session);
+        if (session !== undefined) await entry?.session(adapter.journalSession ? adapter.journalSession(session) : session);
       }
       const transfer = adapter.transfer(context, session, planned);
       let record: Result;

@@ -7,6 +7,7 @@ import { PartBudget } from "../transport/part-budget.js";
 import type { Transport } from "../transport/transport.js";
 import { withUploadScope } from "../transport/upload-scope.js";
 import { DEFAULT_CONCURRENCY } from "../upload/upload-parts.js";
+import { linkSignals } from "./linked-signal.js";
 import { runUpload, type UploadResult } from "./run-upload.js";
 import type { UploadAdapter } from "./upload-adapter.js";
 import type { CommonUploadOptions } from "./upload-options.js";
@@ -114,7 +115,8 @@ export async function* eachUpload<Options extends CommonUploadOptions, Session, 
   const filesConcurrency = options.filesConcurrency ?? DEFAULT_FILES_CONCURRENCY;
   const budget = new PartBudget(options.concurrency ?? DEFAULT_CONCURRENCY);
   const stop = new AbortController();
-  const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+  const run = linkSignals([options.signal, stop.signal]);
+  const signal = run.signal;
   const ready: UploadManyOutcome<Result>[] = [];
   let wake: (() => void) | undefined;
   let drained: (() => void)[] = [];
@@ -146,8 +148,8 @@ export async function* eachUpload<Options extends CommonUploadOptions, Session, 
       if (step.done) break;
       const index = next++;
       const own = isItem(step.value) ? step.value : { input: step.value };
-      const ownSignal = own.options?.signal;
-      const fileOptions = { ...own.options, signal: ownSignal ? AbortSignal.any([signal, ownSignal]) : signal } as Options;
+      const fileSignal = own.options?.signal ? linkSignals([signal, own.options.signal]) : undefined;
+      const fileOptions = { ...own.options, signal: fileSignal?.signal ?? signal } as Options;
       const entry = opened ? new JournalEntry(opened.journal, adapter.provider, inRun) : undefined;
       let outcome: UploadManyOutcome<Result>;
       try {
@@ -158,6 +160,7 @@ export async function* eachUpload<Options extends CommonUploadOptions, Session, 
         outcome = { ok: false, index, input: own.input, error };
       } finally {
         entry?.end();
+        fileSignal?.dispose();
       }
       options.onFileDone?.(outcome as UploadManyOutcome<unknown>);
       ready.push(outcome);
@@ -187,6 +190,7 @@ export async function* eachUpload<Options extends CommonUploadOptions, Session, 
     if (options.signal?.aborted) throw new AbortError(undefined, { cause: options.signal.reason });
   } finally {
     stop.abort(new AbortError("uploadEach's loop ended before every file did"));
+    run.dispose();
     makeRoom();
     await Promise.allSettled(workers);
     await Promise.resolve(iterator.return?.()).catch(() => {});

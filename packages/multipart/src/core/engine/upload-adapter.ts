@@ -71,8 +71,13 @@ export interface UploadAdapter<Options extends CommonUploadOptions, Session, Res
    */
   lookup?(
     context: FlowContext<Options>,
-    journaled: { session?: Session | undefined; ids?: Record<string, string> | undefined },
+    journaled: { session?: Partial<Session> | undefined; ids?: Record<string, string> | undefined },
   ): Promise<Result | undefined>;
+  /**
+   * What of a session the journal records (default: all of it): the ids `lookup` needs, not part URLs, which expire
+   * and would make every line long.
+   */
+  journalSession?(session: Session): unknown;
   /** Before a new session: may settle the upload without sending the bytes (already stored). */
   preflight?(context: FlowContext<Options>): Promise<Result | undefined>;
   /** Opens the upload at the provider. */

@@ -92,14 +92,8 @@ export class JournalEntry {
 
   private async write(state: JournalRecord["state"], fields: Partial<JournalRecord>): Promise<void> {
     if (!this.fingerprint) return;
-    await this.journal.append({
-      v: JOURNAL_VERSION,
-      key: this.key,
-      provider: this.provider,
-      state,
-      source: this.fingerprint,
-      ...fields,
-      at: new Date().toISOString(),
-    });
+    // Only `started` lines carry the identity (the others add to it): a journal of 100,000 files stays small to read.
+    const line = { v: JOURNAL_VERSION, key: this.key, provider: this.provider, state, ...fields, at: new Date().toISOString() };
+    await this.journal.append(state === "started" ? { ...line, source: this.fingerprint } : (line as JournalRecord));
   }
 }

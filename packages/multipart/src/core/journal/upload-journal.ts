@@ -14,8 +14,9 @@ export interface JournalRecord {
   key: string;
   /** Which provider the upload is for. */
   provider: string;
+  /** Which line: the file started, its provider session, or done. */
   state: "started" | "session" | "done";
-  /** What identifies the bytes (size, mtime, SHA-256 of the first and last MiB). On every line. */
+  /** What identifies the bytes (size, mtime, SHA-256 of the first and last MiB): on `started` lines (merged states carry it). */
   source: SourceFingerprint;
   /** Ids we chose before calling the provider (Record360's `file_id`), reused by a resume. */
   ids?: Record<string, string> | undefined;

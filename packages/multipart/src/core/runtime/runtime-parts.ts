@@ -1,5 +1,5 @@
-import type { UploadJournal } from "../journal/upload-journal.js";
 import type { CheckpointStore } from "../checkpoint/checkpoint-store.js";
+import type { UploadJournal } from "../journal/upload-journal.js";
 import type { UploadSource } from "../sources/upload-source.js";
 import type { PartBudget } from "../transport/part-budget.js";
 import type { TransportEvent } from "../transport/transport-options.js";

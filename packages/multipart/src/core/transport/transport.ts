@@ -311,7 +311,13 @@ export class Transport {
           if (refusals < this.maxRefusals && this.waitTooLong(requestedMs) === undefined) {
             refusals++;
             await response.body?.cancel().catch(() => {});
-            this.emit({ method, path: url.pathname, attempt, reason: "HTTP 429 (rate limited: every call slows down)", delayMs: requestedMs ?? 0 });
+            this.emit({
+              method,
+              path: url.pathname,
+              attempt,
+              reason: "HTTP 429 (rate limited: every call slows down)",
+              delayMs: requestedMs ?? 0,
+            });
             attempt--;
             continue;
           }
