@@ -105,7 +105,7 @@ describe("Transport with a rate limit", () => {
     await new Promise((resolve) => server?.close(resolve));
   });
 
-  it("a 429 does not use up an attempt; past maxRefusals the call fails with the API's 429", async () => {
+  it("a 429 does not use up an attempt; past maxRefusals the call's own attempts end in the API's 429", async () => {
     let calls = 0;
     let refuseFirst = 3;
     server = createServer((_req, res) => {
@@ -116,17 +116,23 @@ describe("Transport with a rate limit", () => {
     await new Promise<void>((resolve) => server?.listen(0, "127.0.0.1", resolve));
     const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const limiter = new AdaptiveRateLimiter();
-    const transport = new Transport({ apiOrigin: origin, retry: { maxAttempts: 1 }, rateLimit: { limiter, maxRefusals: 5 } });
+    const transport = new Transport({ apiOrigin: origin, retry: { maxAttempts: 2 }, rateLimit: { limiter, maxRefusals: 5 } });
     const answer = await transport.fetch(new Request(`${origin}/x`));
     expect(answer.status).toBe(200);
     expect(calls).toBe(4);
     expect(limiter.stats.refused).toBe(3);
 
     refuseFirst = 100;
-    const strict = new Transport({ apiOrigin: origin, retry: { maxAttempts: 1 }, rateLimit: { maxRefusals: 2 } });
+    // maxRefusals refusals, then the call's own attempts (2, with backoff) end in the API's 429.
+    const strict = new Transport({ apiOrigin: origin, retry: { maxAttempts: 2, baseDelayMs: 1 }, rateLimit: { maxRefusals: 2 } });
     const refused = await strict.fetch(new Request(`${origin}/x`));
     expect(refused.status).toBe(429);
-    expect(strict.rateLimiter?.stats.refused).toBe(3);
+    expect(strict.rateLimiter?.stats.refused).toBe(4);
+    // With retry.maxAttempts 1 nothing is sent twice, refusals included.
+    const once = new Transport({ apiOrigin: origin, retry: { maxAttempts: 1 } });
+    const before = calls;
+    expect((await once.fetch(new Request(`${origin}/x`))).status).toBe(429);
+    expect(calls - before).toBe(1);
 
     const off = new Transport({ apiOrigin: origin, retry: { maxAttempts: 1 }, rateLimit: false });
     expect(off.rateLimiter).toBeUndefined();

@@ -45,7 +45,7 @@ export class JournalEntry {
     this.fingerprint = fingerprint;
     const prior = await this.journal.get(key);
     if (prior && prior.provider === this.provider) {
-      if (sameBytes(prior.source, fingerprint)) {
+      if (prior.source && sameBytes(prior.source, fingerprint)) {
         this.prior = prior;
         this.ids = prior.ids;
       } else {
@@ -94,6 +94,6 @@ export class JournalEntry {
     if (!this.fingerprint) return;
     // Only `started` lines carry the identity (the others add to it): a journal of 100,000 files stays small to read.
     const line = { v: JOURNAL_VERSION, key: this.key, provider: this.provider, state, ...fields, at: new Date().toISOString() };
-    await this.journal.append(state === "started" ? { ...line, source: this.fingerprint } : (line as JournalRecord));
+    await this.journal.append(state === "started" ? { ...line, source: this.fingerprint } : line);
   }
 }

@@ -17,7 +17,7 @@ export interface JournalRecord {
   /** Which line: the file started, its provider session, or done. */
   state: "started" | "session" | "done";
   /** What identifies the bytes (size, mtime, SHA-256 of the first and last MiB): on `started` lines (merged states carry it). */
-  source: SourceFingerprint;
+  source?: SourceFingerprint | undefined;
   /** Ids we chose before calling the provider (Record360's `file_id`), reused by a resume. */
   ids?: Record<string, string> | undefined;
   /** The provider's session (ids, plan) on `session` lines. */

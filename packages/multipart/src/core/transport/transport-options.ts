@@ -70,8 +70,9 @@ export interface ClientTransportOptions {
    * One rate for every call this client makes to the API (calls, and bodies sent to the API: OFAuth's parts,
    * Flowkiwi's POST): a 429 slows **all** of them down together (and a `Retry-After` holds all of them), then the rate
    * grows back while the API accepts calls — instead of each call retrying on its own. Part uploads to storage keep
-   * their own retries. On by default (nothing is held back before the first 429); `false` turns it off. Read what it
-   * did from `client.transport.rateLimiter.stats`.
+   * their own retries. On by default (nothing is held back before the first 429); `false` turns it off. A refused call
+   * waits its turn again without using up an attempt (up to `maxRefusals` times) — unless `retry.maxAttempts` is 1,
+   * which sends nothing twice. Read what it did from the `limiter` you give (`AdaptiveRateLimiter.stats`).
    */
   rateLimit?: RateLimitOptions | false;
   /** The undici dispatcher for uploads (and for API calls when no `fetch` is given). Default: one shared keep-alive Agent. */

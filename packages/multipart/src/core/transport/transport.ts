@@ -308,7 +308,7 @@ export class Transport {
           // up an attempt (a bounded number of times).
           const requestedMs = serverRequestedDelay(response.headers);
           this.rateLimiter.refused(sentAt, requestedMs);
-          if (refusals < this.maxRefusals && this.waitTooLong(requestedMs) === undefined) {
+          if (refusals < this.maxRefusals && this.retry.maxAttempts > 1 && this.waitTooLong(requestedMs) === undefined) {
             refusals++;
             await response.body?.cancel().catch(() => {});
             this.emit({
@@ -383,6 +383,7 @@ export class Transport {
           this.rateLimiter.refused(sentAt, result.retryAfterMs);
           if (
             refusals < this.maxRefusals &&
+            this.retry.maxAttempts > 1 &&
             request.body.reopenable !== false &&
             this.waitTooLong(result.retryAfterMs) === undefined
           ) {
