@@ -29,7 +29,13 @@ export async function measureEntry(provider, { platform = "browser", conditions 
   });
   const code = result.outputFiles[0].contents;
   const inputs = Object.keys(result.metafile.inputs);
+  // What ended up in the bundle (an input read but tree-shaken away contributes no byte).
+  const bundled = Object.entries(Object.values(result.metafile.outputs)[0].inputs)
+    .filter(([, input]) => input.bytesInOutput > 0)
+    .map(([path]) => path);
+  // Node-only code, and the upload route's server (it holds the provider credential: never in a page's bundle).
   const nodeOnly = inputs.filter((path) => /(^|\/)(undici|file-type|mime-types|mime-db)\/|\/dist\/node\//.test(path));
+  if (platform === "browser") nodeOnly.push(...bundled.filter((path) => /\/dist\/core\/route\/upload-route\.js$/.test(path)));
   const builtins = [...new TextDecoder().decode(code).matchAll(/\bfrom\s*"(node:[^"]+)"|require\("(node:[^"]+)"\)/g)].map(
     (match) => match[1] ?? match[2],
   );

@@ -13,17 +13,21 @@ export type JournalStatus = "uploaded" | "resumed" | "changed" | "done" | "found
 export class JournalEntry {
   /** How this file went (set as the flow decides). */
   status: JournalStatus = "uploaded";
-  private key = "";
-  private fingerprint: SourceFingerprint | undefined;
-  private prior: JournalRecord | undefined;
-  private ids: Record<string, string> | undefined;
+  #key = "";
+  #fingerprint: SourceFingerprint | undefined;
+  #prior: JournalRecord | undefined;
+  #ids: Record<string, string> | undefined;
 
-  constructor(
-    private readonly journal: UploadJournal,
-    private readonly provider: string,
-    /** Keys being uploaded in this run right now: the same file listed twice is not uploaded twice at once. */
-    private readonly inRun: Set<string>,
-  ) {}
+  readonly #journal: UploadJournal;
+  readonly #provider: string;
+  /** Keys being uploaded in this run right now: the same file listed twice is not uploaded twice at once. */
+  readonly #inRun: Set<string>;
+
+  constructor(journal: UploadJournal, provider: string, inRun: Set<string>) {
+    this.#journal = journal;
+    this.#provider = provider;
+    this.#inRun = inRun;
+  }
 
   /** Reads what the journal holds for this source. Call `end()` when the upload ends, however it ends. */
   async open(source: UploadSource): Promise<void> {
@@ -31,23 +35,23 @@ export class JournalEntry {
     const key = journalKeyOf(fingerprint);
     if (key === undefined) {
       throw new InputError(
-        `A journal records files by path (or a File's name): ${source.description} has neither, so it could not be found again. Upload it without the journal.`,
+        `A journal finds files again by path (or a File's name); ${source.description} has neither: upload it without the journal.`,
         { code: "INPUT_JOURNAL_SOURCE" },
       );
     }
-    if (this.inRun.has(key)) {
-      throw new InputError(`${source.description} is already being uploaded in this run (listed twice); it is uploaded once.`, {
+    if (this.#inRun.has(key)) {
+      throw new InputError(`${source.description} is listed twice in this run; it is uploaded once.`, {
         code: "INPUT_DUPLICATE_FILE",
       });
     }
-    this.inRun.add(key);
-    this.key = key;
-    this.fingerprint = fingerprint;
-    const prior = await this.journal.get(key);
-    if (prior && prior.provider === this.provider) {
+    this.#inRun.add(key);
+    this.#key = key;
+    this.#fingerprint = fingerprint;
+    const prior = await this.#journal.get(key);
+    if (prior && prior.provider === this.#provider) {
       if (prior.source && sameBytes(prior.source, fingerprint)) {
-        this.prior = prior;
-        this.ids = prior.ids;
+        this.#prior = prior;
+        this.#ids = prior.ids;
       } else {
         this.status = "changed";
       }
@@ -56,44 +60,44 @@ export class JournalEntry {
 
   /** The earlier run's finished record of these bytes: nothing to send. */
   get done(): JournalRecord | undefined {
-    return this.prior?.state === "done" ? this.prior : undefined;
+    return this.#prior?.state === "done" ? this.#prior : undefined;
   }
 
   /** The earlier run's unfinished record of these bytes (its session and ids): finish it, or ask the provider. */
   get inFlight(): JournalRecord | undefined {
-    return this.prior && this.prior.state !== "done" ? this.prior : undefined;
+    return this.#prior && this.#prior.state !== "done" ? this.#prior : undefined;
   }
 
   /** Ids chosen by an earlier run for these bytes (reused, so the provider sees one file). */
   get chosenIds(): Record<string, string> | undefined {
-    return this.ids;
+    return this.#ids;
   }
 
   /** Records the file as started, with the ids we chose, before any call that uses them. */
   async started(ids: Record<string, string> | undefined): Promise<void> {
-    this.ids = ids;
-    await this.write("started", ids === undefined ? {} : { ids });
+    this.#ids = ids;
+    await this.#write("started", ids === undefined ? {} : { ids });
   }
 
   /** Records the provider's session as soon as it exists. */
   async session(session: unknown): Promise<void> {
-    await this.write("session", { session, ...(this.ids === undefined ? {} : { ids: this.ids }) });
+    await this.#write("session", { session, ...(this.#ids === undefined ? {} : { ids: this.#ids }) });
   }
 
   /** Records the file as finished: its id and what the upload resolved with. */
   async finished(id: string, result: Record<string, unknown>): Promise<void> {
-    await this.write("done", { id, result });
+    await this.#write("done", { id, result });
   }
 
   /** Lets the same file be uploaded again in this run (by a later listing of it, which the journal then skips). */
   end(): void {
-    if (this.key) this.inRun.delete(this.key);
+    if (this.#key) this.#inRun.delete(this.#key);
   }
 
-  private async write(state: JournalRecord["state"], fields: Partial<JournalRecord>): Promise<void> {
-    if (!this.fingerprint) return;
+  async #write(state: JournalRecord["state"], fields: Partial<JournalRecord>): Promise<void> {
+    if (!this.#fingerprint) return;
     // Only `started` lines carry the identity (the others add to it): a journal of 100,000 files stays small to read.
-    const line = { v: JOURNAL_VERSION, key: this.key, provider: this.provider, state, ...fields, at: new Date().toISOString() };
-    await this.journal.append(state === "started" ? { ...line, source: this.fingerprint } : line);
+    const line = { v: JOURNAL_VERSION, key: this.#key, provider: this.#provider, state, ...fields, at: new Date().toISOString() };
+    await this.#journal.append(state === "started" ? { ...line, source: this.#fingerprint } : line);
   }
 }

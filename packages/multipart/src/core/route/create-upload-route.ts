@@ -1,9 +1,10 @@
+import { createUploadRouteFor } from "#route-server";
 import type { UploadAdapter } from "../engine/upload-adapter.js";
 import type { CommonUploadOptions } from "../engine/upload-options.js";
 import { InputError } from "../errors.js";
 import type { SourceInput } from "../sources/open-source.js";
 import type { Transport } from "../transport/transport.js";
-import { createUploadRouteFor, type UploadRouteOptions } from "./upload-route.js";
+import type { UploadRouteOptions } from "./upload-route.js";
 
 /** Where a provider client keeps its route factory (set by the engine, read by `createUploadRoute`). */
 const UPLOAD_ROUTE = Symbol.for("uploadkit.uploadRoute");

@@ -44,74 +44,78 @@ interface Waiter {
  * before the last reduction belong to that same event and do not cut the rate again.
  */
 export class AdaptiveRateLimiter {
-  private readonly now: () => number;
-  private readonly ceiling: number;
-  private fillRate: number;
-  private enabled: boolean;
-  private tokens = 0;
-  private refilledAt: number;
-  private lastMaxRate = 0;
-  private lastThrottleAt = 0;
-  private pausedUntil = 0;
-  private measuredRate = 0;
-  private bucketStart: number;
-  private bucketCount = 0;
-  private readonly queue: Waiter[] = [];
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private waitingSince: number | undefined;
-  private readonly counts = { calls: 0, refused: 0, waitedMs: 0 };
+  readonly #now: () => number;
+  readonly #ceiling: number;
+  #fillRate: number;
+  #enabled: boolean;
+  #tokens = 0;
+  #refilledAt: number;
+  #lastMaxRate = 0;
+  #lastThrottleAt = 0;
+  #pausedUntil = 0;
+  #measuredRate = 0;
+  #bucketStart: number;
+  #bucketCount = 0;
+  readonly #queue: Waiter[] = [];
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #waitingSince: number | undefined;
+  readonly #counts = { calls: 0, refused: 0, waitedMs: 0 };
 
   constructor(options: { maxCallsPerSecond?: number | undefined; now?: () => number } = {}) {
     const ceiling = options.maxCallsPerSecond;
     if (ceiling !== undefined && !(Number.isFinite(ceiling) && ceiling > 0)) {
       throw new InputError(`rateLimit.maxCallsPerSecond must be a number > 0, got ${ceiling}.`, { code: "INPUT_INVALID_NUMBER" });
     }
-    this.now = options.now ?? (() => performance.now());
-    this.ceiling = ceiling ?? Number.POSITIVE_INFINITY;
-    this.enabled = ceiling !== undefined;
-    this.fillRate = this.ceiling;
-    this.refilledAt = this.now();
-    this.bucketStart = this.refilledAt;
-    if (this.enabled) this.tokens = this.capacity();
+    this.#now = options.now ?? (() => performance.now());
+    this.#ceiling = ceiling ?? Number.POSITIVE_INFINITY;
+    this.#enabled = ceiling !== undefined;
+    this.#fillRate = this.#ceiling;
+    this.#refilledAt = this.#now();
+    this.#bucketStart = this.#refilledAt;
+    if (this.#enabled) this.#tokens = this.#capacity();
   }
 
   /** What it has done so far. */
   get stats(): RateLimitStats {
-    const held = this.waitingSince === undefined ? 0 : this.now() - this.waitingSince;
-    return { ...this.counts, waitedMs: Math.round(this.counts.waitedMs + held), rate: this.enabled ? this.fillRate : undefined };
+    const held = this.#waitingSince === undefined ? 0 : this.#now() - this.#waitingSince;
+    return {
+      ...this.#counts,
+      waitedMs: Math.round(this.#counts.waitedMs + held),
+      rate: this.#enabled ? this.#fillRate : undefined,
+    };
   }
 
   /** Resolves when a call may be sent (with the time it was let through, for `refused`); an abort rejects. */
   acquire(signal?: AbortSignal): Promise<number> {
     if (signal?.aborted) return Promise.reject(new AbortError(undefined, { cause: signal.reason }));
-    if (this.queue.length === 0 && this.take()) return Promise.resolve(this.let());
+    if (this.#queue.length === 0 && this.#take()) return Promise.resolve(this.#let());
     return new Promise<number>((resolve, reject) => {
       const waiter: Waiter = {
         resolve,
         reject,
         signal,
         onAbort: () => {
-          const index = this.queue.indexOf(waiter);
-          if (index >= 0) this.queue.splice(index, 1);
-          this.settleWaiting();
+          const index = this.#queue.indexOf(waiter);
+          if (index >= 0) this.#queue.splice(index, 1);
+          this.#settleWaiting();
           reject(new AbortError(undefined, { cause: signal?.reason }));
         },
       };
       signal?.addEventListener("abort", waiter.onAbort, { once: true });
-      this.queue.push(waiter);
-      this.waitingSince ??= this.now();
-      this.schedule();
+      this.#queue.push(waiter);
+      this.#waitingSince ??= this.#now();
+      this.#schedule();
     });
   }
 
   /** The API accepted a call: the rate grows back. */
   succeeded(): void {
-    this.measure();
-    if (!this.enabled || this.lastMaxRate === 0) return;
-    const t = (this.now() - this.lastThrottleAt) / 1000;
-    const k = Math.cbrt((this.lastMaxRate * (1 - BETA)) / SCALE);
-    const cubic = SCALE * (t - k) ** 3 + this.lastMaxRate;
-    this.setRate(Math.min(cubic, 2 * Math.max(this.measuredRate, 1)));
+    this.#measure();
+    if (!this.#enabled || this.#lastMaxRate === 0) return;
+    const t = (this.#now() - this.#lastThrottleAt) / 1000;
+    const k = Math.cbrt((this.#lastMaxRate * (1 - BETA)) / SCALE);
+    const cubic = SCALE * (t - k) ** 3 + this.#lastMaxRate;
+    this.#setRate(Math.min(cubic, 2 * Math.max(this.#measuredRate, 1)));
   }
 
   /**
@@ -119,90 +123,90 @@ export class AdaptiveRateLimiter {
    * long, and a refusal of a call sent after the last cut slows the rate to 0.7 × what was measured.
    */
   refused(sentAt: number, retryAfterMs: number | undefined): void {
-    this.counts.refused++;
-    this.measure();
-    const now = this.now();
-    if (retryAfterMs !== undefined && retryAfterMs > 0) this.pausedUntil = Math.max(this.pausedUntil, now + retryAfterMs);
-    if (this.enabled && sentAt < this.lastThrottleAt) return;
-    const measured = Math.max(this.measuredRate, 1);
-    const base = this.enabled ? Math.min(measured, this.fillRate) : measured;
-    this.lastMaxRate = base;
-    this.lastThrottleAt = now;
-    this.enabled = true;
-    this.setRate(base * BETA);
-    this.tokens = Math.min(this.tokens, this.capacity());
-    this.schedule();
+    this.#counts.refused++;
+    this.#measure();
+    const now = this.#now();
+    if (retryAfterMs !== undefined && retryAfterMs > 0) this.#pausedUntil = Math.max(this.#pausedUntil, now + retryAfterMs);
+    if (this.#enabled && sentAt < this.#lastThrottleAt) return;
+    const measured = Math.max(this.#measuredRate, 1);
+    const base = this.#enabled ? Math.min(measured, this.#fillRate) : measured;
+    this.#lastMaxRate = base;
+    this.#lastThrottleAt = now;
+    this.#enabled = true;
+    this.#setRate(base * BETA);
+    this.#tokens = Math.min(this.#tokens, this.#capacity());
+    this.#schedule();
   }
 
-  private setRate(rate: number): void {
-    this.refill();
-    this.fillRate = Math.max(0.5, Math.min(rate, this.ceiling));
+  #setRate(rate: number): void {
+    this.#refill();
+    this.#fillRate = Math.max(0.5, Math.min(rate, this.#ceiling));
   }
 
-  private capacity(): number {
-    return Math.max(1, this.fillRate * BURST_SECONDS);
+  #capacity(): number {
+    return Math.max(1, this.#fillRate * BURST_SECONDS);
   }
 
-  private refill(): void {
-    const now = this.now();
-    if (this.enabled) {
-      this.tokens = Math.min(this.capacity(), this.tokens + ((now - this.refilledAt) / 1000) * this.fillRate);
+  #refill(): void {
+    const now = this.#now();
+    if (this.#enabled) {
+      this.#tokens = Math.min(this.#capacity(), this.#tokens + ((now - this.#refilledAt) / 1000) * this.#fillRate);
     }
-    this.refilledAt = now;
+    this.#refilledAt = now;
   }
 
-  private take(): boolean {
-    if (this.now() < this.pausedUntil) return false;
-    if (!this.enabled) return true;
-    this.refill();
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
+  #take(): boolean {
+    if (this.#now() < this.#pausedUntil) return false;
+    if (!this.#enabled) return true;
+    this.#refill();
+    if (this.#tokens < 1) return false;
+    this.#tokens -= 1;
     return true;
   }
 
-  private let(): number {
-    this.counts.calls++;
-    this.bucketCount++;
-    return this.now();
+  #let(): number {
+    this.#counts.calls++;
+    this.#bucketCount++;
+    return this.#now();
   }
 
   /** The rate of calls sent, smoothed over half-second buckets. */
-  private measure(): void {
-    const now = this.now();
-    const elapsed = now - this.bucketStart;
+  #measure(): void {
+    const now = this.#now();
+    const elapsed = now - this.#bucketStart;
     if (elapsed < BUCKET_MS) return;
-    const rate = (this.bucketCount * 1000) / elapsed;
-    this.measuredRate = this.measuredRate === 0 ? rate : rate * SMOOTH + this.measuredRate * (1 - SMOOTH);
-    this.bucketStart = now;
-    this.bucketCount = 0;
+    const rate = (this.#bucketCount * 1000) / elapsed;
+    this.#measuredRate = this.#measuredRate === 0 ? rate : rate * SMOOTH + this.#measuredRate * (1 - SMOOTH);
+    this.#bucketStart = now;
+    this.#bucketCount = 0;
   }
 
-  private schedule(): void {
-    if (this.timer !== undefined || this.queue.length === 0) return;
-    const now = this.now();
-    let delay = this.pausedUntil - now;
-    if (delay <= 0 && this.enabled) {
-      this.refill();
-      delay = this.tokens >= 1 ? 0 : ((1 - this.tokens) / this.fillRate) * 1000;
+  #schedule(): void {
+    if (this.#timer !== undefined || this.#queue.length === 0) return;
+    const now = this.#now();
+    let delay = this.#pausedUntil - now;
+    if (delay <= 0 && this.#enabled) {
+      this.#refill();
+      delay = this.#tokens >= 1 ? 0 : ((1 - this.#tokens) / this.#fillRate) * 1000;
     }
-    this.timer = setTimeout(() => this.release(), Math.max(0, Math.ceil(delay)));
+    this.#timer = setTimeout(() => this.#release(), Math.max(0, Math.ceil(delay)));
   }
 
-  private release(): void {
-    this.timer = undefined;
-    while (this.queue.length > 0 && this.take()) {
-      const waiter = this.queue.shift() as Waiter;
+  #release(): void {
+    this.#timer = undefined;
+    while (this.#queue.length > 0 && this.#take()) {
+      const waiter = this.#queue.shift() as Waiter;
       waiter.signal?.removeEventListener("abort", waiter.onAbort);
-      waiter.resolve(this.let());
+      waiter.resolve(this.#let());
     }
-    this.settleWaiting();
-    this.schedule();
+    this.#settleWaiting();
+    this.#schedule();
   }
 
-  private settleWaiting(): void {
-    if (this.queue.length === 0 && this.waitingSince !== undefined) {
-      this.counts.waitedMs += this.now() - this.waitingSince;
-      this.waitingSince = undefined;
+  #settleWaiting(): void {
+    if (this.#queue.length === 0 && this.#waitingSince !== undefined) {
+      this.#counts.waitedMs += this.#now() - this.#waitingSince;
+      this.#waitingSince = undefined;
     }
   }
 }
