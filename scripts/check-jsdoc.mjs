@@ -49,7 +49,8 @@ function visit(symbol, name) {
   const type = checker.getDeclaredTypeOfSymbol(target);
   for (const member of checker.getPropertiesOfType(type)) {
     const ownDeclarations = (member.declarations ?? []).filter((d) => !d.getSourceFile().fileName.includes("node_modules"));
-    if (ownDeclarations.length === 0 || generated(member) || member.name.startsWith("_")) continue;
+    // `_name` and ECMAScript `#name` members are not part of the API.
+    if (ownDeclarations.length === 0 || generated(member) || member.name.startsWith("_") || member.name.startsWith("#")) continue;
     if (
       (member.declarations ?? []).some(
         (d) => ts.getCombinedModifierFlags(d) & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected),
