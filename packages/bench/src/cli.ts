@@ -81,7 +81,7 @@ if (!quick && !values["no-record360-shape"])
 const scratch = mkdtempSync(join(tmpdir(), "uploadkit-bench-"));
 const [bulkMinKiB, bulkMaxKiB] = (values["bulk-kib"] ?? "64-512").split("-").map(Number) as [number, number];
 const bulkOptions: BulkOptions = {
-  files: Number(values.bulk ?? (quick ? 200 : 2000)),
+  files: Number(values.bulk ?? (quick ? 30 : 2000)),
   minKiB: bulkMinKiB,
   maxKiB: bulkMaxKiB ?? bulkMinKiB,
   latencyMs: Number(values["bulk-latency"] ?? 50),

@@ -19,6 +19,7 @@ describe("pnpm bench --quick (smoke test: no timing assertions)", () => {
       expect(stdout).toContain("uploadkit ÷ lib-storage");
       const results = JSON.parse(readFileSync(join(out, "latest.json"), "utf8")) as {
         machine: { node: string };
+        bulk: { files: number; exitCode: number; apiCalls: number; peakRssMiB: number; peakOpenFds: number };
         rows: {
           target: string;
           contestant: string;
@@ -35,6 +36,12 @@ describe("pnpm bench --quick (smoke test: no timing assertions)", () => {
         expect(row.peakRssMiB.median).toBeGreaterThan(0);
       }
       expect(readFileSync(join(out, "latest.svg"), "utf8")).toMatch(/^<svg[\s\S]*<\/svg>\n$/);
+      // The bulk section ran the CLI over its folder: every file took its two Record360 calls at least.
+      expect(stdout).toContain("Bulk (uploadkit upload <folder> --journal, shared rate limit)");
+      expect(results.bulk).toMatchObject({ files: 30, exitCode: 0 });
+      expect(results.bulk.apiCalls).toBeGreaterThanOrEqual(60);
+      expect(results.bulk.peakRssMiB).toBeGreaterThan(0);
+      expect(results.bulk.peakOpenFds).toBeGreaterThan(0);
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
