@@ -1,7 +1,13 @@
 // The page: pick or drop a file, upload it to the provider chosen, watch the parts go. The tokens come from
 // config.json, which the page's server writes (here the sandbox's; in an app, the signed-in user's own token).
 import { createOfauthClient } from "@uploadkit/ofauth";
-import type { SourceInput, UploadProgress } from "@uploadkit/record360";
+import {
+  createUploadRoute,
+  memoryJournal,
+  type SourceInput,
+  type UploadJournal,
+  type UploadProgress,
+} from "@uploadkit/record360";
 import { type CommonClientOptions, clientFor as clientOnConfig, type PageConfig, type Provider } from "./clients.js";
 
 export type { PageConfig, Provider } from "./clients.js";
@@ -69,6 +75,48 @@ export async function uploadMany(provider: Provider, files: Blob[], settings: Cl
         }
       : failed(outcome.error),
   );
+}
+
+/** One journal per provider for the page's session (a store of your own: a page has no file to keep one in). */
+const journals = new Map<Provider, UploadJournal>();
+
+/**
+ * Uploads `files` one outcome at a time (`uploadEach`), each File at most once for this page: with the same journal,
+ * Files already uploaded (same name, size, lastModified, bytes) come back `journal: "done"` with no call made.
+ */
+export async function uploadEachOnce(
+  provider: Provider,
+  files: File[],
+): Promise<(Outcome & { index: number; journal?: string })[]> {
+  const journal = journals.get(provider) ?? memoryJournal();
+  journals.set(provider, journal);
+  const results: (Outcome & { index: number; journal?: string })[] = [];
+  for await (const outcome of clientFor(provider).uploadEach(files, { journal })) {
+    results.push(
+      outcome.ok
+        ? {
+            ok: true,
+            index: outcome.index,
+            journal: outcome.journal,
+            id: outcome.result.id,
+            size: outcome.result.size,
+            contentType: outcome.result.contentType,
+            provider: outcome.result.provider,
+          }
+        : { ...failed(outcome.error), index: outcome.index },
+    );
+  }
+  return results.sort((a, b) => a.index - b.index);
+}
+
+/** An upload route in a page: a browser build has none (it would hold the credential). */
+export function routeInThisPage(): Outcome | "created" {
+  try {
+    createUploadRoute(clientFor("record360"), { secret: "a page never holds this secret, nor a provider's" });
+    return "created";
+  } catch (error) {
+    return failed(error);
+  }
 }
 
 function failed(error: unknown): Outcome {
@@ -169,5 +217,5 @@ drop.addEventListener("drop", (event) => {
   if (file) void start(file);
 });
 
-Object.assign(globalThis, { example: { upload, uploadMany, uploadInWorker, ofauthInThisPage } });
+Object.assign(globalThis, { example: { upload, uploadMany, uploadEachOnce, uploadInWorker, ofauthInThisPage, routeInThisPage } });
 document.body.dataset.ready = "true";

@@ -29,6 +29,8 @@ export interface ExamplePage {
     },
   ): Promise<Outcome>;
   uploadMany(provider: Provider, files: Blob[], settings?: { logLines?: string[] }): Promise<Outcome[]>;
+  uploadEachOnce(provider: Provider, files: File[]): Promise<(Outcome & { index: number; journal?: string })[]>;
+  routeInThisPage(): Outcome | "created";
   uploadInWorker(provider: Provider, file: Blob): Promise<{ outcome: Outcome; events: Progress[] }>;
   ofauthInThisPage(dangerouslyAllowBrowser: boolean): Outcome | "created";
 }

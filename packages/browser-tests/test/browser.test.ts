@@ -416,6 +416,43 @@ describe("the client's other behaviours, in the page", () => {
   });
 });
 
+describe("many files with a journal", () => {
+  it.each(["fanvue", "record360"] as const)(
+    "%s: uploadEach with a journal sends each File once: the same Files again come back done, with no API call",
+    async (provider) => {
+      const run = () =>
+        page.evaluate(
+          async ({ provider, indexes }) => {
+            const { example } = globalThis as unknown as { example: ExamplePage };
+            const picked = (document.getElementById("fixtures") as HTMLInputElement).files as FileList;
+            return example.uploadEachOnce(
+              provider,
+              indexes.map((index) => picked[index] as File),
+            );
+          },
+          { provider, indexes: [FIXTURES.indexOf("clip.mp4"), FIXTURES.indexOf("other.mp4")] },
+        );
+      const first = await run();
+      expect(first.map((o) => [o.ok, o.journal])).toEqual([
+        [true, "uploaded"],
+        [true, "uploaded"],
+      ]);
+      expect(await storedSha256(provider, first[0] as Outcome)).toBe(files["clip.mp4"]?.sha256);
+      expect(await storedSha256(provider, first[1] as Outcome)).toBe(files["other.mp4"]?.sha256);
+      const mark = sandbox.requests.length;
+      const again = await run();
+      expect(again.map((o) => [o.ok, o.journal, o.ok && o.id])).toEqual(first.map((o) => [true, "done", o.ok && o.id]));
+      expect(sandbox.requests.slice(mark).filter((entry) => entry.server === provider)).toEqual([]);
+    },
+  );
+
+  it("a page's bundle has no upload-route server: createUploadRoute refuses, naming the server", async () => {
+    const refused = await page.evaluate(() => (globalThis as unknown as { example: ExamplePage }).example.routeInThisPage());
+    expect(refused).toMatchObject({ ok: false, code: "INPUT_ROUTE_IN_PAGE" });
+    expect(refused !== "created" && !refused.ok && refused.message).toMatch(/server/);
+  });
+});
+
 describe("secrets", () => {
   it("createOfauthClient refuses the page unless dangerouslyAllowBrowser, pointing to the server", async () => {
     const refused = await page.evaluate(() =>
