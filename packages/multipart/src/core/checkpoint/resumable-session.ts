@@ -35,7 +35,7 @@ export class ResumableSession<Session> {
     options: { lock?: boolean } = {},
   ): Promise<ResumableSession<Session>> {
     if (option === undefined) return new ResumableSession<Session>(undefined, provider, undefined, undefined, undefined);
-    const store = typeof option === "string" ? checkpointStoreFor(option) : option;
+    const store = ResumableSession.storeOf(option);
     const unlock = options.lock ? await store.lock?.() : undefined;
     try {
       const fingerprint = await source.fingerprint();
@@ -49,6 +49,11 @@ export class ResumableSession<Session> {
       await unlock?.();
       throw error;
     }
+  }
+
+  /** The store a `checkpoint` option names: a file (Node) or IndexedDB key (web) for a string, else the store itself. */
+  static storeOf(option: CheckpointOption): CheckpointStore {
+    return typeof option === "string" ? checkpointStoreFor(option) : option;
   }
 
   private static assertFor<Session>(

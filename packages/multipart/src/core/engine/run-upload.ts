@@ -1,4 +1,3 @@
-import { checkpointStoreFor } from "#runtime";
 import { ResumableSession } from "../checkpoint/resumable-session.js";
 import { SourceChangedError, throwIfAborted } from "../errors.js";
 import type { JournalEntry } from "../journal/journal-entry.js";
@@ -62,13 +61,13 @@ export async function runUpload<Options extends CommonUploadOptions, Session, Re
           entry.status = "found";
           const result = withCore(adapter, source, found, undefined);
           await entry.finished(result.id, result as unknown as Record<string, unknown>);
-          if (options.checkpoint !== undefined) await checkpointStore(options.checkpoint).clear();
+          if (options.checkpoint !== undefined) await ResumableSession.storeOf(options.checkpoint).clear();
           return result;
         }
       }
       if (entry.status === "changed" && options.checkpoint !== undefined) {
         // A checkpoint for the bytes journaled before would be refused as other bytes: these are a new file.
-        await checkpointStore(options.checkpoint).clear();
+        await ResumableSession.storeOf(options.checkpoint).clear();
       }
       const ids = entry.chosenIds ?? adapter.chooseIds?.(options);
       if (ids) context = { ...context, options: { ...options, ...ids } };
@@ -79,7 +78,7 @@ export async function runUpload<Options extends CommonUploadOptions, Session, Re
         // With a journal the journal says which bytes were sent: a checkpoint left for other bytes at this path (a
         // run without the journal, or one whose journal was removed) is of a file since replaced, uploaded anew.
         if (!entry || options.checkpoint === undefined || !(error instanceof SourceChangedError)) throw error;
-        await checkpointStore(options.checkpoint).clear();
+        await ResumableSession.storeOf(options.checkpoint).clear();
         entry.status = "changed";
         return ResumableSession.open<Session>(options.checkpoint, adapter.provider, source, { lock: true });
       },
@@ -176,10 +175,6 @@ async function sendSingle<Result>(
 async function journaled<Result extends UploadResultCore>(entry: JournalEntry | undefined, result: Result): Promise<Result> {
   await entry?.finished(result.id, result as unknown as Record<string, unknown>);
   return result;
-}
-
-function checkpointStore(option: NonNullable<CommonUploadOptions["checkpoint"]>) {
-  return typeof option === "string" ? checkpointStoreFor(option) : option;
 }
 
 function describeCheckpoint(option: CommonUploadOptions["checkpoint"]): string {

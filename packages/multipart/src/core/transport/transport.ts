@@ -131,6 +131,7 @@ const ERROR_BODY_LIMIT = 64 * 1024;
 const runtimeSendsBlobs = runtimeName === "web";
 const inBrowser = isRunningInBrowser();
 const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+const REFUSED_REASON = "HTTP 429 (rate limited: every call slows down)";
 /** 429s one call takes (waiting its turn again each time) before it fails. */
 const DEFAULT_MAX_REFUSALS = 10;
 
@@ -300,28 +301,13 @@ export class Transport {
         bytes: text?.length,
       });
       const status = response.status;
-      if (sentAt !== undefined && this.rateLimiter) {
-        if (status !== 429) {
-          this.rateLimiter.succeeded();
-        } else {
-          // Refused by the API's rate limit: every call slows down; this one waits its turn again without using
-          // up an attempt (a bounded number of times).
-          const requestedMs = serverRequestedDelay(response.headers);
-          this.rateLimiter.refused(sentAt, requestedMs);
-          if (refusals < this.maxRefusals && this.retry.maxAttempts > 1 && this.waitTooLong(requestedMs) === undefined) {
-            refusals++;
-            await response.body?.cancel().catch(() => {});
-            this.emit({
-              method,
-              path: url.pathname,
-              attempt,
-              reason: "HTTP 429 (rate limited: every call slows down)",
-              delayMs: requestedMs ?? 0,
-            });
-            attempt--;
-            continue;
-          }
-        }
+      const requestedMs = status === 429 ? serverRequestedDelay(response.headers) : undefined;
+      if (this.sendAgainAfterRefusal(sentAt, status, requestedMs, refusals, true)) {
+        refusals++;
+        await response.body?.cancel().catch(() => {});
+        this.emit({ method, path: url.pathname, attempt, reason: REFUSED_REASON, delayMs: requestedMs ?? 0 });
+        attempt--;
+        continue;
       }
       if (response.ok) return rememberSecrets(rebuilt(response, text ?? ""), this.secrets);
       if (text === undefined) {
@@ -376,29 +362,18 @@ export class Transport {
       refreshCredentials = false;
       const label = request.label;
       const isPart = "partNumber" in label;
-      if (sentAt !== undefined && this.rateLimiter) {
-        if (result.ok || statusOf(result) !== 429) {
-          this.rateLimiter.succeeded();
-        } else {
-          this.rateLimiter.refused(sentAt, result.retryAfterMs);
-          if (
-            refusals < this.maxRefusals &&
-            this.retry.maxAttempts > 1 &&
-            request.body.reopenable !== false &&
-            this.waitTooLong(result.retryAfterMs) === undefined
-          ) {
-            refusals++;
-            const reason = "HTTP 429 (rate limited: every call slows down)";
-            const delayMs = result.retryAfterMs ?? 0;
-            this.emit(
-              isPart
-                ? { partNumber: label.partNumber, attempt, reason, status: 429, delayMs }
-                : { method: label.method, path: label.path, attempt, reason, delayMs },
-            );
-            attempt--;
-            continue;
-          }
-        }
+      const answered = result.ok ? 200 : statusOf(result);
+      const retryAfterMs = result.ok ? undefined : result.retryAfterMs;
+      if (this.sendAgainAfterRefusal(sentAt, answered, retryAfterMs, refusals, request.body.reopenable !== false)) {
+        refusals++;
+        const delayMs = retryAfterMs ?? 0;
+        this.emit(
+          isPart
+            ? { partNumber: label.partNumber, attempt, reason: REFUSED_REASON, status: 429, delayMs }
+            : { method: label.method, path: label.path, attempt, reason: REFUSED_REASON, delayMs },
+        );
+        attempt--;
+        continue;
       }
       if (result.ok) return result.value;
       if (
@@ -452,6 +427,29 @@ export class Transport {
       // A store may cut the connection instead of answering 403 when a URL expired mid-retries: renew it first.
       if (isPart && presignedUrlExpired(target.url)) target = await this.resolveTarget(request, attempt + 1, true, signal);
     }
+  }
+
+  /**
+   * Tells the shared rate limiter how a limited call (`sentAt` defined) was answered, and whether a refusal (429) is
+   * to be sent again without using up an attempt: every call slows down, this one waits its turn again, at most
+   * `maxRefusals` times, never with `retry.maxAttempts` 1, nor past a `Retry-After` longer than allowed.
+   */
+  private sendAgainAfterRefusal(
+    sentAt: number | undefined,
+    status: number | undefined,
+    retryAfterMs: number | undefined,
+    refusals: number,
+    resendable: boolean,
+  ): boolean {
+    if (sentAt === undefined || !this.rateLimiter) return false;
+    if (status !== 429) {
+      this.rateLimiter.succeeded();
+      return false;
+    }
+    this.rateLimiter.refused(sentAt, retryAfterMs);
+    return (
+      resendable && refusals < this.maxRefusals && this.retry.maxAttempts > 1 && this.waitTooLong(retryAfterMs) === undefined
+    );
   }
 
   /**
