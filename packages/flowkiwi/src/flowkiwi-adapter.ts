@@ -1,5 +1,5 @@
 import type { CommonUploadOptions } from "@uploadkit/multipart";
-import { IntegrityError, ProviderResponseError } from "@uploadkit/multipart";
+import { IntegrityError, ProviderResponseError, unwrap } from "@uploadkit/multipart";
 import { createMultipartFormBody, digestSource, type UploadAdapter } from "@uploadkit/multipart/internal";
 import type { Client } from "openapi-fetch";
 import type { components, paths } from "./generated/openapi.js";
@@ -94,6 +94,14 @@ export function flowkiwiAdapter(
       };
     },
     idOf: (media) => media.id ?? media["@id"],
+    // Flowkiwi derives the stored media's type from its bytes: an upload route holds it against the declaration.
+    stored: (media) => ({ contentType: media.mimeType ?? undefined }),
+    remove: api
+      ? async ({ signal }, _session, media) => {
+          const id = media.id ?? media["@id"].split("/").pop() ?? "";
+          await unwrap(api.DELETE("/rest/api/medias/{id}", { params: { path: { id } }, signal }));
+        }
+      : undefined,
   };
 }
 

@@ -51,8 +51,14 @@ export type {
   TargetsRequest,
 } from "./core/route/protocol.js";
 export { toNodeHandler } from "./core/route/to-node-handler.js";
-export type { UploadRouteOptions } from "./core/route/upload-route.js";
-export { type UploadThroughServerOptions, uploadThroughServer } from "./core/route/upload-through-server.js";
+export type { UploadCompleteEvent, UploadRouteOptions } from "./core/route/route-options.js";
+export { memoryRouteStore, RouteStoreError, type UploadRouteStore } from "./core/route/route-store.js";
+export type { RouteSecret } from "./core/route/session-token.js";
+export {
+  type UploadThroughServerOptions,
+  type UploadThroughServerResult,
+  uploadThroughServer,
+} from "./core/route/upload-through-server.js";
 export type { SourceInput } from "./core/sources/open-source.js";
 export {
   AdaptiveRateLimiter,

@@ -108,5 +108,7 @@ export function record360Adapter(api: Client<paths>): UploadAdapter<UploadMediaO
       return file;
     },
     idOf: (record) => record.id,
+    // The complete call answers the stored object's size: an upload route holds it against what the page declared.
+    stored: (record) => ({ size: typeof record.filesize === "number" ? record.filesize : undefined }),
   };
 }

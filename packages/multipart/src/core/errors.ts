@@ -28,9 +28,15 @@ export class UploadRouteError extends UploadkitError {
   override name = "UploadRouteError";
   /** The route's HTTP status. */
   readonly status: number;
-  constructor(message: string, options: { code: string; status: number; cause?: unknown }) {
+  /**
+   * The provider's id of what was stored, when the provider has the upload but the route refused to finish it
+   * (`ROUTE_COMPLETE_HOOK_FAILED`, `ROUTE_DECLARATION_MISMATCH`).
+   */
+  readonly id: string | undefined;
+  constructor(message: string, options: { code: string; status: number; id?: string | undefined; cause?: unknown }) {
     super(message, options);
     this.status = options.status;
+    this.id = options.id;
   }
 }
 

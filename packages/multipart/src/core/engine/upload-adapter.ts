@@ -92,4 +92,11 @@ export interface UploadAdapter<Options extends CommonUploadOptions, Session, Res
   finish?(context: FlowContext<Options>, session: Session, record: Result): Promise<Result>;
   /** The id the common result core carries. */
   idOf(record: Result, session: Session | undefined): string;
+  /**
+   * What the provider reports it stored (Record360's `filesize`, Flowkiwi's `mimeType`): an upload route compares
+   * it with what the page declared and refuses a mismatch.
+   */
+  stored?(record: Result): { size?: number | undefined; contentType?: string | undefined };
+  /** Deletes what an upload stored, where the provider has a delete (an upload route's refused upload). */
+  remove?(context: FlowContext<Options>, session: Session | undefined, record: Result): Promise<void>;
 }

@@ -1,15 +1,15 @@
 import { createUploadRouteFor } from "#route-server";
 import type { UploadAdapter } from "../engine/upload-adapter.js";
-import type { CommonUploadOptions } from "../engine/upload-options.js";
+import type { CommonUploadOptions, UploadResultCore } from "../engine/upload-options.js";
 import { InputError } from "../errors.js";
 import type { SourceInput } from "../sources/open-source.js";
 import type { Transport } from "../transport/transport.js";
-import type { UploadRouteOptions } from "./upload-route.js";
+import type { UploadRouteOptions } from "./route-options.js";
 
 /** Where a provider client keeps its route factory (set by the engine, read by `createUploadRoute`). */
 const UPLOAD_ROUTE = Symbol.for("uploadkit.uploadRoute");
 
-type RouteFactory = (options: UploadRouteOptions<never> | undefined) => (request: Request) => Promise<Response>;
+type RouteFactory = (options: UploadRouteOptions<never, never> | undefined) => (request: Request) => Promise<Response>;
 
 /** Gives `client` the route factory of its adapter and transport (not enumerable: no new field on the client). */
 export function withUploadRoute<Client extends object, Options extends CommonUploadOptions, Session, Result extends object>(
@@ -17,7 +17,7 @@ export function withUploadRoute<Client extends object, Options extends CommonUpl
   adapter: UploadAdapter<Options, Session, Result>,
   transport: Transport,
 ): Client {
-  const factory = (options: UploadRouteOptions<Options> | undefined) => createUploadRouteFor(adapter, transport, options);
+  const factory = (options: UploadRouteOptions<Options, never> | undefined) => createUploadRouteFor(adapter, transport, options);
   Object.defineProperty(client, UPLOAD_ROUTE, { value: factory });
   return client;
 }
@@ -35,9 +35,9 @@ export function carryUploadRoute<Client extends object>(from: object, client: Cl
  * with `toNodeHandler`. Pages call it with `uploadThroughServer`. `options` decide on the server, before the
  * provider is called, who may upload what (`authorize`, `maxSize`, `contentTypes`) and with which provider options.
  */
-export function createUploadRoute<Options>(
-  client: { uploadMedia(input: SourceInput, options?: Options): unknown },
-  options?: UploadRouteOptions<Options>,
+export function createUploadRoute<Options, Result = UploadResultCore>(
+  client: { uploadMedia(input: SourceInput, options?: Options): Promise<Result> },
+  options?: UploadRouteOptions<Options, Result>,
 ): (request: Request) => Promise<Response> {
   const factory = (client as unknown as Record<symbol, RouteFactory | undefined>)[UPLOAD_ROUTE];
   if (typeof factory !== "function") {
@@ -45,5 +45,5 @@ export function createUploadRoute<Options>(
       code: "INPUT_ROUTE_CLIENT",
     });
   }
-  return factory(options as UploadRouteOptions<never> | undefined);
+  return factory(options as UploadRouteOptions<never, never> | undefined);
 }

@@ -78,6 +78,11 @@ export interface RelayedPartAnswer {
   partNumber: number;
   /** The store's ETag, checked by the route against the MD5 of what it relayed. */
   etag: string;
+  /**
+   * Sealed by the route: this session's part, relayed whole, with that ETag. A complete in relay mode lists each
+   * part with its receipt as `etag` — so any instance can tell that every part went through a route.
+   */
+  receipt: string;
 }
 
 /** `POST …/done`: parts the page stored at their presigned URLs (direct mode), as they finish. */
@@ -92,12 +97,18 @@ export interface DoneRequest {
 export interface CompleteRequest {
   /** The start's token. */
   session: string;
-  /** Every part of the plan, once, with its ETag. */
+  /** Every part of the plan, once, with its ETag (direct mode) or its relay receipt (relay mode). */
   parts: { partNumber: number; etag: string }[];
 }
 
-/** The answer to a complete (or to a whole-file `PUT …/file`): the same result core the server got. */
-export type CompleteAnswer = UploadResultCore;
+/**
+ * The answer to a complete (or to a whole-file `PUT …/file`): the same result core the server got, and what the
+ * server's `onUploadComplete` returned.
+ */
+export interface CompleteAnswer extends UploadResultCore {
+  /** What `onUploadComplete` returned (JSON), when the route has one. */
+  serverData?: unknown;
+}
 
 /** `POST …/abort`. */
 export interface AbortRequest {
@@ -105,8 +116,16 @@ export interface AbortRequest {
   session: string;
 }
 
-/** Every refusal: the status says which (400, 403, 404, 409, 413, 415, 502), the code and message say why. */
+/**
+ * Every refusal: the status says which (400, 403, 404, 409, 413, 415, 422, 500, 502, 503), the code and message say
+ * why. A complete (or relayed file) of a session that already finished is refused with 409 `ROUTE_SESSION_FINISHED`
+ * and carries the first complete's `answer`, so a page whose answer was lost still learns it — nothing runs again.
+ */
 export interface RouteErrorAnswer {
   /** Why: a stable code and a message that says what to change. */
   error: { code: string; message: string };
+  /** The provider's id, when the provider stored the upload but the route refused to finish it. */
+  id?: string | undefined;
+  /** The first complete's answer (409 `ROUTE_SESSION_FINISHED`). */
+  answer?: CompleteAnswer | undefined;
 }

@@ -3,7 +3,7 @@ import { checkpointChecks } from "../engine/answer-checks.js";
 import { runUpload } from "../engine/run-upload.js";
 import type { UploadAdapter } from "../engine/upload-adapter.js";
 import type { CommonUploadOptions, UploadResultCore } from "../engine/upload-options.js";
-import { isAbortError, UploadRouteError } from "../errors.js";
+import { ApiError, isAbortError, UploadRouteError } from "../errors.js";
 import type { Part } from "../plan-parts.js";
 import type { SourceInput } from "../sources/open-source.js";
 import type { CredentialSource } from "../transport/credential-set.js";
@@ -33,6 +33,12 @@ export interface UploadThroughServerOptions extends CommonUploadOptions, Omit<Cl
   uploadOptions?: Record<string, unknown> | undefined;
 }
 
+/** What `uploadThroughServer` resolves with: the provider's result core, and what the server's hook returned. */
+export interface UploadThroughServerResult<ServerData = unknown> extends UploadResultCore {
+  /** What the route's `onUploadComplete` returned (JSON), when it has one. */
+  serverData?: ServerData;
+}
+
 interface RouteSession {
   session: string;
   provider: string;
@@ -47,7 +53,10 @@ interface RouteSession {
  * integrity, and `checkpoint` (the server re-validates the session). Resolves with the result core the server got
  * from the provider; a refusal of the route rejects with an `UploadRouteError` naming it.
  */
-export async function uploadThroughServer(input: SourceInput, options: UploadThroughServerOptions): Promise<UploadResultCore> {
+export async function uploadThroughServer<ServerData = unknown>(
+  input: SourceInput,
+  options: UploadThroughServerOptions,
+): Promise<UploadThroughServerResult<ServerData>> {
   const page = (globalThis as { location?: { href?: string } }).location?.href;
   const endpoint = new URL(String(options.endpoint), page);
   const base = endpoint.href.replace(/\/+$/, "");
@@ -66,7 +75,14 @@ export async function uploadThroughServer(input: SourceInput, options: UploadThr
       }),
     );
     const text = await response.text();
-    if (!response.ok) throw routeError(step, response.status, text);
+    if (!response.ok) {
+      const refused = parseRefusal(text);
+      // A complete whose answer was lost, asked again: the route finished it once and says how.
+      if (step === ROUTE_PATHS.complete && refused?.error?.code === "ROUTE_SESSION_FINISHED" && refused.answer) {
+        return refused.answer as T;
+      }
+      throw routeError(step, response.status, refused);
+    }
     return (text ? JSON.parse(text) : undefined) as T;
   };
 
@@ -111,13 +127,14 @@ export async function uploadThroughServer(input: SourceInput, options: UploadThr
       if (session.mode === "relay") {
         return {
           parts: session.parts,
-          // The route compared the store's ETag with the MD5 of what it relayed; its answer carries that ETag.
+          // The route compared the store's ETag with the MD5 of what it relayed; its receipt, which vouches for that
+          // ETag, stands for the part's ETag from here to the complete.
           checksum: false,
           target: (part) => ({
             url: `${base}/${ROUTE_PATHS.part}/${part.partNumber}`,
             headers: sessionHeader,
             credentials: true,
-            readEtag: (response) => (JSON.parse(response.body) as RelayedPartAnswer).etag,
+            readEtag: (response) => (JSON.parse(response.body) as RelayedPartAnswer).receipt,
           }),
         };
       }
@@ -127,7 +144,7 @@ export async function uploadThroughServer(input: SourceInput, options: UploadThr
           const request: TargetsRequest = { session: session.session, partNumbers: [part.partNumber], refresh: context.refresh };
           const { targets } = await call<TargetsAnswer>(ROUTE_PATHS.targets, request);
           const target = targets.find((candidate) => candidate.partNumber === part.partNumber);
-          if (!target) throw routeError(ROUTE_PATHS.targets, 502, "");
+          if (!target) throw routeError(ROUTE_PATHS.targets, 502, undefined);
           return { url: target.url, method: target.method, headers: target.headers };
         },
       };
@@ -154,7 +171,13 @@ export async function uploadThroughServer(input: SourceInput, options: UploadThr
   try {
     const result = await runUpload(adapter, transport, input, options);
     const answer = finished ?? result;
-    return { id: answer.id, provider: answer.provider, size: answer.size, contentType: answer.contentType };
+    return {
+      id: answer.id,
+      provider: answer.provider,
+      size: answer.size,
+      contentType: answer.contentType,
+      ...(answer.serverData === undefined ? {} : { serverData: answer.serverData as ServerData }),
+    };
   } catch (error) {
     // The page gave up: the route forgets the session, so no one can complete it — and a checkpoint of it could
     // only be refused later, so it goes too.
@@ -162,7 +185,7 @@ export async function uploadThroughServer(input: SourceInput, options: UploadThr
       await call(ROUTE_PATHS.abort, { session: started.session }).catch(() => {});
       if (options.checkpoint !== undefined) await clearCheckpoint(options.checkpoint).catch(() => {});
     }
-    throw error;
+    throw refusalOf(error) ?? error;
   }
 }
 
@@ -170,14 +193,32 @@ async function clearCheckpoint(option: NonNullable<CommonUploadOptions["checkpoi
   await (typeof option === "string" ? checkpointStoreFor(option) : option).clear();
 }
 
-function routeError(step: string, status: number, text: string): UploadRouteError {
-  let refused: RouteErrorAnswer["error"] | undefined;
+/** A relayed body the route refused (an ApiError, or a part's failure caused by one), as the UploadRouteError it is. */
+function refusalOf(error: unknown): UploadRouteError | undefined {
+  for (let cause = error, depth = 0; cause instanceof Error && depth < 4; cause = cause.cause, depth++) {
+    if (!(cause instanceof ApiError)) continue;
+    const refused = cause.body as Partial<RouteErrorAnswer> | undefined;
+    if (typeof refused?.error?.code !== "string") return undefined;
+    return routeError(cause.path.split("/").at(-1) ?? "", cause.status, refused);
+  }
+  return undefined;
+}
+
+function parseRefusal(text: string): Partial<RouteErrorAnswer> | undefined {
   try {
-    refused = (JSON.parse(text) as RouteErrorAnswer).error;
-  } catch {}
-  const why = refused?.message ?? `HTTP ${status}`;
+    const parsed = JSON.parse(text) as Partial<RouteErrorAnswer>;
+    return parsed && typeof parsed === "object" ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function routeError(step: string, status: number, refused: Partial<RouteErrorAnswer> | undefined): UploadRouteError {
+  const error = refused?.error;
+  const why = typeof error?.message === "string" ? error.message : `HTTP ${status}`;
   return new UploadRouteError(`The upload route refused ${step} (${status}): ${why}`, {
-    code: refused?.code ?? `ROUTE_HTTP_${status}`,
+    code: typeof error?.code === "string" ? error.code : `ROUTE_HTTP_${status}`,
     status,
+    ...(typeof refused?.id === "string" ? { id: refused.id } : {}),
   });
 }
