@@ -14,6 +14,7 @@ declare module "vitest" {
 const EXAMPLE = new URL("../../../examples/browser-upload/", import.meta.url).pathname;
 const EDGE = new URL("../edge/", import.meta.url).pathname;
 const PAGE = new URL("../page/", import.meta.url).pathname;
+const APP = new URL("../app/", import.meta.url).pathname;
 
 /** Packs and installs the packages once for every test file. */
 export default function setup(project: TestProject) {
@@ -22,6 +23,7 @@ export default function setup(project: TestProject) {
     { from: EXAMPLE, names: ["app.ts", "clients.ts", "upload-worker.ts", "index.html"] },
     { from: EDGE, names: ["upload-worker.ts"], into: "edge" },
     { from: PAGE, names: ["route-page.ts"], into: "route-page" },
+    { from: APP, names: ["route-app.mjs"], into: "route-app" },
   ]);
   project.provide("packedApp", app);
   return () => rmSync(work, { recursive: true, force: true });

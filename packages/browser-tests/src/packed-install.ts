@@ -4,7 +4,7 @@ import { join } from "node:path";
 
 const ROOT = new URL("../../../", import.meta.url).pathname;
 /** What a web app installs: the provider packages and what they depend on. */
-const PACKED = ["providers", "multipart", "fanvue", "ofauth", "record360", "flowkiwi"];
+const PACKED = ["providers", "multipart", "fanvue", "ofauth", "record360", "flowkiwi", "redis"];
 
 const run = (command: string, args: string[], cwd: string) =>
   execFileSync(command, args, {

@@ -3,3 +3,4 @@ export { freePort, type PrismServer, type ProviderSpec, prefer, specPath, startP
 export { type Handler, type RecordedRequest, type RecordingServer, sendJson, startRecordingServer } from "./recording-server.js";
 export { loadSpec, type SampledCall, type SpecOperation, sampleCall, specOperations } from "./spec-operations.js";
 export { createSpecValidator, type ExchangeToCheck } from "./spec-validator.js";
+export { type RedisServer, redisServerPath, startRedisServer } from "./redis-server.js";
