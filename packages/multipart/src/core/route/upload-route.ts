@@ -178,7 +178,8 @@ export function createUploadRouteFor<Options extends CommonUploadOptions, Sessio
   };
 
   const relayFile = async (request: Request): Promise<Response> => {
-    const entry = await held(request.headers.get(SESSION_HEADER));
+    // A finished session's file is answered by finishOnce (409 with the first answer), not refused as gone.
+    const entry = await tokens.open<Options, Session>(request.headers.get(SESSION_HEADER));
     const context = contextOf(entry, request.signal);
     const transfer = adapter.transfer(context, entry.session, undefined);
     if (!("single" in transfer)) throw new RouteRefusal(409, "ROUTE_MODE", "This session sends parts, not one request.");
