@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
@@ -15,6 +15,7 @@ const EXAMPLE = new URL("../../../examples/browser-upload/", import.meta.url).pa
 const EDGE = new URL("../edge/", import.meta.url).pathname;
 const PAGE = new URL("../page/", import.meta.url).pathname;
 const APP = new URL("../app/", import.meta.url).pathname;
+const FRAMEWORKS = new URL("../frameworks/", import.meta.url).pathname;
 
 /** Packs and installs the packages once for every test file. */
 export default function setup(project: TestProject) {
@@ -24,6 +25,7 @@ export default function setup(project: TestProject) {
     { from: EDGE, names: ["upload-worker.ts"], into: "edge" },
     { from: PAGE, names: ["route-page.ts"], into: "route-page" },
     { from: APP, names: ["route-app.mjs"], into: "route-app" },
+    { from: FRAMEWORKS, names: readdirSync(FRAMEWORKS), into: "frameworks" },
   ]);
   project.provide("packedApp", app);
   return () => rmSync(work, { recursive: true, force: true });

@@ -31,7 +31,7 @@ export function installPacked(work: string, copies: { from: string; names: strin
   run("npm", ["install", "--no-package-lock", ...tarballs], app);
   for (const { from, names, into = "." } of copies) {
     mkdirSync(join(app, into), { recursive: true });
-    for (const name of names) cpSync(join(from, name), join(app, into, name));
+    for (const name of names) cpSync(join(from, name), join(app, into, name), { recursive: true });
   }
   return app;
 }
