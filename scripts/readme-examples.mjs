@@ -53,6 +53,8 @@ const only = process.argv.slice(2);
 const packages = readdirSync(join(ROOT, "packages")).filter((name) => only.length === 0 || only.includes(name));
 const { startSandbox } = await import(join(ROOT, "packages/sandbox/dist/index.js"));
 const sandbox = await startSandbox({ fanvue: { processingMs: 0 } });
+const { startRedisServer } = await import(join(ROOT, "packages/testkit/dist/index.js"));
+const redis = await startRedisServer();
 const partServer = await listen((req, res) => {
   const hash = createHash("md5");
   req.on("data", (chunk) => hash.update(chunk));
@@ -90,6 +92,8 @@ const env = {
   FLOWKIWI_TENANT: "example",
   FLOWKIWI_BASE_URL: sandbox.flowkiwi.baseUrl,
   PART_SERVER: partServer.origin,
+  REDIS_URL: redis.url,
+  UPLOAD_ROUTE_SECRET: "a README example's secret, 16+ bytes",
   UPLOADKIT_LOG: "error",
 };
 
@@ -129,6 +133,7 @@ try {
   }
 } finally {
   await sandbox.stop();
+  await redis.stop();
   partServer.close();
   tokenEndpoint.close();
 }

@@ -32,7 +32,12 @@ const common = {
 const clients = {
   fanvue: () => createFanvueClient({ baseUrl: sandbox.fanvue.baseUrl, token: sandbox.fanvue.token }),
   record360: () => createRecord360Client({ baseUrl: sandbox.record360.baseUrl, token: sandbox.record360.token }),
-  ofauth: () => createOfauthClient({ baseUrl: sandbox.ofauth.baseUrl, apiKey: sandbox.ofauth.apiKey, connectionId: sandbox.ofauth.connectionId }),
+  ofauth: () =>
+    createOfauthClient({
+      baseUrl: sandbox.ofauth.baseUrl,
+      apiKey: sandbox.ofauth.apiKey,
+      connectionId: sandbox.ofauth.connectionId,
+    }),
   flowkiwi: () => createFlowkiwiClient({ baseUrl: sandbox.flowkiwi.baseUrl, ...sandbox.flowkiwi.credentials }),
 };
 const parts = { uploadOptions: { partSize: 5 * MiB } };

@@ -16,7 +16,14 @@ import { startWorkerd } from "../src/workerd.js";
 
 const MiB = 1024 * 1024;
 const MP4_HEAD = Buffer.from("0000001c667479706d703432000000006d703432697336366d703431", "hex");
-const FRAMEWORKS = ["next@16.5.0", "react@19.3.1", "react-dom@19.3.1", "hono@4.13.23", "@hono/node-server@2.1.11", "express@5.3.0"];
+const FRAMEWORKS = [
+  "next@16.5.0",
+  "react@19.3.1",
+  "react-dom@19.3.1",
+  "hono@4.13.23",
+  "@hono/node-server@2.1.11",
+  "express@5.3.0",
+];
 const RUNTIMES = ["bun@1.4.5", "deno@2.9.6"];
 
 let app: string;
@@ -36,7 +43,11 @@ const npm = (args: string[], cwd: string) =>
 /** Starts `command` in the app folder on a port of its own; resolves once it prints "listening" or answers. */
 async function serve(name: string, command: string, args: string[], cwd = join(app, "frameworks")): Promise<void> {
   const port = await freePort();
-  const config = { baseUrl: sandbox.record360.baseUrl, token: sandbox.record360.credentials.token, secret: "frameworks share this secret!" };
+  const config = {
+    baseUrl: sandbox.record360.baseUrl,
+    token: sandbox.record360.credentials.token,
+    secret: "frameworks share this secret!",
+  };
   const child = spawn(command, args, {
     cwd,
     env: { ...process.env, PORT: String(port), ROUTE_CONFIG: JSON.stringify(config), NEXT_TELEMETRY_DISABLED: "1", ...nextEnv() },
@@ -67,7 +78,10 @@ function writeNextRoute(nextApp: string) {
   if (!block) throw new Error("@uploadkit/record360's README has no Next.js route example");
   const folder = join(nextApp, "app", "api", "uploads", "[...step]");
   mkdirSync(folder, { recursive: true });
-  writeFileSync(join(folder, "route.js"), ts.transpileModule(block, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText);
+  writeFileSync(
+    join(folder, "route.js"),
+    ts.transpileModule(block, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText,
+  );
 }
 
 const nextEnv = () => ({
@@ -95,7 +109,11 @@ beforeAll(async () => {
     serve("bun", bin("bun"), ["run", "bun-server.mjs"]),
     serve("deno", bin("deno"), ["run", "--allow-all", "--quiet", "deno-server.mjs"]),
   ]);
-  const config = { baseUrl: sandbox.record360.baseUrl, token: sandbox.record360.credentials.token, secret: "frameworks share this secret!" };
+  const config = {
+    baseUrl: sandbox.record360.baseUrl,
+    token: sandbox.record360.credentials.token,
+    secret: "frameworks share this secret!",
+  };
   await build({
     entryPoints: [join(app, "frameworks", "workerd-worker.mjs")],
     bundle: true,
@@ -114,30 +132,39 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const child of children) if (child.exitCode === null) child.kill("SIGTERM");
-  await Promise.all(children.map((child) => (child.exitCode === null ? new Promise((resolve) => child.once("exit", resolve)) : undefined)));
+  await Promise.all(
+    children.map((child) => (child.exitCode === null ? new Promise((resolve) => child.once("exit", resolve)) : undefined)),
+  );
   for (const stop of stops) await stop();
   await sandbox?.stop();
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
 describe("one upload route, mounted by each framework with its own server", () => {
-  it.each(["next", "hono", "express", "bun", "deno", "workerd"])("%s: uploads in parts (SHA-256 at the store), the hook's serverData comes back", async (framework) => {
-    const bytes = Buffer.concat([MP4_HEAD, randomBytes(11 * MiB)]);
-    const result = await uploadThroughServer<{ framework: string; filesize: number }>(new Blob([bytes]), {
-      endpoint: `${origins[framework]}/api/uploads`,
-      filename: "clip.mp4",
-    });
-    expect(result).toMatchObject({ provider: "record360", size: bytes.length });
-    // Next.js serves the README's example, whose hook answers the file id; the others name themselves.
-    expect(result.serverData).toEqual(framework === "next" ? { fileId: result.id } : { framework, id: result.id, filesize: bytes.length });
-    expect(await sandbox.objectSha256(sandbox.record360.keyOf(result.id) as string)).toBe(createHash("sha256").update(bytes).digest("hex"));
-    // A file Record360 does not take: the route refuses it, typed, before any provider call.
-    const refused = await uploadThroughServer(new Blob(["plain text, which Record360 does not take"]), {
-      endpoint: `${origins[framework]}/api/uploads`,
-      filename: "notes.txt",
-    }).catch((error: unknown) => error);
-    expect(refused).toBeInstanceOf(UploadRouteError);
-  });
+  it.each(["next", "hono", "express", "bun", "deno", "workerd"])(
+    "%s: uploads in parts (SHA-256 at the store), the hook's serverData comes back",
+    async (framework) => {
+      const bytes = Buffer.concat([MP4_HEAD, randomBytes(11 * MiB)]);
+      const result = await uploadThroughServer<{ framework: string; filesize: number }>(new Blob([bytes]), {
+        endpoint: `${origins[framework]}/api/uploads`,
+        filename: "clip.mp4",
+      });
+      expect(result).toMatchObject({ provider: "record360", size: bytes.length });
+      // Next.js serves the README's example, whose hook answers the file id; the others name themselves.
+      expect(result.serverData).toEqual(
+        framework === "next" ? { fileId: result.id } : { framework, id: result.id, filesize: bytes.length },
+      );
+      expect(await sandbox.objectSha256(sandbox.record360.keyOf(result.id) as string)).toBe(
+        createHash("sha256").update(bytes).digest("hex"),
+      );
+      // A file Record360 does not take: the route refuses it, typed, before any provider call.
+      const refused = await uploadThroughServer(new Blob(["plain text, which Record360 does not take"]), {
+        endpoint: `${origins[framework]}/api/uploads`,
+        filename: "notes.txt",
+      }).catch((error: unknown) => error);
+      expect(refused).toBeInstanceOf(UploadRouteError);
+    },
+  );
 
   it("a session started on Next.js is finished on Hono, Express, Bun, Deno and workerd in turn", async () => {
     const bytes = Buffer.concat([MP4_HEAD, randomBytes(26 * MiB)]);
@@ -151,8 +178,14 @@ describe("one upload route, mounted by each framework with its own server", () =
       const forwarded = { method: request.method, headers: request.headers, body: request.body, duplex: "half" };
       return fetch(new Request(`${origin}${url.pathname}`, forwarded as RequestInit));
     }) as typeof fetch;
-    const result = await uploadThroughServer(new Blob([bytes]), { endpoint: "http://route.example/api/uploads", filename: "clip.mp4", fetch: rotating });
-    expect(await sandbox.objectSha256(sandbox.record360.keyOf(result.id) as string)).toBe(createHash("sha256").update(bytes).digest("hex"));
+    const result = await uploadThroughServer(new Blob([bytes]), {
+      endpoint: "http://route.example/api/uploads",
+      filename: "clip.mp4",
+      fetch: rotating,
+    });
+    expect(await sandbox.objectSha256(sandbox.record360.keyOf(result.id) as string)).toBe(
+      createHash("sha256").update(bytes).digest("hex"),
+    );
     expect(next).toBeGreaterThanOrEqual(order.length);
   });
 });

@@ -19,7 +19,6 @@ const MP4_HEAD = Buffer.from("0000001c667479706d703432000000006d703432697336366d
 const PNG_HEAD = Buffer.from("89504e470d0a1a0a0000000d49484452", "hex");
 const EXECUTABLE = Buffer.concat([Buffer.from("7f454c46020101000000000000000000", "hex"), randomBytes(64 * 1024)]);
 const NAMES = ["clip.mp4", "photo.png", "big.mp4"] as const;
-type Provider = "fanvue" | "ofauth" | "record360" | "flowkiwi";
 
 let work: string;
 let sandbox: Sandbox;
@@ -40,8 +39,9 @@ function upload(endpoint: string, name: (typeof NAMES)[number], options: Record<
   return page.evaluate(
     async ({ endpoint, index, options }) => {
       const file = (document.getElementById("files") as HTMLInputElement).files?.[index] as File;
-      const api = (globalThis as unknown as { routePage: { upload(p: string, f: Blob, o: unknown): Promise<Record<string, unknown>> } })
-        .routePage;
+      const api = (
+        globalThis as unknown as { routePage: { upload(p: string, f: Blob, o: unknown): Promise<Record<string, unknown>> } }
+      ).routePage;
       return api.upload(endpoint, file, options);
     },
     { endpoint, index: NAMES.indexOf(name), options },
@@ -70,7 +70,9 @@ function hostile(endpoint: string, file: { filename: string; size: number; conte
       const started = await post("sessions", { file });
       if (started.status !== 201) return started;
       const { session, parts } = started.body as { session: string; parts: { partNumber: number }[] };
-      const body = new Uint8Array(bytes.length > 1000 ? bytes : Array.from({ length: 3 * 1024 * 1024 }, (_, i) => bytes[i % bytes.length] as number));
+      const body = new Uint8Array(
+        bytes.length > 1000 ? bytes : Array.from({ length: 3 * 1024 * 1024 }, (_, i) => bytes[i % bytes.length] as number),
+      );
       if (how === "relay") {
         const url = `/api/uploads/${endpoint}/${parts.length === 0 ? "file" : "parts/1"}`;
         const answer = await fetch(url, { method: "PUT", headers: { "x-uploadkit-session": session }, body });
@@ -79,7 +81,8 @@ function hostile(endpoint: string, file: { filename: string; size: number; conte
       // Direct: the page sends other bytes to the presigned URL than it declared, then completes.
       const targets = await post("targets", { session, partNumbers: parts.map((part) => part.partNumber) });
       const stored: { partNumber: number; etag: string }[] = [];
-      for (const target of (targets.body as { targets: { partNumber: number; url: string; headers: Record<string, string> }[] }).targets) {
+      for (const target of (targets.body as { targets: { partNumber: number; url: string; headers: Record<string, string> }[] })
+        .targets) {
         const answer = await fetch(target.url, { method: "PUT", headers: target.headers, body });
         stored.push({ partNumber: target.partNumber, etag: answer.headers.get("etag") ?? "" });
       }
@@ -144,16 +147,19 @@ describe("upload routes on three instances behind a round-robin balancer (Redis 
     ["record360", "clip.mp4"],
     ["ofauth", "clip.mp4"],
     ["flowkiwi", "photo.png"],
-  ] as const)("%s: %s arrives whole (SHA-256 at the store); the hook ran once and its serverData reached the page", async (provider, name) => {
-    const mark = balancer.served.length;
-    const outcome = await upload(provider, name, { user: "alice" });
-    expect(outcome).toMatchObject({ ok: true, provider, size: fixtures[name]?.size });
-    expect(await sandbox.objectSha256(sandbox[provider].keyOf(outcome.id as string) as string)).toBe(fixtures[name]?.sha256);
-    expect(outcome.serverData).toMatchObject({ user: "alice", id: outcome.id, calls: 1, filename: name });
-    expect(await hookCalls(provider, outcome.id as string)).toBe(1);
-    // Its requests were served by more than one instance.
-    expect(new Set(balancer.served.slice(mark).map((entry) => entry.index)).size).toBeGreaterThan(1);
-  });
+  ] as const)(
+    "%s: %s arrives whole (SHA-256 at the store); the hook ran once and its serverData reached the page",
+    async (provider, name) => {
+      const mark = balancer.served.length;
+      const outcome = await upload(provider, name, { user: "alice" });
+      expect(outcome).toMatchObject({ ok: true, provider, size: fixtures[name]?.size });
+      expect(await sandbox.objectSha256(sandbox[provider].keyOf(outcome.id as string) as string)).toBe(fixtures[name]?.sha256);
+      expect(outcome.serverData).toMatchObject({ user: "alice", id: outcome.id, calls: 1, filename: name });
+      expect(await hookCalls(provider, outcome.id as string)).toBe(1);
+      // Its requests were served by more than one instance.
+      expect(new Set(balancer.served.slice(mark).map((entry) => entry.index)).size).toBeGreaterThan(1);
+    },
+  );
 
   it("an instance SIGKILLed in the middle of a multi-part upload: the upload completes through the others", async () => {
     const mark = sandbox.requests.length;
@@ -172,7 +178,9 @@ describe("upload routes on three instances behind a round-robin balancer (Redis 
 
   it("a page reloaded in the middle resumes its session from the checkpoint, on whichever instance answers", async () => {
     const mark = sandbox.requests.length;
-    const running = upload("record360", "big.mp4", { user: "alice", concurrency: 1, checkpoint: "big-upload" }).catch(() => undefined);
+    const running = upload("record360", "big.mp4", { user: "alice", concurrency: 1, checkpoint: "big-upload" }).catch(
+      () => undefined,
+    );
     for (let waited = 0; waited < 600; waited++) {
       const stored = sandbox.requests.slice(mark).filter((entry) => entry.server === "store" && entry.method === "PUT");
       if (stored.length >= 2) break;
@@ -181,14 +189,21 @@ describe("upload routes on three instances behind a round-robin balancer (Redis 
     await page.reload();
     await running;
     await page.waitForSelector("body[data-ready=true]");
-    await page.setInputFiles("#files", NAMES.map((name) => fixtures[name]?.path as string));
+    await page.setInputFiles(
+      "#files",
+      NAMES.map((name) => fixtures[name]?.path as string),
+    );
     const before = sandbox.requests.length;
     const outcome = await upload("record360", "big.mp4", { user: "alice", concurrency: 1, checkpoint: "big-upload" });
     expect(outcome).toMatchObject({ ok: true, provider: "record360" });
     expect(await sandbox.objectSha256(sandbox.record360.keyOf(outcome.id as string) as string)).toBe(fixtures["big.mp4"]?.sha256);
     const resent = sandbox.requests.slice(before).filter((entry) => entry.server === "store" && entry.method === "PUT");
     expect(resent.length).toBeLessThan(5);
-    expect(sandbox.requests.slice(before).some((entry) => entry.server === "record360" && entry.url.includes("multipart_upload_start"))).toBe(false);
+    expect(
+      sandbox.requests
+        .slice(before)
+        .some((entry) => entry.server === "record360" && entry.url.includes("multipart_upload_start")),
+    ).toBe(false);
   });
 
   it("declarations hold against a hostile page: more bytes than declared, or an executable declared as an image", async () => {

@@ -50,10 +50,10 @@ export type {
   TargetsAnswer,
   TargetsRequest,
 } from "./core/route/protocol.js";
-export { toNodeHandler } from "./core/route/to-node-handler.js";
 export type { UploadCompleteEvent, UploadRouteOptions } from "./core/route/route-options.js";
 export { memoryRouteStore, RouteStoreError, type UploadRouteStore } from "./core/route/route-store.js";
 export type { RouteSecret } from "./core/route/session-token.js";
+export { toNodeHandler } from "./core/route/to-node-handler.js";
 export {
   type UploadThroughServerOptions,
   type UploadThroughServerResult,

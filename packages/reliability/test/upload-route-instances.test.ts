@@ -77,7 +77,10 @@ describe("upload routes on many instances, sharing only the secret and Redis", (
     for (const handler of instances) {
       const replay = await handler(completes[0]?.clone() as Request);
       expect(replay.status).toBe(409);
-      expect(await replay.json()).toMatchObject({ error: { code: "ROUTE_SESSION_FINISHED" }, answer: { id: result.id, serverData: { hooks: 1 } } });
+      expect(await replay.json()).toMatchObject({
+        error: { code: "ROUTE_SESSION_FINISHED" },
+        answer: { id: result.id, serverData: { hooks: 1 } },
+      });
     }
     expect(hooks).toBe(1);
     expect(sandbox.requests.slice(mark).filter((entry) => entry.server === "record360")).toEqual([]);
@@ -85,12 +88,20 @@ describe("upload routes on many instances, sharing only the secret and Redis", (
 
   it("a replayed relayed file (Flowkiwi) on another instance: one media, one hook call", async () => {
     let hooks = 0;
-    const instances = [0, 1, 2].map(() => createUploadRoute(flowkiwi(), { secret: SECRET, store: store(), onUploadComplete: () => ++hooks }));
+    const instances = [0, 1, 2].map(() =>
+      createUploadRoute(flowkiwi(), { secret: SECRET, store: store(), onUploadComplete: () => ++hooks }),
+    );
     const bytes = Buffer.concat([PNG, randomBytes(100 * 1024)]);
     const file = { filename: "photo.png", size: bytes.length, contentType: "image/png" };
     const { session } = (await (await post(instances[0] as Handler, "sessions", { file })).json()) as { session: string };
     const put = (handler: Handler) =>
-      handler(new Request("http://app.example/uploads/file", { method: "PUT", headers: { "x-uploadkit-session": session }, body: bytes }));
+      handler(
+        new Request("http://app.example/uploads/file", {
+          method: "PUT",
+          headers: { "x-uploadkit-session": session },
+          body: bytes,
+        }),
+      );
     const before = sandbox.flowkiwi.finished().length;
     const first = await put(instances[1] as Handler);
     expect(first.status).toBe(200);
@@ -115,8 +126,17 @@ describe("upload routes on many instances, sharing only the secret and Redis", (
 
   it("onUploadComplete throws: a typed error with a code and the provider's id; the id is in the route's log line", async () => {
     const lines: string[] = [];
-    const logger: Logger = { debug: () => {}, info: () => {}, warn: (line) => lines.push(line), error: (line) => lines.push(line) };
-    const client = createRecord360Client({ baseUrl: sandbox.record360.baseUrl, token: sandbox.record360.credentials.token, logger });
+    const logger: Logger = {
+      debug: () => {},
+      info: () => {},
+      warn: (line) => lines.push(line),
+      error: (line) => lines.push(line),
+    };
+    const client = createRecord360Client({
+      baseUrl: sandbox.record360.baseUrl,
+      token: sandbox.record360.credentials.token,
+      logger,
+    });
     const route = createUploadRoute(client, {
       secret: SECRET,
       onUploadComplete: () => {

@@ -6,6 +6,15 @@ import type { SourceInput } from "../sources/open-source.js";
 import type { Transport } from "../transport/transport.js";
 import type { UploadRouteOptions } from "./route-options.js";
 
+/** The options a client's `uploadMedia` takes. */
+type UploadOptionsOf<Client> = Client extends { uploadMedia(input: SourceInput, options?: infer Options): unknown }
+  ? Options
+  : never;
+/** What a client's `uploadMedia` resolves with (the result `onUploadComplete` is given). */
+type UploadResultOf<Client> = Client extends { uploadMedia(input: SourceInput, options?: never): Promise<infer Result> }
+  ? Result
+  : UploadResultCore;
+
 /** Where a provider client keeps its route factory (set by the engine, read by `createUploadRoute`). */
 const UPLOAD_ROUTE = Symbol.for("uploadkit.uploadRoute");
 
@@ -35,9 +44,9 @@ export function carryUploadRoute<Client extends object>(from: object, client: Cl
  * with `toNodeHandler`. Pages call it with `uploadThroughServer`. `options` decide on the server, before the
  * provider is called, who may upload what (`authorize`, `maxSize`, `contentTypes`) and with which provider options.
  */
-export function createUploadRoute<Options, Result = UploadResultCore>(
-  client: { uploadMedia(input: SourceInput, options?: Options): Promise<Result> },
-  options?: UploadRouteOptions<Options, Result>,
+export function createUploadRoute<Client extends { uploadMedia(input: SourceInput, options?: never): unknown }>(
+  client: Client,
+  options?: UploadRouteOptions<UploadOptionsOf<Client>, UploadResultOf<Client>>,
 ): (request: Request) => Promise<Response> {
   const factory = (client as unknown as Record<symbol, RouteFactory | undefined>)[UPLOAD_ROUTE];
   if (typeof factory !== "function") {

@@ -42,7 +42,11 @@ export async function refuseEnded(store: UploadRouteStore, id: string, finishing
   if (finishing && ended.state === "refused") {
     throw new RouteRefusal(ended.status, ended.code, ended.message, ended.id ? { id: ended.id } : {});
   }
-  throw new RouteRefusal(404, "ROUTE_SESSION_GONE", `No such upload session: it ${ended.state === "aborted" ? "was aborted" : "finished"}.`);
+  throw new RouteRefusal(
+    404,
+    "ROUTE_SESSION_GONE",
+    `No such upload session: it ${ended.state === "aborted" ? "was aborted" : "finished"}.`,
+  );
 }
 
 /** Marks a session aborted everywhere; false when it had already ended. */

@@ -107,7 +107,8 @@ function runsOf(parts: readonly Part[]): [number, number][] {
   const runs: [number, number][] = [];
   let expected = 0;
   for (const [index, part] of parts.entries()) {
-    if (part.partNumber !== index + 1 || part.start !== expected) throw new TypeError("a route plan must be contiguous from byte 0");
+    if (part.partNumber !== index + 1 || part.start !== expected)
+      throw new TypeError("a route plan must be contiguous from byte 0");
     expected = part.end;
     const last = runs.at(-1);
     if (last && last[0] === part.size) last[1]++;

@@ -16,7 +16,8 @@ export class SessionSealer {
   private readonly keys: ReturnType<typeof crypto.subtle.importKey>[];
 
   constructor(secret: RouteSecret | readonly RouteSecret[] | undefined, purpose = "session") {
-    const secrets = secret === undefined ? [crypto.getRandomValues(new Uint8Array(32))] : Array.isArray(secret) ? secret : [secret];
+    const secrets =
+      secret === undefined ? [crypto.getRandomValues(new Uint8Array(32))] : Array.isArray(secret) ? secret : [secret];
     if (secrets.length === 0) throw new TypeError("createUploadRoute: secret must not be an empty list.");
     for (const one of secrets) {
       const length = typeof one === "string" ? new TextEncoder().encode(one).length : (one as Uint8Array)?.length;
@@ -32,7 +33,11 @@ export class SessionSealer {
     const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
     const plain = await deflate(new TextEncoder().encode(JSON.stringify(payload)));
     const sealed = new Uint8Array(
-      await crypto.subtle.encrypt({ name: "AES-GCM", iv }, await (this.keys[0] as ReturnType<typeof crypto.subtle.importKey>), plain as Uint8Array<ArrayBuffer>),
+      await crypto.subtle.encrypt(
+        { name: "AES-GCM", iv },
+        await (this.keys[0] as ReturnType<typeof crypto.subtle.importKey>),
+        plain as Uint8Array<ArrayBuffer>,
+      ),
     );
     const token = new Uint8Array(IV_BYTES + sealed.length);
     token.set(iv);
@@ -90,7 +95,11 @@ async function inflate(bytes: Uint8Array): Promise<Uint8Array> {
   return piped(bytes, new DecompressionStream("deflate-raw"), 1024 * 1024);
 }
 
-async function piped(bytes: Uint8Array, transform: TransformStream<Uint8Array, Uint8Array>, limit = Infinity): Promise<Uint8Array> {
+async function piped(
+  bytes: Uint8Array,
+  transform: TransformStream<Uint8Array, Uint8Array>,
+  limit = Infinity,
+): Promise<Uint8Array> {
   const output = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(transform);
   const chunks: Uint8Array[] = [];
   let length = 0;

@@ -62,7 +62,11 @@ export function createUploadRouteFor<Options extends CommonUploadOptions, Sessio
     const body = (await readJson(request)) as Partial<StartRequest>;
     const file = checkFile(body?.file);
     if (options.maxSize !== undefined && file.size > options.maxSize) {
-      throw new RouteRefusal(413, "ROUTE_TOO_LARGE", `The file is ${file.size} bytes; this route takes at most ${options.maxSize}.`);
+      throw new RouteRefusal(
+        413,
+        "ROUTE_TOO_LARGE",
+        `The file is ${file.size} bytes; this route takes at most ${options.maxSize}.`,
+      );
     }
     if (options.contentTypes && !typeAllowed(file.contentType, options.contentTypes)) {
       throw new RouteRefusal(
@@ -130,9 +134,12 @@ export function createUploadRouteFor<Options extends CommonUploadOptions, Sessio
       const target = await transfer.target(part, { attempt: 1, refresh: body.refresh === true, signal: request.signal });
       const headers = target.headers ?? {};
       if (target.credentials || Object.keys(headers).some(isCredentialHeader)) {
-        throw new UploadkitError(`${adapter.provider}'s part ${part.partNumber} target needs the credential: it must be relayed.`, {
-          code: "ROUTE_TARGET_CREDENTIAL",
-        });
+        throw new UploadkitError(
+          `${adapter.provider}'s part ${part.partNumber} target needs the credential: it must be relayed.`,
+          {
+            code: "ROUTE_TARGET_CREDENTIAL",
+          },
+        );
       }
       answer.targets.push({ partNumber: part.partNumber, url: target.url, method: "PUT", headers });
     }
@@ -236,13 +243,21 @@ export function createUploadRouteFor<Options extends CommonUploadOptions, Sessio
       const reported = given.filter((candidate) => candidate?.partNumber === part.partNumber);
       const value = reported[0]?.etag;
       if (reported.length !== 1 || typeof value !== "string" || value.length === 0 || value.length > 4 * ETAG_LIMIT) {
-        throw new RouteRefusal(400, "ROUTE_PARTS", `Part ${part.partNumber} must be reported once, with its ETag, before completing.`);
+        throw new RouteRefusal(
+          400,
+          "ROUTE_PARTS",
+          `Part ${part.partNumber} must be reported once, with its ETag, before completing.`,
+        );
       }
       let etag = value;
       if (entry.mode === "relay") {
         const relayed = await tokens.etagOf(value, entry.id, part.partNumber);
         if (relayed === undefined) {
-          throw new RouteRefusal(409, "ROUTE_PART_UNKNOWN", `Part ${part.partNumber} was not relayed by this route (no receipt of it).`);
+          throw new RouteRefusal(
+            409,
+            "ROUTE_PART_UNKNOWN",
+            `Part ${part.partNumber} was not relayed by this route (no receipt of it).`,
+          );
         }
         etag = relayed;
       } else {
@@ -290,7 +305,9 @@ export function createUploadRouteFor<Options extends CommonUploadOptions, Sessio
       if (method === "POST" && last === ROUTE_PATHS.done) return await done(request);
       if (method === "POST" && last === ROUTE_PATHS.complete) return await complete(request);
       if (method === "POST" && last === ROUTE_PATHS.abort) return await abort(request);
-      return refusal(new RouteRefusal(404, "ROUTE_NOT_FOUND", `No upload step answers ${method} ${segments.slice(-2).join("/")}.`));
+      return refusal(
+        new RouteRefusal(404, "ROUTE_NOT_FOUND", `No upload step answers ${method} ${segments.slice(-2).join("/")}.`),
+      );
     } catch (error) {
       return answerFailure(error, transport);
     }
@@ -301,7 +318,9 @@ function answerFailure(error: unknown, transport: Transport): Response {
   if (error instanceof RouteRefusal) return refusal(error);
   if (error instanceof RouteStoreError) {
     transport.log.warn(`upload route: ${error.message}`);
-    return refusal(new RouteRefusal(503, error.code, "The upload route's store cannot be reached; nothing was done. Try again later."));
+    return refusal(
+      new RouteRefusal(503, error.code, "The upload route's store cannot be reached; nothing was done. Try again later."),
+    );
   }
   if (error instanceof SourceChangedError) {
     return refusal(new RouteRefusal(413, "ROUTE_BODY_SIZE", `The bytes sent are not the size declared: ${error.message}`));
@@ -309,7 +328,9 @@ function answerFailure(error: unknown, transport: Transport): Response {
   if (error instanceof InputError) return refusal(new RouteRefusal(400, error.code, error.message));
   const known = error instanceof UploadkitError;
   transport.log.warn(`upload route: ${known ? error.message : String((error as Error)?.message ?? error)}`);
-  return refusal(new RouteRefusal(502, known ? error.code : "ROUTE_FAILED", known ? error.message : "The upload failed on the server."));
+  return refusal(
+    new RouteRefusal(502, known ? error.code : "ROUTE_FAILED", known ? error.message : "The upload failed on the server."),
+  );
 }
 
 /** `store`, each failure of it a RouteStoreError (the route answers 503). */
@@ -320,7 +341,9 @@ function guarded(store: UploadRouteStore): UploadRouteStore {
       try {
         return await call(...args);
       } catch (error) {
-        throw error instanceof RouteStoreError ? error : new RouteStoreError(`The upload route's store failed: ${(error as Error)?.message ?? error}`, { cause: error });
+        throw error instanceof RouteStoreError
+          ? error
+          : new RouteStoreError(`The upload route's store failed: ${(error as Error)?.message ?? error}`, { cause: error });
       }
     };
   return {
