@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { PROVIDERS, ROOT } from "./lib/providers.mjs";
 
-const PUBLISHED = ["providers", "multipart", ...PROVIDERS, "sandbox", "cli"];
+const PUBLISHED = ["providers", "multipart", ...PROVIDERS, "redis", "sandbox", "cli"];
 const withNode24 = !process.argv.includes("--no-node24");
 const withBunDeno = !process.argv.includes("--no-bun-deno");
 // The sandbox's scratch folders carry this process's pid: removed on exit and on Ctrl-C, and a later run sweeps
