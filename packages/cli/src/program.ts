@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
-import { EXIT_OK, EXIT_USAGE, UsageError } from "./exit-codes.js";
+import { EXIT_OK, EXIT_SHARED_STATE_LOST, EXIT_USAGE, UsageError } from "./exit-codes.js";
 import { PROVIDERS } from "./provider-adapters.js";
 import type { UploadCommandOptions } from "./upload-command.js";
 
@@ -62,8 +62,8 @@ export function createProgram(io: ProgramIO): Command {
     .option("--skip-if-exists", "OFAuth: skip files already in the vault")
     .option("-r, --recursive", "upload the files in folders' subfolders too")
     .option(
-      "--journal <file>",
-      "record every file (identity, provider session, id): a run started again skips files done, resumes the rest",
+      "--journal <file|redis://host:port/name>",
+      "record every file (identity, provider session, id): a run started again skips files done, resumes the rest; redis://…/<name> joins every process running that name (claims, checkpoints and one rate limit in Redis)",
     )
     .option(
       "--report <file>",
@@ -109,7 +109,10 @@ export function createProgram(io: ProgramIO): Command {
   return program;
 }
 
-/** Runs the CLI; resolves with the exit code (0 ok, 1 upload failed, 2 usage error, 130 interrupted). */
+/**
+ * Runs the CLI; resolves with the exit code (0 ok, 1 upload failed, 2 usage error, 75 the shared journal lost or
+ * unreachable, 130 interrupted).
+ */
 export async function main(argv: string[], io: Omit<ProgramIO, "exit">): Promise<number> {
   let code = EXIT_OK;
   const program = createProgram({ ...io, exit: (c) => (code = c) });
@@ -127,6 +130,7 @@ export async function main(argv: string[], io: Omit<ProgramIO, "exit">): Promise
       return EXIT_USAGE;
     }
     process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
-    return 1;
+    // A shared journal that cannot be reached at the start: nothing was uploaded; try again once it answers.
+    return (error as { code?: string })?.code === "JOURNAL_UNAVAILABLE" ? EXIT_SHARED_STATE_LOST : 1;
   }
 }

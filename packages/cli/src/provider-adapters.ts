@@ -1,5 +1,5 @@
 import type {
-  AdaptiveRateLimiter,
+  CallRateLimiter,
   CheckpointStore,
   ProgressListener,
   TransportEvent,
@@ -36,7 +36,7 @@ export interface UploadFlags {
 }
 
 /** The transport options every client gets from the flags: `--verbose` logs at debug to stderr; one rate limiter. */
-function transportOptions(flags: UploadFlags, limiter: AdaptiveRateLimiter | undefined) {
+function transportOptions(flags: UploadFlags, limiter: CallRateLimiter | undefined) {
   const write = (line: string) => process.stderr.write(`${line}\n`);
   return {
     ...(flags.verbose ? { logLevel: "debug" as const, logger: { debug: write, info: write, warn: write, error: write } } : {}),
@@ -74,7 +74,7 @@ export interface Adapter {
   fromSandbox(sandbox: Sandbox): Partial<UploadFlags>;
   resumable: boolean;
   /** The provider's client for a run (loaded on first use, so a run loads only the package it uploads with). */
-  client(flags: UploadFlags, limiter?: AdaptiveRateLimiter): Promise<RunClient>;
+  client(flags: UploadFlags, limiter?: CallRateLimiter): Promise<RunClient>;
   /** The `uploadMedia` options of one file, from the flags. */
   options(flags: UploadFlags, run: UploadRun): Record<string, unknown>;
   /** The id and status a result shows. */
@@ -98,7 +98,7 @@ function commonOptions(flags: UploadFlags, run: UploadRun) {
 }
 
 interface ProviderCalls {
-  client(flags: UploadFlags, limiter: AdaptiveRateLimiter | undefined): Promise<unknown>;
+  client(flags: UploadFlags, limiter: CallRateLimiter | undefined): Promise<unknown>;
   options(flags: UploadFlags, run: UploadRun): Record<string, unknown>;
   outcome(result: never): UploadOutcome;
 }

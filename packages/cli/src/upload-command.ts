@@ -1,9 +1,9 @@
 import { stat } from "node:fs/promises";
 import { basename, resolve } from "node:path";
-import { AdaptiveRateLimiter, InputError, isAbortError, type UploadProgress } from "@uploadkit/multipart";
+import { InputError, isAbortError, JournalError, UploadkitError, type UploadProgress } from "@uploadkit/multipart";
 import type { Sandbox } from "@uploadkit/sandbox";
 import { checkpointPath } from "./checkpoint-path.js";
-import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK } from "./exit-codes.js";
+import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_SHARED_STATE_LOST } from "./exit-codes.js";
 import { formatError } from "./format-error.js";
 import { heapCeiling } from "./heap-ceiling.js";
 import { listFiles } from "./list-files.js";
@@ -13,6 +13,7 @@ import { jsonReporter } from "./reporters/json-reporter.js";
 import { plainReporter } from "./reporters/plain-reporter.js";
 import type { FileReport, Reporter } from "./reporters/reporter.js";
 import { ttyReporter } from "./reporters/tty-reporter.js";
+import { openRunJournal } from "./run-journal.js";
 import { RunTally } from "./run-tally.js";
 import { parseShard } from "./shard.js";
 
@@ -83,9 +84,13 @@ export async function runUploadCommand(
   } else {
     flags = resolveCredentials(provider as ProviderName, options, context.env);
   }
+  const run = await openRunJournal(options.journal, options.maxCallsPerSecond).catch(async (error: unknown) => {
+    await sandbox?.stop();
+    throw error;
+  });
+  const { limiter } = run;
   const reportFile = options.report === undefined ? undefined : new ReportFile(options.report);
   const reporter: Reporter = options.json ? jsonReporter() : context.isTTY ? ttyReporter() : plainReporter();
-  const limiter = new AdaptiveRateLimiter({ maxCallsPerSecond: options.maxCallsPerSecond });
   const client = await adapter.client(flags, limiter);
   const controller = new AbortController();
   const onSigint = () => controller.abort(new Error("interrupted (SIGINT)"));
@@ -93,7 +98,9 @@ export async function runUploadCommand(
   const tally = new RunTally();
   const inFlight = new Map<number, FileInFlight>();
   const kept: string[] = [];
-  const useCheckpoints = options.resume && adapter.resumable && !sandbox;
+  // A shared journal keeps each file's checkpoint itself (so another machine resumes it).
+  const useCheckpoints = options.resume && adapter.resumable && !sandbox && !run.shared;
+  let lostSharedState: unknown;
   const fileEnded = heapCeiling(HEAP_CEILING_BYTES);
 
   async function* items() {
@@ -101,7 +108,9 @@ export async function runUploadCommand(
     const listing = listFiles(paths, {
       recursive: options.recursive === true,
       shard,
-      exclude: [options.journal, options.report, options.checkpointDir].filter((p): p is string => p !== undefined),
+      exclude: [run.shared ? undefined : options.journal, options.report, options.checkpointDir].filter(
+        (p): p is string => p !== undefined,
+      ),
     });
     for await (const { path, named } of listing) {
       const size = await stat(path).then(
@@ -139,7 +148,7 @@ export async function runUploadCommand(
       filesConcurrency: options.filesConcurrency,
       concurrency: options.concurrency,
       signal: controller.signal,
-      journal: options.journal,
+      journal: run.journal,
     });
     for await (const outcome of outcomes) {
       const file = inFlight.get(outcome.index) as FileInFlight;
@@ -182,13 +191,18 @@ export async function runUploadCommand(
         reportFile?.add({ ...row, id: "", outcome: "interrupted" });
         continue;
       }
+      if (isSharedStateLost(error)) {
+        // Redis is gone: claim nothing more; what was sent is found again by the next run (journal lookups).
+        lostSharedState ??= error;
+        controller.abort(error);
+      }
       tally.count("failed", 0);
       file.report.failed(formatError(error));
       reportFile?.add({ ...row, id: "", outcome: "failed", error: formatError(error) });
     }
   } catch (error) {
     if (!(isAbortError(error) && controller.signal.aborted)) throw error;
-    interrupted = true;
+    interrupted = lostSharedState === undefined;
   } finally {
     process.removeListener("SIGINT", onSigint);
     for (const file of inFlight.values()) {
@@ -196,6 +210,7 @@ export async function runUploadCommand(
       if (file.checkpoint) kept.push(file.checkpoint);
     }
     reportFile?.close();
+    await run.close().catch(() => {});
     const closing = tally.summary(limiter.stats);
     if (interrupted) {
       reporter.close(closing);
@@ -205,14 +220,29 @@ export async function runUploadCommand(
     }
     await sandbox?.stop();
   }
+  if (lostSharedState !== undefined) {
+    process.stderr.write(
+      `${formatError(lostSharedState)}\nRun the same command again once Redis answers: nothing is uploaded twice.\n`,
+    );
+    return EXIT_SHARED_STATE_LOST;
+  }
   if (interrupted) return EXIT_INTERRUPTED;
   return tally.failed > 0 ? EXIT_FAILED : EXIT_OK;
+}
+
+/** Redis (the shared journal or the shared limit) could not be reached in the middle of a run. */
+function isSharedStateLost(error: unknown): boolean {
+  return (
+    (error instanceof JournalError && error.code === "JOURNAL_UNAVAILABLE") ||
+    (error instanceof UploadkitError && error.code === "RATE_LIMITER_UNAVAILABLE")
+  );
 }
 
 function resumeHint(options: UploadCommandOptions, kept: string[], argv: string[]): string {
   const again = `uploadkit ${argv.map(quote).join(" ")}`;
   if (options.journal) {
-    return `The journal ${resolve(options.journal)} records every file: run the same command again, and finished files are skipped, the others resumed:\n  ${again}`;
+    const where = /^rediss?:/i.test(options.journal) ? options.journal.replace(/\/\/[^@/]*@/, "//") : resolve(options.journal);
+    return `The journal ${where} records every file: run the same command again, and finished files are skipped, the others resumed:\n  ${again}`;
   }
   if (kept.length === 0) return "";
   const what = kept.length === 1 ? `The checkpoint ${kept[0]} is kept` : `The checkpoints ${kept.join(", ")} are kept`;

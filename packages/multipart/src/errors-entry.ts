@@ -33,7 +33,7 @@ export {
 export { fileJournal } from "./core/journal/file-journal.js";
 export type { JournalStatus } from "./core/journal/journal-entry.js";
 export { memoryJournal } from "./core/journal/memory-journal.js";
-export type { JournalRecord, UploadJournal } from "./core/journal/upload-journal.js";
+export type { JournalClaim, JournalRecord, UploadJournal } from "./core/journal/upload-journal.js";
 export type { RetryOptions } from "./core/retry-policy.js";
 export { createUploadRoute } from "./core/route/create-upload-route.js";
 export type {
@@ -65,6 +65,7 @@ export {
   type RateLimitOptions,
   type RateLimitStats,
 } from "./core/transport/adaptive-rate-limiter.js";
+export type { CallRateLimiter } from "./core/transport/call-rate-limiter.js";
 export type { CredentialContext, CredentialSource } from "./core/transport/credential-set.js";
 export type { Logger, LogLevel } from "./core/transport/transport-log.js";
 export type { ApiRetryEvent, RetryEvent, TransportEvent } from "./core/transport/transport-options.js";

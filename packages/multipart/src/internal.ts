@@ -22,6 +22,7 @@ export {
 export { ByteMeter, type DigestName } from "./core/http/byte-meter.js";
 export { assertCredentialsStayOnOrigin, isCredentialHeader } from "./core/http/credentials.js";
 export { readBounded, summarizeErrorBody } from "./core/http/read-bounded.js";
+export { mergeRecord } from "./core/journal/upload-journal.js";
 export { redactSecrets, redactUrl } from "./core/redact.js";
 export {
   isRetryableStatus,

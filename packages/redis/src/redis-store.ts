@@ -1,16 +1,10 @@
 import { RouteStoreError, type UploadRouteStore } from "@uploadkit/multipart";
-import { Redis, type RedisOptions } from "ioredis";
+import { RedisConnection, type RedisConnectionOptions } from "./redis-connection.js";
 
 /** Options of `redisStore`. */
-export interface RedisStoreOptions {
-  /** `redis://[user:password@]host:port[/db]` or `rediss://…` (TLS). Default `redis://127.0.0.1:6379`. */
-  url?: string | undefined;
-  /** A client of your own (ioredis), instead of `url`: the store neither connects nor closes it. */
-  client?: Redis | undefined;
+export interface RedisStoreOptions extends RedisConnectionOptions {
   /** Put before every key. Default `uploadkit:`. */
   prefix?: string | undefined;
-  /** How long to wait for the server on connecting. Default 5 s. */
-  connectTimeoutMs?: number | undefined;
 }
 
 /** An upload route store in Redis, and its connection. */
@@ -27,45 +21,26 @@ export interface RedisRouteStore extends UploadRouteStore {
  */
 export function redisStore(options: RedisStoreOptions = {}): RedisRouteStore {
   const prefix = options.prefix ?? "uploadkit:";
-  const owned = options.client === undefined;
-  const redisOptions: RedisOptions = {
-    lazyConnect: true,
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
-    connectTimeout: options.connectTimeoutMs ?? 5000,
-    retryStrategy: (times) => Math.min(100 * 2 ** times, 2000),
-  };
-  const client = options.client ?? new Redis(options.url ?? "redis://127.0.0.1:6379", redisOptions);
-  // An unreachable server is reported by each operation; the client's own error events must not end the process.
-  if (owned) client.on("error", () => {});
-  let connecting: Promise<void> | undefined;
-  const ready = async () => {
-    if (client.status === "ready") return;
-    if (owned && (client.status === "wait" || client.status === "end")) {
-      connecting ??= client.connect().finally(() => {
-        connecting = undefined;
-      });
-      await connecting;
-    }
-  };
-  const run = async <T>(what: string, command: () => Promise<T>): Promise<T> => {
-    try {
-      await ready();
-      return await command();
-    } catch (error) {
-      throw new RouteStoreError(`Redis could not ${what}: ${(error as Error)?.message ?? String(error)}`, { cause: error });
-    }
-  };
+  const connection = new RedisConnection(options);
+  const fail = (message: string, cause: unknown) => new RouteStoreError(message, { cause });
   return {
     setIfAbsent: (key, value, ttlMs) =>
-      run("set a key", async () => (await client.set(prefix + key, value, "PX", Math.max(1, Math.ceil(ttlMs)), "NX")) === "OK"),
-    get: (key) => run("read a key", async () => (await client.get(prefix + key)) ?? undefined),
+      connection.run(
+        "set a key",
+        async (client) => (await client.set(prefix + key, value, "PX", Math.max(1, Math.ceil(ttlMs)), "NX")) === "OK",
+        fail,
+      ),
+    get: (key) => connection.run("read a key", async (client) => (await client.get(prefix + key)) ?? undefined, fail),
     delete: (key) =>
-      run("delete a key", async () => {
-        await client.del(prefix + key);
-      }),
+      connection.run(
+        "delete a key",
+        async (client) => {
+          await client.del(prefix + key);
+        },
+        fail,
+      ),
     async close() {
-      if (owned) client.disconnect();
+      connection.close();
     },
   };
 }

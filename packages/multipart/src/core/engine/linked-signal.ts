@@ -23,3 +23,27 @@ export function linkSignals(signals: readonly (AbortSignal | undefined)[]): { si
     },
   };
 }
+
+/** Signals that abort with `parent`, through one listener on it however many there are. */
+export class SignalFanout {
+  readonly #children = new Set<AbortController>();
+
+  constructor(private readonly parent: AbortSignal) {
+    parent.addEventListener(
+      "abort",
+      () => {
+        for (const child of this.#children) child.abort(parent.reason);
+        this.#children.clear();
+      },
+      { once: true },
+    );
+  }
+
+  /** A signal that aborts when the parent does, until `dispose()`. */
+  child(): { signal: AbortSignal; dispose(): void } {
+    const controller = new AbortController();
+    if (this.parent.aborted) controller.abort(this.parent.reason);
+    else this.#children.add(controller);
+    return { signal: controller.signal, dispose: () => this.#children.delete(controller) };
+  }
+}

@@ -3,6 +3,7 @@ import { type ApiClientOptions, createApiClient, createClientTransport } from ".
 import { withUploadRoute } from "../route/create-upload-route.js";
 import type { SourceInput } from "../sources/open-source.js";
 import type { Transport } from "../transport/transport.js";
+import { journaledUpload } from "./journaled-upload.js";
 import { runUpload, type UploadResult } from "./run-upload.js";
 import { eachUpload, runUploads, type UploadManyItems, type UploadManyOptions, type UploadManyOutcome } from "./run-uploads.js";
 import type { UploadAdapter } from "./upload-adapter.js";
@@ -42,7 +43,10 @@ export function createProviderClient<Paths extends {}, Options extends CommonUpl
     {
       api,
       transport,
-      uploadMedia: (input: SourceInput, uploadOptions?: Options) => runUpload(adapter, transport, input, uploadOptions),
+      uploadMedia: (input: SourceInput, uploadOptions?: Options) =>
+        uploadOptions?.journal === undefined
+          ? runUpload(adapter, transport, input, uploadOptions)
+          : journaledUpload(adapter, transport, input, uploadOptions),
       uploadMany: (items: UploadManyItems<Options>, manyOptions?: UploadManyOptions) =>
         runUploads(adapter, transport, items, manyOptions),
       uploadEach: (items: UploadManyItems<Options>, manyOptions?: UploadManyOptions) =>

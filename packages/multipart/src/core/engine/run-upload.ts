@@ -46,6 +46,11 @@ export async function runUpload<Options extends CommonUploadOptions, Session, Re
     let context: FlowContext<Options> = { source, options, signal };
     if (entry) {
       await entry.open(source);
+      const shared = options.checkpoint === undefined && !adapter.unsupported?.checkpoint ? entry.checkpointStore() : undefined;
+      if (shared) {
+        options = { ...options, checkpoint: shared };
+        context = { ...context, options };
+      }
       const done = entry.done;
       if (done) {
         entry.status = "done";

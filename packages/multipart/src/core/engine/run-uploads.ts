@@ -1,13 +1,15 @@
 import { AbortError, InputError, isAbortError } from "../errors.js";
 import { openJournalOption } from "../journal/file-journal.js";
 import { JournalEntry, type JournalStatus } from "../journal/journal-entry.js";
+import { FileClaimedElsewhere } from "../journal/journal-lease.js";
 import type { UploadJournal } from "../journal/upload-journal.js";
 import type { SourceInput } from "../sources/open-source.js";
 import { PartBudget } from "../transport/part-budget.js";
 import type { Transport } from "../transport/transport.js";
 import { withUploadScope } from "../transport/upload-scope.js";
 import { DEFAULT_CONCURRENCY } from "../upload/upload-parts.js";
-import { linkSignals } from "./linked-signal.js";
+import { ClaimedFiles } from "./claimed-files.js";
+import { linkSignals, SignalFanout } from "./linked-signal.js";
 import { runUpload, type UploadResult } from "./run-upload.js";
 import type { UploadAdapter } from "./upload-adapter.js";
 import type { CommonUploadOptions } from "./upload-options.js";
@@ -117,6 +119,8 @@ export async function* eachUpload<Options extends CommonUploadOptions, Session, 
   const stop = new AbortController();
   const run = linkSignals([options.signal, stop.signal]);
   const signal = run.signal;
+  // One listener on the run's signal for every file (a listener per file would pass Node's warning threshold).
+  const fanout = new SignalFanout(signal);
   const ready: UploadManyOutcome<Result>[] = [];
   let wake: (() => void) | undefined;
   let drained: (() => void)[] = [];
@@ -126,6 +130,7 @@ export async function* eachUpload<Options extends CommonUploadOptions, Session, 
   };
   let failure: { error: unknown } | undefined;
   let next = 0;
+  let listed = false;
   let pulling: Promise<unknown> = Promise.resolve();
   const pull = () => {
     const result = pulling.then(() => iterator.next());
@@ -136,31 +141,50 @@ export async function* eachUpload<Options extends CommonUploadOptions, Session, 
     wake?.();
     wake = undefined;
   };
+  // Files another worker holds (a shared journal): tried again once the listing is done, until they are finished.
+  const waiting = new ClaimedFiles<{ index: number; own: { input: SourceInput; options?: Options } }>(opened?.journal.leaseMs);
   const worker = async () => {
     while (!signal.aborted && !failure) {
-      let step: IteratorResult<UploadManyItem<Options>>;
-      try {
-        step = await pull();
-      } catch (error) {
-        failure ??= { error };
-        break;
+      let index: number;
+      let own: { input: SourceInput; options?: Options };
+      const again = await waiting.next(listed, signal);
+      if (again) ({ index, own } = again);
+      else {
+        let step: IteratorResult<UploadManyItem<Options>>;
+        try {
+          step = await pull();
+        } catch (error) {
+          failure ??= { error };
+          break;
+        }
+        if (step.done) {
+          listed = true;
+          if (waiting.size > 0) continue;
+          break;
+        }
+        index = next++;
+        own = isItem(step.value) ? step.value : { input: step.value };
       }
-      if (step.done) break;
-      const index = next++;
-      const own = isItem(step.value) ? step.value : { input: step.value };
-      const fileSignal = own.options?.signal ? linkSignals([signal, own.options.signal]) : undefined;
-      const fileOptions = { ...own.options, signal: fileSignal?.signal ?? signal } as Options;
       const entry = opened ? new JournalEntry(opened.journal, adapter.provider, inRun) : undefined;
+      const fromRun = fanout.child();
+      const fileSignal = linkSignals([fromRun.signal, own.options?.signal, entry?.leaseLost.signal]);
+      const fileOptions = { ...own.options, signal: fileSignal.signal } as Options;
       let outcome: UploadManyOutcome<Result>;
       try {
         const result = await withUploadScope({ budget }, () => runUpload(adapter, transport, own.input, fileOptions, entry));
         outcome = { ok: true, index, input: own.input, result, ...(entry ? { journal: entry.status } : {}) };
       } catch (error) {
+        if (error instanceof FileClaimedElsewhere) {
+          waiting.add({ index, own });
+          continue;
+        }
         if (isAbortError(error) && signal.aborted) break;
-        outcome = { ok: false, index, input: own.input, error };
+        const lost = entry?.leaseLost.signal.aborted ? entry.leaseLost.signal.reason : undefined;
+        outcome = { ok: false, index, input: own.input, error: lost ?? error };
       } finally {
         entry?.end();
-        fileSignal?.dispose();
+        fileSignal.dispose();
+        fromRun.dispose();
       }
       options.onFileDone?.(outcome as UploadManyOutcome<unknown>);
       ready.push(outcome);

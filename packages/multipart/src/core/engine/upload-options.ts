@@ -1,5 +1,6 @@
 import type { CheckpointOption } from "../checkpoint/resumable-session.js";
 import { InputError } from "../errors.js";
+import type { UploadJournal } from "../journal/upload-journal.js";
 import { assertMimeType } from "../sources/mime-type.js";
 import type { TransportEvent } from "../transport/transport-options.js";
 import type { ProgressListener } from "../upload/progress.js";
@@ -20,6 +21,13 @@ export interface CommonUploadOptions {
   contentType?: string | undefined;
   /** The file name the provider records. Default: the path's base name, a File's name, or `upload.<ext>`. */
   filename?: string | undefined;
+  /**
+   * `uploadMedia` only (`uploadMany`/`uploadEach` take it in their own options): journal this file — a path (a file
+   * of JSON lines) or a store (`redisJournal` for many workers: the file is claimed, its checkpoint kept in the
+   * journal, and a file another worker holds is waited for, then found done or taken over). A file journaled done
+   * with the same bytes makes no call.
+   */
+  journal?: string | UploadJournal | undefined;
 }
 
 /** Part-plan options, for providers whose client chooses the plan. */

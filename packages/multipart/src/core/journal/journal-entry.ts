@@ -1,5 +1,7 @@
+import type { CheckpointStore } from "../checkpoint/checkpoint-store.js";
 import { InputError } from "../errors.js";
 import type { SourceFingerprint, UploadSource } from "../sources/upload-source.js";
+import { FileClaimedElsewhere, JournalLease } from "./journal-lease.js";
 import { JOURNAL_VERSION, type JournalRecord, journalKeyOf, sameBytes, type UploadJournal } from "./upload-journal.js";
 
 /**
@@ -13,6 +15,9 @@ export type JournalStatus = "uploaded" | "resumed" | "changed" | "done" | "found
 export class JournalEntry {
   /** How this file went (set as the flow decides). */
   status: JournalStatus = "uploaded";
+  /** Aborted when this worker's claim on the file is lost (shared journals): the upload stops. */
+  readonly leaseLost = new AbortController();
+  #lease: JournalLease | undefined;
   #key = "";
   #fingerprint: SourceFingerprint | undefined;
   #prior: JournalRecord | undefined;
@@ -47,7 +52,19 @@ export class JournalEntry {
     this.#inRun.add(key);
     this.#key = key;
     this.#fingerprint = fingerprint;
-    const prior = await this.#journal.get(key);
+    let prior = await this.#journal.get(key);
+    const finished =
+      prior?.state === "done" && prior.provider === this.#provider && prior.source && sameBytes(prior.source, fingerprint);
+    if (!finished && this.#journal.claim) {
+      const claim = await this.#journal.claim(key);
+      if (!claim) {
+        this.end();
+        throw new FileClaimedElsewhere(key);
+      }
+      this.#lease = new JournalLease(claim, this.#journal.leaseMs ?? 30_000, this.leaseLost, key);
+      // Whoever held it before may have finished it, or left its session: read it again under the claim.
+      prior = await this.#journal.get(key);
+    }
     if (prior && prior.provider === this.#provider) {
       if (prior.source && sameBytes(prior.source, fingerprint)) {
         this.#prior = prior;
@@ -89,9 +106,16 @@ export class JournalEntry {
     await this.#write("done", { id, result });
   }
 
+  /** Where this file's checkpoint lives when the upload names none (a shared journal keeps it). */
+  checkpointStore(): CheckpointStore | undefined {
+    return this.#key ? this.#journal.checkpointFor?.(this.#key, this.#provider) : undefined;
+  }
+
   /** Lets the same file be uploaded again in this run (by a later listing of it, which the journal then skips). */
   end(): void {
+    this.#lease?.end();
     if (this.#key) this.#inRun.delete(this.#key);
+    this.#key = "";
   }
 
   async #write(state: JournalRecord["state"], fields: Partial<JournalRecord>): Promise<void> {

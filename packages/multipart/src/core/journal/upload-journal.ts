@@ -1,3 +1,4 @@
+import type { CheckpointStore } from "../checkpoint/checkpoint-store.js";
 import { EDGE_BYTES } from "../sources/edges-hash.js";
 import type { SourceFingerprint } from "../sources/upload-source.js";
 
@@ -30,6 +31,14 @@ export interface JournalRecord {
   at: string;
 }
 
+/** A worker's hold on one file of a shared journal: a lease that runs out unless renewed. */
+export interface JournalClaim {
+  /** Extends the lease; false when it was lost (it ran out and another worker may hold the file now). */
+  renew(): Promise<boolean>;
+  /** Gives the file up (finished, or failed here: another worker may take it at once). */
+  release(): Promise<void>;
+}
+
 /**
  * Where a bulk upload records each file, so a run started again uploads every file exactly once. `append` must be
  * durable (resolve once the record is on stable storage) and atomic per record (a crash leaves whole records, or a
@@ -44,6 +53,19 @@ export interface UploadJournal {
   append(record: JournalRecord): Promise<void>;
   /** Optional: flushes and lets another run open it. */
   close?(): Promise<void>;
+  /**
+   * Optional, for a journal many workers share (`redisJournal` of `@uploadkit/redis`): claims `key` for this worker
+   * before it is uploaded, with a lease renewed every `leaseMs / 3` while it uploads; undefined while another worker
+   * holds it (the file waits, and is taken over when that worker's lease runs out).
+   */
+  claim?(key: string): Promise<JournalClaim | undefined>;
+  /** How long a claim lasts without renewal (ms). */
+  readonly leaseMs?: number | undefined;
+  /**
+   * Optional: where a file's checkpoint lives when the upload names none — beside a shared journal, so the worker
+   * that takes a file over resumes its provider session from the parts already stored.
+   */
+  checkpointFor?(key: string, provider: string): CheckpointStore;
 }
 
 /** A file's state after one more line: `started` begins it afresh, the others add to it. */

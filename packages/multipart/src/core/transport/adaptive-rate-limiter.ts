@@ -1,4 +1,5 @@
 import { AbortError, InputError } from "../errors.js";
+import type { CallRateLimiter } from "./call-rate-limiter.js";
 
 /** What a rate limiter has done so far. */
 export interface RateLimitStats {
@@ -18,8 +19,11 @@ export interface RateLimitOptions {
   maxCallsPerSecond?: number | undefined;
   /** Refusals (429) one call takes before it fails; they do not use up `retry.maxAttempts`. Default 10. */
   maxRefusals?: number | undefined;
-  /** A limiter to share with other clients of the same account (one per-account limit, several clients). */
-  limiter?: AdaptiveRateLimiter | undefined;
+  /**
+   * A limiter to share with other clients of the same account (one per-account limit, several clients), or one
+   * shared by many processes (`redisRateLimiter` from `@uploadkit/redis`).
+   */
+  limiter?: AdaptiveRateLimiter | CallRateLimiter | undefined;
 }
 
 const BETA = 0.7;
@@ -43,7 +47,7 @@ interface Waiter {
  * API accepts calls, probing above its last limit. A `Retry-After` holds every call until then. Refusals of calls sent
  * before the last reduction belong to that same event and do not cut the rate again.
  */
-export class AdaptiveRateLimiter {
+export class AdaptiveRateLimiter implements CallRateLimiter {
   readonly #now: () => number;
   readonly #ceiling: number;
   #fillRate: number;

@@ -14,6 +14,7 @@ import type { SourceDigest } from "../sources/upload-source.js";
 import type { PartResponse, PartTarget, TargetContext } from "../upload/part-target.js";
 import { VERSION } from "../version.js";
 import { AdaptiveRateLimiter } from "./adaptive-rate-limiter.js";
+import type { CallRateLimiter } from "./call-rate-limiter.js";
 import { CredentialSet, type CredentialSource } from "./credential-set.js";
 import { rememberSecrets } from "./response-secrets.js";
 import { type AttemptFailure, isIdempotentMethod, mayRepeat, networkCode } from "./retry-rules.js";
@@ -156,7 +157,7 @@ export class Transport {
   readonly checksum: boolean;
   private readonly warned = new Set<string>();
   /** The one rate every API call of this client goes at (undefined with `rateLimit: false`). */
-  readonly rateLimiter: AdaptiveRateLimiter | undefined;
+  readonly rateLimiter: CallRateLimiter | undefined;
   private readonly maxRefusals: number;
 
   constructor(config: TransportConfig = {}) {

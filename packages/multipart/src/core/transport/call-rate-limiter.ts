@@ -1,0 +1,16 @@
+import type { RateLimitStats } from "./adaptive-rate-limiter.js";
+
+/**
+ * What the transport asks of a rate limiter: `AdaptiveRateLimiter` (one process), or one shared by many processes
+ * (`redisRateLimiter` of `@uploadkit/redis`: one limit for an account, whichever machine calls).
+ */
+export interface CallRateLimiter {
+  /** What it has done so far (in this process). */
+  readonly stats: RateLimitStats;
+  /** Resolves when a call may be sent, with the time it was let through (passed back to `refused`); an abort rejects. */
+  acquire(signal?: AbortSignal): Promise<number>;
+  /** The API accepted a call. */
+  succeeded(): void;
+  /** The API refused (429) a call let through at `sentAt`, asking to wait `retryAfterMs` if it said. */
+  refused(sentAt: number, retryAfterMs: number | undefined): void;
+}

@@ -1,0 +1,68 @@
+import { Redis, type RedisOptions } from "ioredis";
+
+/** How to reach Redis: a URL, or a client of your own (then it is neither connected nor closed here). */
+export interface RedisConnectionOptions {
+  /** `redis://[user:password@]host:port[/db]` or `rediss://…` (TLS). Default `redis://127.0.0.1:6379`. */
+  url?: string | undefined;
+  /** A client of your own (ioredis), instead of `url`. */
+  client?: Redis | undefined;
+  /** How long to wait for the server on connecting. Default 5 s. */
+  connectTimeoutMs?: number | undefined;
+}
+
+/**
+ * One connection, with no offline queue: while Redis cannot be reached a command fails at once (`wrap` turns it into
+ * the caller's error), and the connection is retried in the background. Its error events never end the process.
+ */
+export class RedisConnection {
+  readonly client: Redis;
+  readonly #owned: boolean;
+  #connecting: Promise<void> | undefined;
+
+  constructor(options: RedisConnectionOptions) {
+    this.#owned = options.client === undefined;
+    const redisOptions: RedisOptions = {
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      // A command the connection lost fails (it is not sent again on reconnecting), and none waits past a bound.
+      maxRetriesPerRequest: 0,
+      autoResendUnfulfilledCommands: false,
+      commandTimeout: 10_000,
+      connectTimeout: options.connectTimeoutMs ?? 5000,
+      retryStrategy: (times) => Math.min(100 * 2 ** times, 2000),
+    };
+    this.client = options.client ?? new Redis(options.url ?? "redis://127.0.0.1:6379", redisOptions);
+    if (this.#owned) this.client.on("error", () => {});
+  }
+
+  /** Runs `command` once connected; any failure becomes `fail(message, cause)`. */
+  async run<T>(
+    what: string,
+    command: (client: Redis) => Promise<T>,
+    fail: (message: string, cause: unknown) => Error,
+  ): Promise<T> {
+    try {
+      await this.#ready();
+      return await command(this.client);
+    } catch (error) {
+      throw fail(`Redis could not ${what}: ${(error as Error)?.message ?? String(error)}`, error);
+    }
+  }
+
+  async #ready(): Promise<void> {
+    if (this.client.status === "ready" || !this.#owned) return;
+    // The first connection, being made: every command waits for it. A connection lost later is not waited for.
+    if (this.#connecting) return this.#connecting;
+    if (this.client.status === "wait" || this.client.status === "end") {
+      this.#connecting ??= this.client.connect().finally(() => {
+        this.#connecting = undefined;
+      });
+      await this.#connecting;
+    }
+  }
+
+  /** Ends the connection, if it was opened here. */
+  close(): void {
+    if (this.#owned) this.client.disconnect();
+  }
+}
