@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs, promisify } from "node:util";
 import { planParts, S3_PART_RULES } from "@uploadkit/multipart";
 import { type BulkOptions, type BulkResult, bulkMarkdown, measureBulk } from "./bulk.js";
+import { type FleetOptions, fleetMarkdown, measureFleet } from "./fleet.js";
 import { CONTESTANTS, type ContestantName, type Job, type Measurement } from "./job.js";
 import { measureJournalOpen } from "./journal-open.js";
 import { type LatencyRow, latencyMarkdown, measureLatency } from "./latency.js";
@@ -43,6 +44,9 @@ const { values } = parseArgs({
     record: { type: "boolean" },
     bulk: { type: "string" },
     "bulk-only": { type: "boolean" },
+    fleet: { type: "string" },
+    "fleet-workers": { type: "string" },
+    "fleet-only": { type: "boolean" },
     "bulk-kib": { type: "string" },
     "bulk-rate": { type: "string" },
     "bulk-latency": { type: "string" },
@@ -54,7 +58,9 @@ if (values.help) {
            [--targets null-sink,s3-store,rgw (rgw: a local Ceph, or the engine in UPLOADKIT_S3_*)] [--no-record360-shape] [--no-regeneration] [--latency 100 (ms; 0 = skip)]
            [--out <dir>] [--record (write the committed reference results/ instead of .results/)]
            [--bulk 2000 (files; 0 = skip) --bulk-kib 64-512 --bulk-rate 80 (calls/s the API allows) --bulk-latency 50 (ms)]
-           [--bulk-only (the bulk section alone)]`);
+           [--bulk-only (the bulk section alone)]
+           [--fleet 4000 (files; 0 = skip) --fleet-workers 4 (CLI processes on one Redis journal; also run alone)]
+           [--fleet-only (the fleet section alone; it uses --bulk-rate and --bulk-latency)]`);
   process.exit(0);
 }
 const quick = values.quick === true;
@@ -87,6 +93,22 @@ const bulkOptions: BulkOptions = {
   latencyMs: Number(values["bulk-latency"] ?? 50),
   callsPerSecond: Number(values["bulk-rate"] ?? 80),
 };
+const fleetOptions: FleetOptions = {
+  files: Number(values.fleet ?? (quick ? 40 : 4000)),
+  workers: Number(values["fleet-workers"] ?? (quick ? 2 : 4)),
+  latencyMs: bulkOptions.latencyMs,
+  callsPerSecond: bulkOptions.callsPerSecond,
+};
+if (values["fleet-only"]) {
+  try {
+    const fleet = await measureFleet(scratch, fleetOptions);
+    console.log(`Fleet (uploadkit upload <folder> --journal redis://…, one account):\n\n${fleetMarkdown(fleet)}`);
+    process.exitCode = fleet.runs.every((run) => run.exitCodes.every((code) => code === 0)) ? 0 : 1;
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  process.exit();
+}
 if (values["bulk-only"]) {
   try {
     const open = await measureJournalOpen(scratch, 100_000);
@@ -178,11 +200,13 @@ const latencyMs = Number(values.latency ?? (quick ? 0 : 100));
 let latency: LatencyRow[] | undefined;
 let manyFiles: ManyFilesResult | undefined;
 let bulk: BulkResult | undefined;
+let fleet: Awaited<ReturnType<typeof measureFleet>> | undefined;
 const latencyRuns = Math.max(runs, 5);
 try {
   latency = latencyMs > 0 ? await measureLatency(scratch, 256, latencyMs, latencyRuns) : undefined;
   manyFiles = latencyMs > 0 ? await measureManyFiles(scratch, 200, latencyMs) : undefined;
   bulk = bulkOptions.files > 0 ? await measureBulk(scratch, bulkOptions) : undefined;
+  fleet = fleetOptions.files > 0 ? await measureFleet(scratch, fleetOptions) : undefined;
 } finally {
   rmSync(scratch, { recursive: true, force: true });
 }
@@ -192,6 +216,7 @@ const table = markdown(rows, runs);
 console.log(table);
 if (manyFiles) console.log(`\nMany files:\n\n${manyFilesMarkdown(manyFiles)}`);
 if (bulk) console.log(`\nBulk (uploadkit upload <folder> --journal, shared rate limit):\n\n${bulkMarkdown(bulk)}`);
+if (fleet) console.log(`\nFleet (uploadkit upload <folder> --journal redis://…, one account):\n\n${fleetMarkdown(fleet)}`);
 if (latency) {
   console.log(
     `\nAPI latency: each provider's uploadMedia with every API answer delayed ${latencyMs} ms\n\n${latencyMarkdown(latency, latencyMs, latencyRuns)}`,
@@ -211,7 +236,7 @@ const machine = {
 };
 writeFileSync(
   join(out, "latest.json"),
-  `${JSON.stringify({ date: new Date().toISOString(), machine, concurrency, partSize, runs, rows, latency, manyFiles, bulk, regeneration }, null, 2)}\n`,
+  `${JSON.stringify({ date: new Date().toISOString(), machine, concurrency, partSize, runs, rows, latency, manyFiles, bulk, fleet, regeneration }, null, 2)}\n`,
 );
 writeFileSync(join(out, "latest.svg"), svgChart(rows));
 const againstTargets = speedTargets(rows, latency, manyFiles);

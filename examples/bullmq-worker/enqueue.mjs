@@ -1,0 +1,22 @@
+// Adds one job per file to the `uploads` queue; a file's job id is its path's hash, so listing twice adds it once.
+import { createHash } from "node:crypto";
+import { Queue } from "bullmq";
+import { Redis } from "ioredis";
+
+/** Enqueues `paths`; resolves once BullMQ holds them. */
+export async function enqueue(paths, redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379") {
+  const queue = new Queue("uploads", { connection: new Redis(redisUrl, { maxRetriesPerRequest: null }) });
+  await queue.addBulk(
+    paths.map((path) => ({
+      name: "upload",
+      data: { path },
+      opts: {
+        jobId: createHash("sha256").update(path).digest("hex"),
+        attempts: 5,
+        backoff: { type: "exponential", delay: 1000 },
+        removeOnComplete: false,
+      },
+    })),
+  );
+  return queue;
+}
