@@ -123,6 +123,32 @@ describe("redisJournal", () => {
     await Promise.all([journal.close(), limiter.close()]);
   });
 
+  it("a worker that stops mid-file: the next takes it over from the checkpoint in Redis and sends only the parts not yet stored", async () => {
+    const seeded = await redisJournal({ url: redis.url, name: "takeover" });
+    const { path: big, sha: bigSha } = file("takeover.mp4", 16 * MiB);
+    const halt = new AbortController();
+    const halted = client()
+      .uploadMedia(big, {
+        journal: seeded,
+        partSize: 5 * MiB,
+        concurrency: 1,
+        signal: halt.signal,
+        onProgress: ({ partsDone }) => {
+          if (partsDone >= 2) halt.abort();
+        },
+      })
+      .catch((error: unknown) => error);
+    expect(await halted).toMatchObject({ name: "AbortError" });
+    const mark = sandbox.requests.length;
+    const other = await redisJournal({ url: redis.url, name: "takeover" });
+    const done = await client().uploadMedia(big, { journal: other, partSize: 5 * MiB });
+    expect(await sandbox.objectSha256(sandbox.record360.keyOf(done.id) as string)).toBe(bigSha);
+    const sent = sandbox.requests.slice(mark).filter((entry) => entry.server === "store" && entry.method === "PUT");
+    expect(sent).toHaveLength(2); // 4 parts of 5 MiB: the 2 stored before the stop are not sent again
+    expect(sandbox.requests.slice(mark).some((entry) => entry.url.includes("multipart_upload_start"))).toBe(false);
+    await Promise.all([seeded.close(), other.close()]);
+  });
+
   it("a file changed since another worker journaled it is uploaded anew", async () => {
     const journal = await redisJournal({ url: redis.url, name: "changed" });
     const { path } = file("changing.mp4", 100_000);
