@@ -8,7 +8,7 @@ import { Redis } from "ioredis";
 
 const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const run = process.env.UPLOAD_RUN ?? "library";
-const journal = await redisJournal({ url: redisUrl, name: run, leaseMs: Number(process.env.LEASE_MS ?? 30_000) });
+const journal = await redisJournal({ url: redisUrl, name: run, leaseMs: Number(process.env.LEASE_MS ?? 10_000) });
 const limiter = redisRateLimiter({ url: redisUrl, name: "record360-account" });
 const record360 = createRecord360Client({ token: process.env.RECORD360_TOKEN, rateLimit: { limiter } });
 

@@ -15,7 +15,7 @@ import { RedisConnection, type RedisConnectionOptions } from "./redis-connection
 export interface RedisJournalOptions extends RedisConnectionOptions {
   /** The run's name: every worker (process, machine) that opens the same name joins the same run. */
   name: string;
-  /** How long a worker's claim on a file lasts without renewal (renewed every third of it). Default 30 s. */
+  /** How long a worker's claim on a file lasts without renewal (renewed every third of it). Default 10 s. */
   leaseMs?: number | undefined;
   /** Put before every key. Default `uploadkit:`. */
   prefix?: string | undefined;
@@ -47,7 +47,7 @@ export async function redisJournal(options: RedisJournalOptions): Promise<RedisJ
   if (typeof options?.name !== "string" || options.name.length === 0 || options.name.length > 200) {
     throw new JournalError("redisJournal needs a run name of 1 to 200 characters.", { code: "JOURNAL_NAME" });
   }
-  const leaseMs = options.leaseMs ?? 30_000;
+  const leaseMs = options.leaseMs ?? 10_000;
   if (!Number.isSafeInteger(leaseMs) || leaseMs < 100) {
     throw new JournalError(`leaseMs must be a whole number of milliseconds ≥ 100, got ${leaseMs}.`, { code: "JOURNAL_LEASE" });
   }

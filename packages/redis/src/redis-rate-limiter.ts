@@ -65,11 +65,12 @@ local tenth = math.floor(now / 100)
 local accepted = 0
 for i = 0, 10 do accepted = accepted + tonumber(redis.call('GET', KEYS[1] .. ':ok:' .. (tenth - i)) or '0') end
 local current = tonumber(redis.call('HGET', KEYS[1], 'current') or '0')
-local base = accepted
+-- A dip in what was accepted (calls waiting on other work) is not the limit: the last peak, a little lowered, stands.
+local lastPeak = tonumber(redis.call('HGET', KEYS[1], 'peak') or '0')
+local base = math.max(accepted, 0.9 * lastPeak)
 if base < 1 then base = math.max(current, 1) end
 local cut = math.max(0.5, ${BETA} * base)
 redis.call('HSET', KEYS[1], 'rate', cut, 'peak', math.max(base, cut), 'cutAt', now, 'current', cut, 'tat', math.max(now, tonumber(redis.call('HGET', KEYS[1], 'tat') or '0')))
-if rate == 0 and retryAfter > 0 then redis.call('HSET', KEYS[1], 'paused', now + retryAfter) end
 redis.call('PEXPIRE', KEYS[1], 86400000)
 return 1`;
 
@@ -88,8 +89,9 @@ export interface RedisRateLimiter extends CallRateLimiter {
 /**
  * One rate limit for an account, shared by every process that names it (`rateLimit: { limiter }` on each client;
  * the CLI's `--journal redis://…` does it): nothing held back until the API refuses a call (429); then calls are
- * paced in Redis (GCRA) at 0.95 × the calls the API accepted in the last second, held there 2 s and grown back by
- * 2 % a second. The first refusal's `Retry-After` pauses every process; later, the refused call itself waits it.
+ * paced in Redis (GCRA) at 0.97 × the calls the API accepted in the last second (a dip below the last peak does not
+ * count as the limit), brought back near that peak with a 0.5 s time constant, then probed above it along a cubic
+ * curve. A refused call waits its `Retry-After` before it is sent again; the others go on at the cut rate.
  * Refusals of calls sent before the last cut are the same event and cut nothing. Written by hand: no maintained
  * library paces from 429s across processes (BullMQ's limiter is a fixed rate per queue).
  */
