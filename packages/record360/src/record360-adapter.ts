@@ -1,5 +1,5 @@
 import type { CommonUploadOptions, PartPlanOptions } from "@uploadkit/multipart";
-import { InputError, ProviderResponseError, unwrap } from "@uploadkit/multipart";
+import { ApiError, InputError, ProviderResponseError, unwrap } from "@uploadkit/multipart";
 import { answerChecks, checkpointChecks, type UploadAdapter } from "@uploadkit/multipart/internal";
 import type { Client } from "openapi-fetch";
 import { normalizeContentType, RECORD360_CONTENT_TYPES, type Record360ContentType } from "./content-types.js";
@@ -61,7 +61,13 @@ export function record360Adapter(api: Client<paths>): UploadAdapter<UploadMediaO
       // (and `type`) once it holds the file, and only `id` + `upload_url` for a file it does not have.
       const fileId = session?.fileId ?? ids?.fileId;
       if (!fileId) return undefined;
-      const known = await unwrap(api.GET("/api/users/uploads/{file_id}", { params: { path: { file_id: fileId } }, signal }));
+      // A file id it has never seen may also be answered 404: not stored, so the file is uploaded.
+      const known = await unwrap(
+        api.GET("/api/users/uploads/{file_id}", { params: { path: { file_id: fileId } }, signal }),
+      ).catch((error: unknown) => {
+        if (error instanceof ApiError && error.status === 404) return undefined;
+        throw error;
+      });
       const size = (known as { size?: unknown } | undefined)?.size;
       if (typeof size !== "number" || size !== source.size) return undefined;
       return { id: fileId, filesize: size } as Record360UploadedFile;
