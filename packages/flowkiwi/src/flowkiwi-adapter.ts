@@ -2,12 +2,12 @@ import type { CommonUploadOptions } from "@uploadkit/multipart";
 import { IntegrityError, ProviderResponseError, unwrap } from "@uploadkit/multipart";
 import { createMultipartFormBody, digestSource, type UploadAdapter } from "@uploadkit/multipart/internal";
 import type { Client } from "openapi-fetch";
-import type { components, paths } from "./generated/openapi.js";
+import type { FlowkiwiMedia } from "./flowkiwi-media.js";
+import type { paths } from "./generated/openapi.js";
 import { assertWithinLimits } from "./limits.js";
 import { iterateMedia } from "./media-pages.js";
 
-/** A Flowkiwi Media resource (JSON-LD): `@id` is the IRI products and variants reference. */
-export type FlowkiwiMedia = components["schemas"]["Media"];
+export type { FlowkiwiMedia } from "./flowkiwi-media.js";
 
 /** Options of `uploadMedia`: the common options every provider takes, and this provider's own. */
 export interface UploadMediaOptions extends CommonUploadOptions {

@@ -1,7 +1,7 @@
 import { type PaginateOptions, unwrap } from "@uploadkit/multipart";
 import { iteratePages } from "@uploadkit/multipart/internal";
 import type { Client } from "openapi-fetch";
-import type { FlowkiwiMedia } from "./flowkiwi-adapter.js";
+import type { FlowkiwiMedia } from "./flowkiwi-media.js";
 import type { paths } from "./generated/openapi.js";
 
 /** Filters and paging of `GET /rest/api/medias` (`page`, `itemsPerPage`, `type`, …). */

@@ -1,5 +1,5 @@
 import type { SourceFingerprint } from "../sources/upload-source.js";
-import type { CompletedPart } from "../upload/upload-parts.js";
+import type { CompletedPart } from "../upload/completed-part.js";
 
 export const CHECKPOINT_VERSION = 1 as const;
 

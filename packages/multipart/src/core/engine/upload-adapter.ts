@@ -1,8 +1,8 @@
 import type { Part } from "../plan-parts.js";
 import type { UploadSource } from "../sources/upload-source.js";
 import type { SentAnswer, Verdict } from "../transport/transport.js";
+import type { CompletedPart } from "../upload/completed-part.js";
 import type { TargetResolver } from "../upload/part-target.js";
-import type { CompletedPart } from "../upload/upload-parts.js";
 import type { CommonUploadOptions, EngineOptionName } from "./upload-options.js";
 
 /** What an adapter's steps are given. */

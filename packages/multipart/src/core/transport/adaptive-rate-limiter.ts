@@ -1,17 +1,7 @@
 import { AbortError, InputError } from "../errors.js";
-import type { CallRateLimiter } from "./call-rate-limiter.js";
+import type { CallRateLimiter, RateLimitStats } from "./call-rate-limiter.js";
 
-/** What a rate limiter has done so far. */
-export interface RateLimitStats {
-  /** API calls let through (first attempts and retries). */
-  calls: number;
-  /** Calls the API refused with 429 (each slowed every call down). */
-  refused: number;
-  /** Milliseconds during which at least one call was held back (wall-clock time, not a sum per call). */
-  waitedMs: number;
-  /** Calls per second now allowed; undefined while the API has not refused any (no limit applied). */
-  rate: number | undefined;
-}
+export type { RateLimitStats } from "./call-rate-limiter.js";
 
 /** Options of the shared rate limiter (`rateLimit` client option). */
 export interface RateLimitOptions {

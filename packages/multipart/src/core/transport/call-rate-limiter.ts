@@ -1,4 +1,14 @@
-import type { RateLimitStats } from "./adaptive-rate-limiter.js";
+/** What a rate limiter has done so far. */
+export interface RateLimitStats {
+  /** API calls let through (first attempts and retries). */
+  calls: number;
+  /** Calls the API refused with 429 (each slowed every call down). */
+  refused: number;
+  /** Milliseconds during which at least one call was held back (wall-clock time, not a sum per call). */
+  waitedMs: number;
+  /** Calls per second now allowed; undefined while the API has not refused any (no limit applied). */
+  rate: number | undefined;
+}
 
 /**
  * What the transport asks of a rate limiter: `AdaptiveRateLimiter` (one process), or one shared by many processes

@@ -1,6 +1,6 @@
-import type { Dispatcher } from "undici";
 import type { RetryOptions } from "../retry-policy.js";
 import type { RateLimitOptions } from "./adaptive-rate-limiter.js";
+import type { DispatcherLike } from "./dispatcher-like.js";
 import type { Logger, LogLevel } from "./transport-log.js";
 
 /** A part about to be sent again. */
@@ -76,7 +76,7 @@ export interface ClientTransportOptions {
    */
   rateLimit?: RateLimitOptions | false;
   /** The undici dispatcher for uploads (and for API calls when no `fetch` is given). Default: one shared keep-alive Agent. */
-  dispatcher?: Dispatcher;
+  dispatcher?: DispatcherLike;
 }
 
 /** Time limit of one API call attempt when `timeoutMs` is not given: 60 s. */

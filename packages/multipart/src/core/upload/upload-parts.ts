@@ -1,31 +1,23 @@
-import type { Dispatcher } from "undici";
 import { InputError, throwIfAborted, UploadkitError } from "../errors.js";
 import { presignedUrlExpired } from "../http/presigned-expiry.js";
 import { summarizeErrorBody } from "../http/read-bounded.js";
 import type { Part } from "../plan-parts.js";
 import type { RetryOptions } from "../retry-policy.js";
 import type { SourceDigest, UploadSource } from "../sources/upload-source.js";
+import type { DispatcherLike } from "../transport/dispatcher-like.js";
 import { DIGESTS_AHEAD, LookAhead } from "../transport/part-budget.js";
 import { sourceRange } from "../transport/source-range.js";
 import { type SentAnswer, Transport, type Verdict } from "../transport/transport.js";
 import type { Logger, LogLevel } from "../transport/transport-log.js";
 import { DEFAULT_STALL_TIMEOUT_MS, type RetryEvent } from "../transport/transport-options.js";
 import { currentUploadScope } from "../transport/upload-scope.js";
+import type { CompletedPart } from "./completed-part.js";
 import type { PartTarget, TargetResolver } from "./part-target.js";
 import { type ProgressListener, ProgressTracker } from "./progress.js";
 
 export type { RetryEvent } from "../transport/transport-options.js";
+export type { CompletedPart } from "./completed-part.js";
 export { DEFAULT_STALL_TIMEOUT_MS };
-
-/** A stored part, as the complete call needs it. */
-export interface CompletedPart {
-  /** The part's number (1-based). */
-  partNumber: number;
-  /** The ETag the store answered, as complete calls want it. */
-  etag: string;
-  /** MD5 (hex) of the bytes sent, recorded so a resume can prove the source still has them. */
-  md5?: string | undefined;
-}
 
 /** Options of `uploadParts`. */
 export interface UploadPartsOptions {
@@ -60,7 +52,7 @@ export interface UploadPartsOptions {
   /** The only origin credential headers may be sent to (the provider's API). */
   credentialOrigin?: string | undefined;
   /** The undici dispatcher to send on (default: one shared keep-alive Agent). */
-  dispatcher?: Dispatcher | undefined;
+  dispatcher?: DispatcherLike | undefined;
   /** Where the transport logs (see ClientTransportOptions.logger). Default `console`. */
   logger?: Logger | undefined;
   /** Default `warn`, or `UPLOADKIT_LOG`. */
