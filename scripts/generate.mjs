@@ -10,6 +10,7 @@ import { generatedTypes } from "./lib/codegen.mjs";
 import { deriveSpec } from "./lib/derive-spec.mjs";
 import { withOperationsTable } from "./lib/operations-table.mjs";
 import { PROVIDERS, providerPaths, ROOT } from "./lib/providers.mjs";
+import { pinMismatches } from "./lib/spec-pin.mjs";
 
 async function run(providers, check) {
   const stale = [];
@@ -48,13 +49,20 @@ async function run(providers, check) {
     );
     process.exitCode = 1;
   }
+  const unpinned = check ? providers.flatMap((provider) => pinMismatches(provider)) : [];
+  if (unpinned.length > 0) {
+    console.error(
+      `Spec files differ from their pins (specs/<provider>/pin.json):\n  ${unpinned.join("\n  ")}\nA new publication goes in with \`pnpm specs:update\` (which pins it); a hand edit with \`pnpm specs:pin <provider> --source <where>\`.`,
+    );
+    process.exitCode = 1;
+  }
   if (stale.length > 0) {
     console.error(
       `Generated files are out of date with the specs:\n  ${stale.join("\n  ")}\nRun \`pnpm generate\` and commit the result.`,
     );
     process.exitCode = 1;
-  } else if (check) {
-    console.log(`generated files match the specs (${providers.join(", ")})`);
+  } else if (check && unpinned.length === 0) {
+    console.log(`generated files match the specs, and the specs their pins (${providers.join(", ")})`);
   }
 }
 

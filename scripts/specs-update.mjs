@@ -26,6 +26,7 @@ import { deriveSpec } from "./lib/derive-spec.mjs";
 import { withOperationsTable } from "./lib/operations-table.mjs";
 import { providerPaths, ROOT } from "./lib/providers.mjs";
 import { diffSpecs, suggestedBump } from "./lib/spec-diff.mjs";
+import { writePin } from "./lib/spec-pin.mjs";
 import { UPLOAD_FLOW_OPERATIONS, UPSTREAM_URLS } from "./lib/upload-flow-operations.mjs";
 
 class UpdateError extends Error {}
@@ -170,6 +171,7 @@ async function update(provider, from, writeChangeset) {
     cpSync(staged, paths.upstreamDir, { recursive: true });
     writeAtomically(paths.spec, derived.text);
     writeAtomically(paths.generated, typesText);
+    writePin(provider, { source: String(from) });
     const readme = join(ROOT, "packages", provider, "README.md");
     const listed = existsSync(readme) ? withOperationsTable(readFileSync(readme, "utf8"), derived.text) : undefined;
     if (listed !== undefined) writeAtomically(readme, listed);

@@ -53,6 +53,14 @@ describe("pnpm generate and its drift check", () => {
     expect(readFileSync(join(dir, "packages", "record360", "src", "generated", "openapi.ts"), "utf8")).toContain(
       "storage_class?: string",
     );
+    // Regenerated, but the hand-edited spec is not pinned yet: the check names it.
+    const unpinned = generate(dir, "--check");
+    expect(unpinned.status).toBe(1);
+    expect(unpinned.stderr).toContain("specs/record360/openapi.yaml changed without its pin");
+    const pin = spawnSync(process.execPath, [join(dir, "scripts", "specs-pin.mjs"), "record360", "--source", "a test edit"], {
+      encoding: "utf8",
+    });
+    expect(pin.status).toBe(0);
     expect(generate(dir, "--check").status).toBe(0);
   });
 

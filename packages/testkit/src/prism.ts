@@ -1,4 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { dirname, join } from "node:path";
@@ -42,6 +44,7 @@ export async function startPrism(options: {
   upstream?: string;
   dynamic?: boolean;
 }): Promise<PrismServer> {
+  assertPinned(options.provider);
   // A free port can be taken by another test process before Prism binds it: then Prism exits, and we retry.
   for (let attempt = 1; ; attempt++) {
     try {
@@ -131,4 +134,21 @@ export function freePort(): Promise<number> {
       server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
     });
   });
+}
+
+/**
+ * Refuses a spec that does not match its pin (specs/<provider>/pin.json, written by `pnpm specs:update` or
+ * `pnpm specs:pin`): contract tests against an unpinned document would test something nobody recorded.
+ */
+function assertPinned(provider: ProviderSpec): void {
+  const spec = specPath(provider);
+  const pinFile = join(dirname(spec), "pin.json");
+  if (!existsSync(pinFile)) return;
+  const pinned = (JSON.parse(readFileSync(pinFile, "utf8")) as { files?: Record<string, string> }).files?.["openapi.yaml"];
+  const actual = createHash("sha256").update(readFileSync(spec)).digest("hex");
+  if (pinned !== actual) {
+    throw new Error(
+      `${spec} does not match its pin (${pinFile}: ${pinned?.slice(0, 12) ?? "none"}…, the file: ${actual.slice(0, 12)}…): contract tests run only on a pinned spec. Run \`pnpm specs:update\` for a new publication, or \`pnpm specs:pin ${provider} --source <where>\` after an edit by hand.`,
+    );
+  }
 }
