@@ -16,6 +16,15 @@ const NEEDED = [
   },
 ];
 
+// `--with-ceph` (the GitHub workflow, whose test step does not run as root): Ceph for `pnpm test:s3` too.
+if (process.argv.includes("--with-ceph")) {
+  NEEDED.push(
+    ...["ceph-mon", "ceph-osd", "radosgw"].map((name) => ({
+      name,
+      present: () => spawnSync("sh", ["-c", `command -v ${name}`], { stdio: "ignore" }).status === 0,
+    })),
+  );
+}
 const missing = NEEDED.filter((tool) => !tool.present()).map((tool) => tool.name);
 if (missing.length === 0) process.exit(0);
 const command = `apt-get install -y --no-install-recommends ${missing.join(" ")}`;
