@@ -1,4 +1,5 @@
 import { AbortError, type CallRateLimiter, type RateLimitStats, UploadkitError } from "@uploadkit/multipart";
+import { sleep } from "@uploadkit/multipart/internal";
 import { RedisConnection, type RedisConnectionOptions } from "./redis-connection.js";
 
 /** Options of `redisRateLimiter`. */
@@ -60,7 +61,7 @@ local sentAt = tonumber(ARGV[1])
 local retryAfter = tonumber(ARGV[2])
 local cutAt = tonumber(redis.call('HGET', KEYS[1], 'cutAt') or '0')
 local rate = tonumber(redis.call('HGET', KEYS[1], 'rate') or '0')
-if sentAt < cutAt then return 0 end
+if sentAt < cutAt then return false end
 local tenth = math.floor(now / 100)
 local accepted = 0
 for i = 0, 10 do accepted = accepted + tonumber(redis.call('GET', KEYS[1] .. ':ok:' .. (tenth - i)) or '0') end
@@ -72,7 +73,7 @@ if base < 1 then base = math.max(current, 1) end
 local cut = math.max(0.5, ${BETA} * base)
 redis.call('HSET', KEYS[1], 'rate', cut, 'peak', math.max(base, cut), 'cutAt', now, 'current', cut, 'tat', math.max(now, tonumber(redis.call('HGET', KEYS[1], 'tat') or '0')))
 redis.call('PEXPIRE', KEYS[1], 86400000)
-return 1`;
+return tostring(cut)`;
 
 /** The shared limiter could not be reached: the call is not sent. */
 export class RateLimiterUnavailableError extends UploadkitError {
@@ -112,7 +113,7 @@ export function redisRateLimiter(options: RedisRateLimiterOptions): RedisRateLim
     async acquire(signal) {
       if (signal?.aborted) throw new AbortError(undefined, { cause: signal.reason });
       const penalty = penalties.shift();
-      if (penalty !== undefined && penalty > Date.now()) await wait(penalty - Date.now(), signal);
+      if (penalty !== undefined && penalty > Date.now()) await sleep(penalty - Date.now(), signal);
       const [delay, start] = await connection.run(
         "pace a call",
         (client) => client.eval(ACQUIRE, 1, key, ceiling) as Promise<[number, number]>,
@@ -120,7 +121,7 @@ export function redisRateLimiter(options: RedisRateLimiterOptions): RedisRateLim
       );
       if (delay > 0) {
         counts.waitedMs += delay;
-        await wait(delay, signal);
+        await sleep(delay, signal);
       }
       counts.calls++;
       return start;
@@ -132,10 +133,9 @@ export function redisRateLimiter(options: RedisRateLimiterOptions): RedisRateLim
       counts.refused++;
       if (retryAfterMs !== undefined && retryAfterMs > 0) penalties.push(Date.now() + retryAfterMs);
       void connection
-        .run("cut the rate", (client) => client.eval(REFUSED, 1, key, sentAt, retryAfterMs ?? 0), fail)
-        .then(() => connection.run("read the rate", (client) => client.hget(key, "current"), fail))
-        .then((current) => {
-          rate = current === null ? rate : Number(current);
+        .run("cut the rate", (client) => client.eval(REFUSED, 1, key, sentAt, retryAfterMs ?? 0) as Promise<string | null>, fail)
+        .then((cut) => {
+          if (cut !== null) rate = Number(cut);
         })
         .catch(() => {});
     },
@@ -143,18 +143,4 @@ export function redisRateLimiter(options: RedisRateLimiterOptions): RedisRateLim
       connection.close();
     },
   };
-}
-
-function wait(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new AbortError(undefined, { cause: signal?.reason }));
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }

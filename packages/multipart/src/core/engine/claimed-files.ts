@@ -1,3 +1,4 @@
+import { claimPauseMs } from "../journal/journal-lease.js";
 import { sleep } from "../retry-policy.js";
 
 /**
@@ -11,7 +12,7 @@ export class ClaimedFiles<Item> {
   readonly #pauseMs: number;
 
   constructor(leaseMs: number | undefined) {
-    this.#pauseMs = Math.min(1000, Math.max(20, Math.floor((leaseMs ?? 4000) / 4)));
+    this.#pauseMs = claimPauseMs(leaseMs);
   }
 
   get size(): number {

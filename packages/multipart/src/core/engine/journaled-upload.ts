@@ -1,6 +1,6 @@
 import { openJournalOption } from "../journal/file-journal.js";
 import { JournalEntry } from "../journal/journal-entry.js";
-import { FileClaimedElsewhere } from "../journal/journal-lease.js";
+import { claimPauseMs, FileClaimedElsewhere } from "../journal/journal-lease.js";
 import { sleep } from "../retry-policy.js";
 import type { SourceInput } from "../sources/open-source.js";
 import type { Transport } from "../transport/transport.js";
@@ -22,7 +22,7 @@ export async function journaledUpload<Options extends CommonUploadOptions, Sessi
 ): Promise<UploadResult<Result>> {
   const { journal, ...rest } = options;
   const opened = await openJournalOption(journal as NonNullable<typeof journal>);
-  const pauseMs = Math.min(1000, Math.max(20, Math.floor((opened.journal.leaseMs ?? 4000) / 4)));
+  const pauseMs = claimPauseMs(opened.journal.leaseMs);
   try {
     for (;;) {
       const entry = new JournalEntry(opened.journal, adapter.provider, new Set());

@@ -1,6 +1,14 @@
 import { JournalError, UploadkitError } from "../errors.js";
 import type { JournalClaim } from "./upload-journal.js";
 
+/**
+ * How long to wait before asking again for a file another worker holds: a quarter of the lease (by then it is
+ * usually finished), between 20 ms and 1 s.
+ */
+export function claimPauseMs(leaseMs: number | undefined): number {
+  return Math.min(1000, Math.max(20, Math.floor((leaseMs ?? 4000) / 4)));
+}
+
 /** A shared journal's file that another worker holds right now: it waits, and is tried again later. */
 export class FileClaimedElsewhere extends UploadkitError {
   override name = "FileClaimedElsewhere";
