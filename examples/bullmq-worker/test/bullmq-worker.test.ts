@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Sandbox, startSandbox } from "@uploadkit/sandbox";
-import { type RedisServer, startRedisServer } from "@uploadkit/testkit";
+import { type RedisServer, startRedisServer, stopOnExit } from "@uploadkit/testkit";
 import type { Queue } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // @ts-expect-error: a plain ES module of the example, without types.
@@ -34,17 +34,19 @@ afterAll(async () => {
 });
 
 function startWorker(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [WORKER], {
-    env: {
-      PATH: process.env.PATH,
-      REDIS_URL: redis.url,
-      RECORD360_TOKEN: sandbox.record360.credentials.token,
-      RECORD360_BASE_URL: sandbox.record360.baseUrl,
-      LEASE_MS: "3000",
-      LOCK_MS: "3000",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = stopOnExit(
+    spawn(process.execPath, [WORKER], {
+      env: {
+        PATH: process.env.PATH,
+        REDIS_URL: redis.url,
+        RECORD360_TOKEN: sandbox.record360.credentials.token,
+        RECORD360_BASE_URL: sandbox.record360.baseUrl,
+        LEASE_MS: "3000",
+        LOCK_MS: "3000",
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    }),
+  );
   workers.push(child);
   return new Promise((resolve, reject) => {
     child.stdout?.on("data", (chunk: Buffer) => {

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createServer, request as httpRequest, type IncomingMessage, type Server } from "node:http";
 import { join } from "node:path";
-import { freePort } from "@uploadkit/testkit";
+import { freePort, stopOnExit } from "@uploadkit/testkit";
 
 /** One instance of the route app (`app/route-app.mjs`), a process of its own. */
 export interface AppInstance {
@@ -15,11 +15,13 @@ export interface AppInstance {
 /** Starts `route-app.mjs` from the packed app folder with `config` (plus its port and instance number). */
 export async function startInstance(app: string, instance: number, config: Record<string, unknown>): Promise<AppInstance> {
   const port = await freePort();
-  const child = spawn(process.execPath, [join(app, "route-app", "route-app.mjs")], {
-    cwd: app,
-    env: { ...process.env, ROUTE_APP_CONFIG: JSON.stringify({ ...config, port, instance }) },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = stopOnExit(
+    spawn(process.execPath, [join(app, "route-app", "route-app.mjs")], {
+      cwd: app,
+      env: { ...process.env, ROUTE_APP_CONFIG: JSON.stringify({ ...config, port, instance }) },
+      stdio: ["ignore", "pipe", "pipe"],
+    }),
+  );
   let output = "";
   child.stderr?.on("data", (chunk: Buffer) => {
     output += chunk.toString();

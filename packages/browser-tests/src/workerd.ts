@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { freePort } from "@uploadkit/testkit";
+import { freePort, stopOnExit } from "@uploadkit/testkit";
 
 /** The workerd binary that the `workerd` npm package ships. */
 const WORKERD = join(createRequire(import.meta.url).resolve("workerd/package.json"), "..", "bin", "workerd");
@@ -30,7 +30,9 @@ const uploader :Workerd.Worker = (
 );
 `,
   );
-  const child: ChildProcess = spawn(WORKERD, ["serve", "config.capnp"], { cwd: folder, stdio: ["ignore", "pipe", "pipe"] });
+  const child: ChildProcess = stopOnExit(
+    spawn(WORKERD, ["serve", "config.capnp"], { cwd: folder, stdio: ["ignore", "pipe", "pipe"] }),
+  );
   let output = "";
   child.stdout?.on("data", (chunk) => (output += chunk));
   child.stderr?.on("data", (chunk) => (output += chunk));

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { UploadRouteError, uploadThroughServer } from "@uploadkit/multipart";
 import { type Sandbox, startSandbox } from "@uploadkit/sandbox";
-import { freePort } from "@uploadkit/testkit";
+import { freePort, stopOnExit } from "@uploadkit/testkit";
 import { build } from "esbuild";
 import ts from "typescript";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -48,11 +48,19 @@ async function serve(name: string, command: string, args: string[], cwd = join(a
     token: sandbox.record360.credentials.token,
     secret: "frameworks share this secret!",
   };
-  const child = spawn(command, args, {
-    cwd,
-    env: { ...process.env, PORT: String(port), ROUTE_CONFIG: JSON.stringify(config), NEXT_TELEMETRY_DISABLED: "1", ...nextEnv() },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = stopOnExit(
+    spawn(command, args, {
+      cwd,
+      env: {
+        ...process.env,
+        PORT: String(port),
+        ROUTE_CONFIG: JSON.stringify(config),
+        NEXT_TELEMETRY_DISABLED: "1",
+        ...nextEnv(),
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    }),
+  );
   children.push(child);
   let output = "";
   child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));

@@ -1,13 +1,11 @@
-import { spawn } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { type Sandbox, scratchDir, startSandbox } from "@uploadkit/sandbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { shardOf } from "../src/shard.js";
+import { type CliRun, runCli } from "./support/run-cli.js";
 
-const BIN = fileURLToPath(new URL("../dist/bin.js", import.meta.url));
 const PNG = Buffer.from("89504e470d0a1a0a0000000d49484452", "hex");
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 const dir = scratchDir("cli-bulk", { onSignal: true });
@@ -36,34 +34,14 @@ function library(name: string, count: number, folders = 10): { root: string; fil
   return { root, files };
 }
 
-interface Run {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs `uploadkit …` in `cwd`; with `killAfter`, SIGKILLs it once that many JSON lines (finished files) were printed. */
-function run(args: string[], cwd: string, killAfter?: number): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd,
-      env: {
-        PATH: process.env.PATH,
-        RECORD360_TOKEN: sandbox.record360.credentials.token,
-        FLOWKIWI_TOKEN: sandbox.flowkiwi.credentials.token,
-        FLOWKIWI_ORGANIZATION_ID: sandbox.flowkiwi.credentials.organizationId,
-      },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk;
-      if (killAfter !== undefined && stdout.split("\n").length > killAfter) child.kill("SIGKILL");
-    });
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk));
-    child.on("exit", (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
+function run(args: string[], cwd: string, killAfter?: number): Promise<CliRun> {
+  const env = {
+    RECORD360_TOKEN: sandbox.record360.credentials.token,
+    FLOWKIWI_TOKEN: sandbox.flowkiwi.credentials.token,
+    FLOWKIWI_ORGANIZATION_ID: sandbox.flowkiwi.credentials.organizationId,
+  };
+  return runCli(args, cwd, env, killAfter);
 }
 
 const csvRows = (path: string) =>

@@ -1,16 +1,13 @@
-import { spawn } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createConnection, createServer, type Server, type Socket } from "node:net";
 import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { type Sandbox, scratchDir, startSandbox } from "@uploadkit/sandbox";
-import { freePort, type RedisServer, startRedisServer } from "@uploadkit/testkit";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort, type RedisServer, startCuttableProxy, startRedisServer } from "@uploadkit/testkit";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
+import { type CliRun, runCli } from "./support/run-cli.js";
 
 // Several `uploadkit upload … --journal redis://…/<run>` processes over one folder: one run, each file once.
 
-const BIN = fileURLToPath(new URL("../dist/bin.js", import.meta.url));
 const PNG = Buffer.from("89504e470d0a1a0a0000000d49484452", "hex");
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 const dir = scratchDir("cli-fleet", { onSignal: true });
@@ -39,30 +36,11 @@ function library(name: string, count: number): { root: string; files: Map<string
   return { root, files };
 }
 
-interface Run {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** `uploadkit upload record360 <root> -r --journal <journal> --report <report> --json`; SIGKILLed after `killAfter` files. */
-function member(root: string, journal: string, report: string, killAfter?: number): Promise<Run> {
-  return new Promise((resolve) => {
-    const args = ["upload", "record360", root, "-r", "--journal", journal, "--report", report, "--json"];
-    const child = spawn(process.execPath, [BIN, ...args, "--base-url", sandbox.record360.baseUrl], {
-      cwd: dir,
-      env: { PATH: process.env.PATH, RECORD360_TOKEN: sandbox.record360.credentials.token },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk;
-      if (killAfter !== undefined && stdout.split("\n").length > killAfter) child.kill("SIGKILL");
-    });
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk));
-    child.on("exit", (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
+function member(root: string, journal: string, report: string, killAfter?: number): Promise<CliRun> {
+  const args = ["upload", "record360", root, "-r", "--journal", journal, "--report", report, "--json"];
+  const env = { RECORD360_TOKEN: sandbox.record360.credentials.token };
+  return runCli([...args, "--base-url", sandbox.record360.baseUrl], dir, env, killAfter);
 }
 
 const reportRows = (path: string) =>
@@ -74,30 +52,6 @@ const reportRows = (path: string) =>
       const [file, id, , , outcome] = line.split(",");
       return { file: resolve(dir, file as string), id: id as string, outcome: outcome as string };
     });
-
-/** A TCP proxy in front of Redis that the test cuts (Redis lost to the workers, its data kept). */
-async function cuttable(port: number): Promise<{ url: string; cut(): void; close(): Promise<void> }> {
-  const sockets = new Set<Socket>();
-  let open = true;
-  const server: Server = createServer((socket) => {
-    if (!open) return void socket.destroy();
-    const upstream = createConnection({ port, host: "127.0.0.1" });
-    sockets.add(socket).add(upstream);
-    socket.pipe(upstream).pipe(socket);
-    socket.on("error", () => upstream.destroy());
-    upstream.on("error", () => socket.destroy());
-  });
-  const own = await freePort();
-  await new Promise<void>((resolve) => server.listen(own, "127.0.0.1", resolve));
-  return {
-    url: `redis://127.0.0.1:${own}`,
-    cut() {
-      open = false;
-      for (const socket of sockets) socket.destroy();
-    },
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
-}
 
 describe("uploadkit upload … --journal redis://host:port/<run>: a fleet", () => {
   it("four processes over 1,500 images under one 80 calls/s account, one SIGKILLed: every file once, ≤ 4 % refused, every report the whole run, a rerun makes no call", async () => {
@@ -150,7 +104,8 @@ describe("uploadkit upload … --journal redis://host:port/<run>: a fleet", () =
   it("Redis lost in the middle: the members stop with exit 75; a rerun completes, nothing doubled", async () => {
     const { root, files } = library("lost", 300);
     const before = sandbox.record360.finished().length;
-    const proxy = await cuttable(redis.port);
+    const proxy = await startCuttableProxy(redis.port);
+    onTestFinished(() => proxy.close());
     const journal = `${proxy.url}/lost-run`;
     const members = [0, 1].map((n) => member(root, journal, `lost-${n}.csv`));
     for (let waited = 0; waited < 3000 && sandbox.record360.finished().length - before < 60; waited++) {
@@ -163,7 +118,6 @@ describe("uploadkit upload … --journal redis://host:port/<run>: a fleet", () =
       expect(run.stderr).toMatch(/Run the same command again once Redis answers/);
     }
     expect(sandbox.record360.finished().length - before).toBeLessThan(300);
-    await proxy.close();
 
     const again = await member(root, `${redis.url}/lost-run`, "lost-again.csv");
     expect(again.code, again.stderr).toBe(0);

@@ -1,13 +1,12 @@
 import { createHash, randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createConnection, createServer, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { JournalError } from "@uploadkit/multipart";
 import { createRecord360Client } from "@uploadkit/record360";
 import { type Sandbox, startSandbox } from "@uploadkit/sandbox";
-import { freePort, type RedisServer, startRedisServer } from "@uploadkit/testkit";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort, type RedisServer, startCuttableProxy, startRedisServer } from "@uploadkit/testkit";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { redisJournal, redisRateLimiter } from "../src/index.js";
 
 const MiB = 1024 * 1024;
@@ -32,30 +31,6 @@ function file(name: string, size: number): { path: string; sha: string } {
   const path = join(dir, name);
   writeFileSync(path, bytes);
   return { path, sha: sha256(bytes) };
-}
-
-/** A TCP proxy to Redis that the test can cut (Redis lost) and restore, with Redis's data kept. */
-async function cuttableProxy(port: number): Promise<{ url: string; cut(): void; close(): Promise<void> }> {
-  const sockets = new Set<Socket>();
-  let open = true;
-  const server: Server = createServer((socket) => {
-    if (!open) return void socket.destroy();
-    const upstream = createConnection({ port, host: "127.0.0.1" });
-    sockets.add(socket).add(upstream);
-    socket.pipe(upstream).pipe(socket);
-    socket.on("error", () => upstream.destroy());
-    upstream.on("error", () => socket.destroy());
-  });
-  const own = await freePort();
-  await new Promise<void>((resolve) => server.listen(own, "127.0.0.1", resolve));
-  return {
-    url: `redis://127.0.0.1:${own}`,
-    cut() {
-      open = false;
-      for (const socket of sockets) socket.destroy();
-    },
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
 }
 
 describe("redisJournal", () => {
@@ -163,7 +138,8 @@ describe("redisJournal", () => {
   });
 
   it("Redis lost while a file uploads: its lease cannot be renewed, and the upload stops with JOURNAL_LEASE_LOST or JOURNAL_UNAVAILABLE", async () => {
-    const proxy = await cuttableProxy(redis.port);
+    const proxy = await startCuttableProxy(redis.port);
+    onTestFinished(() => proxy.close());
     const journal = await redisJournal({ url: proxy.url, name: "lost", leaseMs: 300 });
     const { path } = file("lost.mp4", 12 * MiB);
     const mark = sandbox.requests.length;
@@ -179,6 +155,5 @@ describe("redisJournal", () => {
     expect(outcome?.ok).toBe(false);
     expect((outcome as { error: { code: string } }).error.code).toMatch(/^JOURNAL_(LEASE_LOST|UNAVAILABLE)$/);
     await journal.close();
-    await proxy.close();
   });
 });

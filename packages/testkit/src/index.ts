@@ -1,3 +1,5 @@
+export { stopOnExit } from "./child-processes.js";
+export { type CuttableProxy, startCuttableProxy } from "./cuttable-proxy.js";
 export { describeEveryOperation, type OperationsClient } from "./every-operation.js";
 export { freePort, type PrismServer, type ProviderSpec, prefer, specPath, startPrism, violations } from "./prism.js";
 export { type Handler, type RecordedRequest, type RecordingServer, sendJson, startRecordingServer } from "./recording-server.js";

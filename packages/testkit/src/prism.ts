@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -6,6 +6,7 @@ import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ProviderName } from "@uploadkit/providers";
+import { stopOnExit } from "./child-processes.js";
 
 /** A provider whose spec the harness can serve. */
 export type ProviderSpec = ProviderName;
@@ -27,12 +28,6 @@ export interface PrismServer {
   problems(): string[];
   stop(): Promise<void>;
 }
-
-const running = new Set<ChildProcess>();
-const killAll = () => {
-  for (const child of running) child.kill("SIGKILL");
-};
-process.once("exit", killAll);
 
 /**
  * Starts `prism mock <spec>` (or `prism proxy <spec> <upstream>`) on 127.0.0.1 and a free port, with
@@ -66,8 +61,7 @@ async function launch(
     ? [bin, "proxy", specPath(options.provider), options.upstream]
     : [bin, "mock", specPath(options.provider), ...(options.dynamic ? ["--dynamic"] : [])];
   args.push("--port", String(port), "--host", "127.0.0.1", "--errors");
-  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
-  running.add(child);
+  const child = stopOnExit(spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] }));
   let output = "";
   const origin = `http://127.0.0.1:${port}`;
   const ready = new Promise<void>((resolve, reject) => {
@@ -88,7 +82,6 @@ async function launch(
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
     await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 3000))]);
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-    running.delete(child);
   };
   let timer: NodeJS.Timeout | undefined;
   try {

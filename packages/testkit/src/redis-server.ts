@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { createConnection } from "node:net";
+import { stopOnExit } from "./child-processes.js";
 import { freePort } from "./prism.js";
 
 /** A `redis-server` of this test's own, on 127.0.0.1 and a port it picked, in memory only. */
@@ -26,9 +27,11 @@ export async function startRedisServer(): Promise<RedisServer> {
     throw new Error("redis-server is not installed: apt-get install -y --no-install-recommends redis-server (as root)");
   }
   const port = await freePort();
-  const child = spawn(binary, ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], {
-    stdio: ["ignore", "ignore", "pipe"],
-  });
+  const child = stopOnExit(
+    spawn(binary, ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], {
+      stdio: ["ignore", "ignore", "pipe"],
+    }),
+  );
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => {
     stderr += chunk.toString();
