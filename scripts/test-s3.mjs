@@ -6,6 +6,7 @@
 // Ctrl-C/SIGTERM. It prints how long installing, starting, testing and stopping took.
 import { execFileSync, spawn } from "node:child_process";
 import { join } from "node:path";
+import { aptInstall } from "./lib/apt-install.mjs";
 import { ROOT } from "./lib/providers.mjs";
 
 const seconds = (since) => `${((performance.now() - since) / 1000).toFixed(1)} s`;
@@ -74,17 +75,7 @@ function installCeph() {
     );
   }
   const started = performance.now();
-  const apt = (args) =>
-    execFileSync("apt-get", args, {
-      stdio: ["ignore", "ignore", "inherit"],
-      env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
-    });
   say(`installing ${packages.join(" ")} from Debian…`);
-  try {
-    apt(["install", "-y", "-qq", "--no-install-recommends", ...packages]);
-  } catch {
-    apt(["update", "-qq"]);
-    apt(["install", "-y", "-qq", "--no-install-recommends", ...packages]);
-  }
+  aptInstall(packages);
   say(`installed in ${seconds(started)}`);
 }
