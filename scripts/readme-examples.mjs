@@ -14,40 +14,10 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import ts from "typescript";
 import { ROOT } from "./lib/providers.mjs";
+import { prelude, readmeBlocks } from "./lib/readme-blocks.mjs";
 
 const MP4 = Buffer.from("0000001c667479706d703432000000006d703432697336366d703431", "hex");
 const JPEG = Buffer.from("ffd8ffe000104a46494600010100000100010000", "hex");
-
-/** Names a README's later blocks take from its earlier ones, each set up the way the README's first block does. */
-const FIXTURES = {
-  fanvue: {
-    fanvue: `const fanvue = __pkg.createFanvueClient({ token: process.env.FANVUE_TOKEN });`,
-    uuid: `const uuid = (await fanvue.uploadMedia("./sunset.mp4")).mediaUuid;`,
-    file: `const file = "./sunset.mp4";`,
-    loadRefreshToken: `const loadRefreshToken = async () => process.env.FANVUE_REFRESH_TOKEN;`,
-    saveRefreshToken: `const saveRefreshToken = async (token) => { globalThis.savedRefreshToken = token; };`,
-  },
-  ofauth: {
-    ofauth: `const ofauth = __pkg.createOfauthClient({ apiKey: process.env.OFAUTH_API_KEY, connectionId: process.env.OFAUTH_CONNECTION_ID });`,
-    mediaUploadId: `const { mediaUploadId } = await ofauth.uploadMedia("./clip.mp4");`,
-  },
-  record360: {
-    r360: `const r360 = __pkg.createRecord360Client({ token: process.env.RECORD360_TOKEN });`,
-  },
-  flowkiwi: {
-    kiwi: `const kiwi = __pkg.createFlowkiwiClient({ token: process.env.FLOWKIWI_TOKEN, organizationId: process.env.FLOWKIWI_ORGANIZATION_ID, tenant: process.env.FLOWKIWI_TENANT });`,
-    media: `const media = await kiwi.uploadMedia("./tshirt-red-front.jpg");`,
-    file: `const file = "./tshirt-red-front.jpg";`,
-  },
-  multipart: {
-    openSource: `const { openSource } = __pkg;`,
-    presignPart: `const presignPart = async (partNumber) => \`\${process.env.PART_SERVER}/part/\${partNumber}\`;`,
-    createUploadSession: `const createUploadSession = async () => ({ uploadId: "example" });`,
-    completeUpload: `const completeUpload = async (_session, etags) => { if (etags.length === 0) throw new Error("no parts"); };`,
-    parts: `const parts = __pkg.planParts((await __pkg.openSource("./big.mp4")).size, __pkg.S3_PART_RULES);`,
-    target: `const target = (part) => ({ url: \`\${process.env.PART_SERVER}/part/\${part.partNumber}\` });`,
-  },
-};
 
 const only = process.argv.slice(2);
 const packages = readdirSync(join(ROOT, "packages")).filter((name) => only.length === 0 || only.includes(name));
@@ -108,7 +78,7 @@ try {
       continue;
     }
     const manifest = JSON.parse(readFileSync(join(ROOT, "packages", name, "package.json"), "utf8"));
-    const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((match) => match[1]);
+    const blocks = readmeBlocks(readme).map((entry) => entry.code);
     for (const [index, block] of blocks.entries()) {
       const where = `packages/${name}/README.md, example ${index + 1}`;
       const scratch = mkdtempSync(join(tmpdir(), `uploadkit-examples-${process.pid}-`));
@@ -142,25 +112,6 @@ if (failures.length > 0) {
   process.exit(1);
 }
 console.log(`README examples: ${ran} ran against the sandbox, all passed.`);
-
-/** The fixtures this block uses (or that those rest on) but does not declare, after an import of its package. */
-function prelude(name, packageName, block) {
-  const fixtures = Object.entries(FIXTURES[name] ?? {});
-  const declares = (identifier) =>
-    new RegExp(`\\b(const|let|var)\\s+(\\{[^}]*\\b${identifier}\\b[^}]*\\}|${identifier})\\s*=`).test(block) ||
-    new RegExp(`import\\s*\\{[^}]*\\b${identifier}\\b[^}]*\\}`).test(block);
-  // Words in code only: comments and strings name things ("GET /media/{uuid}") without using them.
-  const code = block.replace(/\/\/.*$/gm, "").replace(/"(?:[^"\\\n]|\\.)*"/g, '""');
-  const needed = new Set(code.match(/\b\w+\b/g));
-  const included = new Set();
-  for (const [identifier, code] of [...fixtures].reverse()) {
-    if (!needed.has(identifier) || declares(identifier)) continue;
-    included.add(identifier);
-    for (const word of code.match(/\b\w+\b/g)) needed.add(word);
-  }
-  const lines = fixtures.filter(([identifier]) => included.has(identifier)).map(([, code]) => code);
-  return `import * as __pkg from "${packageName}";\n${lines.join("\n")}\n`;
-}
 
 function transpile(source) {
   return ts.transpileModule(source, {

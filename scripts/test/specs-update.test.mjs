@@ -206,4 +206,44 @@ describe("pnpm specs:update", () => {
     expect(snapshot()).toEqual(before);
     expect(changesets()).toEqual([]);
   });
+
+  it("the compiler decides when the rules see nothing: a renamed schema breaks code written against the old types → major, naming the file and line", async () => {
+    withPackageSources("fanvue");
+    const oldName = "MediaUploadsUploadIdPatchResponsesContentApplicationJsonSchemaStatus";
+    const renamed = JSON.stringify(fanvueUpstream())
+      .replaceAll(`"${oldName}"`, '"CompleteUploadStatus"')
+      .replaceAll(`/${oldName}"`, '/CompleteUploadStatus"');
+    const result = await update("fanvue", "--from", serve("/renamed-schema.json", renamed));
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).not.toMatch(/^\s+breaking\s+(GET|POST|PATCH|PUT|DELETE|\(document\))/m);
+    expect(result.stdout).toMatch(/rules: patch; compiler: major/);
+    expect(result.stdout).toMatch(
+      /breaking\s+compiler: packages\/fanvue\/src\/fanvue-adapter\.ts:\d+: TS2339 .*MediaUploadsUploadIdPatchResponsesContentApplicationJsonSchemaStatus/,
+    );
+    expect(result.stdout).toContain("suggested bump for @uploadkit/fanvue: major");
+    const [file] = changesets();
+    const text = readFileSync(join(dir, ".changeset", file), "utf8");
+    expect(text).toMatch(/^---\n"@uploadkit\/fanvue": major\n---/);
+    expect(text).toMatch(/no longer compiles:\n- `packages\/fanvue\/src\/fanvue-adapter\.ts:\d+`: TS2339/);
+  });
+
+  it("the compiler agrees when nothing a client uses changed: a new optional field stays minor with the package's code compiled", async () => {
+    withPackageSources("fanvue");
+    const document = fanvueUpstream();
+    document.paths["/media/uploads"].post.requestBody.content["application/json"].schema.properties.caption = { type: "string" };
+    const result = await update("fanvue", "--from", serve("/compiles.json", document));
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/rules: minor; compiler: compiles/);
+    expect(result.stdout).toContain("suggested bump for @uploadkit/fanvue: minor");
+  });
 });
+
+/** The package's sources, tests, README and built types in the scratch repository, so the compiler can judge. */
+function withPackageSources(provider) {
+  const from = join(ROOT, "packages", provider);
+  const to = join(dir, "packages", provider);
+  for (const entry of ["src", "test", "dist", "README.md", "package.json", "tsconfig.json"])
+    cpSync(join(from, entry), join(to, entry), { recursive: true });
+  symlinkSync(join(from, "node_modules"), join(to, "node_modules"), "dir");
+  cpSync(join(ROOT, "tsconfig.base.json"), join(dir, "tsconfig.base.json"));
+}
