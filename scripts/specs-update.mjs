@@ -6,9 +6,9 @@
 // version bump, and writes a changeset. Everything is prepared in a scratch folder first: on any error, or when
 // the derived document would not lint, the committed specs are left untouched. The bump is the larger of the
 // differ's rules (scripts/lib/diff-rules.mjs) and the compiler's verdict (scripts/lib/compile-verdict.mjs).
-import { providerPaths } from "./lib/providers.mjs";
+import { PROVIDERS, providerPaths } from "./lib/providers.mjs";
+import { registeredSource, sourceFor } from "./lib/spec-sources.mjs";
 import { update } from "./lib/spec-update.mjs";
-import { UPSTREAM_URLS } from "./lib/upload-flow-operations.mjs";
 
 const args = process.argv.slice(2);
 let from;
@@ -17,7 +17,8 @@ for (let i = 0; i < args.length; i++) {
   if (args[i] === "--from") from = args[++i];
   else if (!args[i].startsWith("--")) named.push(args[i]);
 }
-const targets = named.length > 0 ? named : Object.keys(UPSTREAM_URLS);
+const publishesOpenApi = (provider) => registeredSource(provider).kind !== "reference-pages";
+const targets = named.length > 0 ? named : PROVIDERS.filter(publishesOpenApi);
 if (from && targets.length !== 1) {
   console.error("--from takes one provider: pnpm specs:update <provider> --from <url | file | folder>");
   process.exit(2);
@@ -25,7 +26,7 @@ if (from && targets.length !== 1) {
 try {
   for (const provider of targets) {
     providerPaths(provider);
-    await update(provider, from ?? UPSTREAM_URLS[provider], { writeChangeset: !args.includes("--no-changeset") });
+    await update(provider, from ?? sourceFor(provider).from, { writeChangeset: !args.includes("--no-changeset") });
   }
 } catch (error) {
   console.error(`specs:update failed: ${error.message}\nThe committed specs were left untouched.`);

@@ -1,7 +1,8 @@
 // Each provider's spec pinned by content: specs/<provider>/pin.json holds where its upstream came from, when it was
 // fetched, and the SHA-256 of every upstream file and of the openapi.yaml derived from them (for a provider that
 // publishes no document, of the openapi.yaml kept by hand). `pnpm generate:check` fails on a byte changed without
-// the pin; `pnpm specs:update` writes it; the contract tests' Prism refuses a spec that does not match it.
+// the pin; `pnpm specs:update` and `pnpm specs:sync` write it (the latter also for the text of the reference pages a
+// hand-written spec is written from, specs/<provider>/published/); the contract tests' Prism refuses a spec that does not match it.
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
@@ -15,6 +16,10 @@ export function currentHashes(provider) {
   const files = {};
   if (paths.isDerived) {
     for (const name of readdirSync(paths.upstreamDir).sort()) files[`upstream/${name}`] = sha256(join(paths.upstreamDir, name));
+  }
+  const published = join(paths.specDir, "published");
+  if (existsSync(published)) {
+    for (const name of readdirSync(published).sort()) files[`published/${name}`] = sha256(join(published, name));
   }
   files["openapi.yaml"] = sha256(paths.spec);
   return files;

@@ -20,9 +20,3 @@ export const UPLOAD_FLOW_OPERATIONS = {
   record360: ["GET /api/users/multipart_upload_start/{file_id}", "POST /api/users/multipart_upload_complete/{file_id}"],
   flowkiwi: ["POST /rest/api/medias", "GET /rest/api/medias", "GET /rest/api/medias/{id}", "DELETE /rest/api/medias/{id}"],
 };
-
-/** Where providers that publish OpenAPI serve it. */
-export const UPSTREAM_URLS = {
-  fanvue: "https://api.fanvue.com/openapi.json",
-  ofauth: "https://api.ofauth.com/openapi.json",
-};
