@@ -6,6 +6,7 @@ import { createConnection } from "node:net";
 import { join } from "node:path";
 import { startSandbox } from "@uploadkit/sandbox";
 import { startRedisServer } from "@uploadkit/testkit";
+import { accountRateUsed } from "./account-rate.js";
 
 const PNG = Buffer.from("89504e470d0a1a0a0000000d49484452", "hex");
 
@@ -90,15 +91,13 @@ async function fleetRun(scratch: string, options: FleetOptions, workers: number)
     const seconds = (performance.now() - started) / 1000;
     const commands = (await redisCommands(redis.port)) - commandsBefore;
     const { accepted, refused } = sandbox.rateLimit.counts;
-    const times = sandbox.requests.filter((entry) => entry.server === "record360").map((entry) => entry.at);
-    const apiSpan = Math.max(0.001, (Math.max(...times) - Math.min(...times)) / 1000);
     const callsPerFile = accepted / options.files;
     return {
       workers,
       seconds,
       filesPerSecond: options.files / seconds,
       allowedFilesPerSecond: options.callsPerSecond / Math.max(callsPerFile, 1),
-      rateUsed: accepted / apiSpan / options.callsPerSecond,
+      rateUsed: accountRateUsed(sandbox, "record360", accepted, options.callsPerSecond),
       apiCalls: accepted + refused,
       refused,
       refusedShare: refused / Math.max(1, accepted + refused),

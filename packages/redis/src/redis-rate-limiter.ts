@@ -92,7 +92,8 @@ export interface RedisRateLimiter extends CallRateLimiter {
  * the CLI's `--journal redis://…` does it): nothing held back until the API refuses a call (429); then calls are
  * paced in Redis (GCRA) at 0.97 × the calls the API accepted in the last second (a dip below the last peak does not
  * count as the limit), brought back near that peak with a 0.5 s time constant, then probed above it along a cubic
- * curve. A refused call waits its `Retry-After` before it is sent again; the others go on at the cut rate.
+ * curve. A refused call waits its own `Retry-After` before it is sent again (the transport's wait, as with the
+ * in-process `AdaptiveRateLimiter`, which runs the same policy); the others go on at the cut rate.
  * Refusals of calls sent before the last cut are the same event and cut nothing. Written by hand: no maintained
  * library paces from 429s across processes (BullMQ's limiter is a fixed rate per queue).
  */
@@ -103,8 +104,6 @@ export function redisRateLimiter(options: RedisRateLimiterOptions): RedisRateLim
   const fail = (message: string, cause: unknown) =>
     new RateLimiterUnavailableError(message, { code: "RATE_LIMITER_UNAVAILABLE", cause });
   const counts = { calls: 0, refused: 0, waitedMs: 0 };
-  /** Refused calls of this process, each to wait its Retry-After before going again. */
-  const penalties: number[] = [];
   let rate: number | undefined;
   return {
     get stats(): RateLimitStats {
@@ -112,8 +111,6 @@ export function redisRateLimiter(options: RedisRateLimiterOptions): RedisRateLim
     },
     async acquire(signal) {
       if (signal?.aborted) throw new AbortError(undefined, { cause: signal.reason });
-      const penalty = penalties.shift();
-      if (penalty !== undefined && penalty > Date.now()) await sleep(penalty - Date.now(), signal);
       const [delay, start] = await connection.run(
         "pace a call",
         (client) => client.eval(ACQUIRE, 1, key, ceiling) as Promise<[number, number]>,
@@ -131,7 +128,6 @@ export function redisRateLimiter(options: RedisRateLimiterOptions): RedisRateLim
     },
     refused(sentAt, retryAfterMs) {
       counts.refused++;
-      if (retryAfterMs !== undefined && retryAfterMs > 0) penalties.push(Date.now() + retryAfterMs);
       void connection
         .run("cut the rate", (client) => client.eval(REFUSED, 1, key, sentAt, retryAfterMs ?? 0) as Promise<string | null>, fail)
         .then((cut) => {

@@ -1,4 +1,5 @@
 import { AbortError, InputError } from "../errors.js";
+import { sleep } from "../retry-policy.js";
 import type { CallRateLimiter, RateLimitStats } from "./call-rate-limiter.js";
 
 export type { RateLimitStats } from "./call-rate-limiter.js";
@@ -16,43 +17,42 @@ export interface RateLimitOptions {
   limiter?: AdaptiveRateLimiter | CallRateLimiter | undefined;
 }
 
-const BETA = 0.7;
-const SCALE = 0.4;
-const SMOOTH = 0.8;
-const BUCKET_MS = 500;
-/** A burst the bucket holds, in seconds of the current rate. */
-const BURST_SECONDS = 0.25;
-
-interface Waiter {
-  resolve(sentAt: number): void;
-  reject(error: unknown): void;
-  signal: AbortSignal | undefined;
-  onAbort: () => void;
-}
+/**
+ * After a cut: back toward the rate the API last accepted (`peak`) quickly (a time constant of TAU_S), then above it
+ * ever faster (PROBE × seconds³ of it), as CUBIC does: a limit is found again in seconds, and held near. The same
+ * policy as `redisRateLimiter` (@uploadkit/redis) runs in Redis for many processes; measured in `pnpm bench`.
+ */
+const TAU_S = 0.5;
+const PROBE = 0.004;
+const NEAR = 0.97;
+/** A cut takes the rate to this share of the calls the API accepted in the last second. */
+const BETA = 0.97;
+/** A dip in what was accepted (calls waiting on other work) is not the limit: the last peak, this much lowered, stands. */
+const PEAK_MEMORY = 0.9;
+/** Accepted calls are counted per tenth of a second, over the last eleven (the current one is partial). */
+const TENTHS = 11;
 
 /**
- * One rate for every API call of a client (or of several sharing it), adapted to the API's answers as the AWS SDK's
- * adaptive retry mode does: nothing is held back until the API refuses a call (429); then a token bucket paces the
- * calls at 0.7 × the rate measured when refused, and the rate grows back along a cubic curve (CUBIC, as TCP) while the
- * API accepts calls, probing above its last limit. A `Retry-After` holds every call until then. Refusals of calls sent
- * before the last reduction belong to that same event and do not cut the rate again.
+ * One rate for every API call of a client (or of several sharing it), adapted to the API's answers: nothing is held
+ * back until the API refuses a call (429); then calls are paced one every 1/rate seconds (GCRA) at 0.97 × the calls
+ * the API accepted in the last second, the rate brought back near that peak within about a second and then probed
+ * above it along a cubic curve (as TCP's CUBIC). A refused call waits its own `Retry-After` before it is sent again
+ * (the transport does that); the others go on at the cut rate — holding every call for a whole `Retry-After` left a
+ * quarter of an account's calls unused. Refusals of calls sent before the last cut are the same event and cut nothing.
  */
 export class AdaptiveRateLimiter implements CallRateLimiter {
   readonly #now: () => number;
   readonly #ceiling: number;
-  #fillRate: number;
-  #enabled: boolean;
-  #tokens = 0;
-  #refilledAt: number;
-  #lastMaxRate = 0;
-  #lastThrottleAt = 0;
-  #pausedUntil = 0;
-  #measuredRate = 0;
-  #bucketStart: number;
-  #bucketCount = 0;
-  readonly #queue: Waiter[] = [];
-  #timer: ReturnType<typeof setTimeout> | undefined;
-  #waitingSince: number | undefined;
+  /** The rate set by the last cut; 0 while the API has refused nothing. */
+  #cutRate = 0;
+  #peak = 0;
+  #cutAt = Number.NEGATIVE_INFINITY;
+  /** When the next call may go (GCRA's theoretical arrival time). */
+  #nextAt: number;
+  #current = 0;
+  readonly #acceptedTenths = new Map<number, number>();
+  #held = 0;
+  #heldSince = 0;
   readonly #counts = { calls: 0, refused: 0, waitedMs: 0 };
 
   constructor(options: { maxCallsPerSecond?: number | undefined; now?: () => number } = {}) {
@@ -62,145 +62,98 @@ export class AdaptiveRateLimiter implements CallRateLimiter {
     }
     this.#now = options.now ?? (() => performance.now());
     this.#ceiling = ceiling ?? Number.POSITIVE_INFINITY;
-    this.#enabled = ceiling !== undefined;
-    this.#fillRate = this.#ceiling;
-    this.#refilledAt = this.#now();
-    this.#bucketStart = this.#refilledAt;
-    if (this.#enabled) this.#tokens = this.#capacity();
+    this.#nextAt = this.#now();
   }
 
   /** What it has done so far. */
   get stats(): RateLimitStats {
-    const held = this.#waitingSince === undefined ? 0 : this.#now() - this.#waitingSince;
+    const held = this.#held > 0 ? this.#now() - this.#heldSince : 0;
+    const limited = this.#cutRate > 0 || Number.isFinite(this.#ceiling);
     return {
       ...this.#counts,
       waitedMs: Math.round(this.#counts.waitedMs + held),
-      rate: this.#enabled ? this.#fillRate : undefined,
+      rate: limited ? this.#rateAt(this.#now()) : undefined,
     };
   }
 
   /** Resolves when a call may be sent (with the time it was let through, for `refused`); an abort rejects. */
   acquire(signal?: AbortSignal): Promise<number> {
     if (signal?.aborted) return Promise.reject(new AbortError(undefined, { cause: signal.reason }));
-    if (this.#queue.length === 0 && this.#take()) return Promise.resolve(this.#let());
-    return new Promise<number>((resolve, reject) => {
-      const waiter: Waiter = {
-        resolve,
-        reject,
-        signal,
-        onAbort: () => {
-          const index = this.#queue.indexOf(waiter);
-          if (index >= 0) this.#queue.splice(index, 1);
-          this.#settleWaiting();
-          reject(new AbortError(undefined, { cause: signal?.reason }));
-        },
-      };
-      signal?.addEventListener("abort", waiter.onAbort, { once: true });
-      this.#queue.push(waiter);
-      this.#waitingSince ??= this.#now();
-      this.#schedule();
-    });
+    const now = this.#now();
+    if (this.#cutRate === 0 && !Number.isFinite(this.#ceiling)) {
+      this.#counts.calls++;
+      return Promise.resolve(now);
+    }
+    const rate = this.#rateAt(now);
+    const start = Math.max(this.#nextAt, now);
+    this.#nextAt = start + 1000 / rate;
+    this.#current = rate;
+    if (start <= now) {
+      this.#counts.calls++;
+      return Promise.resolve(start);
+    }
+    this.#hold(+1);
+    return sleep(start - now, signal).then(
+      () => {
+        this.#hold(-1);
+        this.#counts.calls++;
+        return start;
+      },
+      (error: unknown) => {
+        this.#hold(-1);
+        throw error;
+      },
+    );
   }
 
-  /** The API accepted a call: the rate grows back. */
+  /** The API accepted a call. */
   succeeded(): void {
-    this.#measure();
-    if (!this.#enabled || this.#lastMaxRate === 0) return;
-    const t = (this.#now() - this.#lastThrottleAt) / 1000;
-    const k = Math.cbrt((this.#lastMaxRate * (1 - BETA)) / SCALE);
-    const cubic = SCALE * (t - k) ** 3 + this.#lastMaxRate;
-    this.#setRate(Math.min(cubic, 2 * Math.max(this.#measuredRate, 1)));
+    const tenth = Math.floor(this.#now() / 100);
+    this.#acceptedTenths.set(tenth, (this.#acceptedTenths.get(tenth) ?? 0) + 1);
+    for (const key of this.#acceptedTenths.keys()) if (key <= tenth - TENTHS) this.#acceptedTenths.delete(key);
   }
 
   /**
-   * The API refused a call sent at `sentAt` (429), asking to wait `retryAfterMs` if it said: every call waits that
-   * long, and a refusal of a call sent after the last cut slows the rate to 0.7 × what was measured.
+   * The API refused a call sent at `sentAt` (429). A refusal of a call sent after the last cut cuts the rate to
+   * 0.97 × the calls accepted in the last second. `retryAfterMs` is the refused call's own wait (the transport's).
    */
-  refused(sentAt: number, retryAfterMs: number | undefined): void {
+  refused(sentAt: number, _retryAfterMs?: number | undefined): void {
     this.#counts.refused++;
-    this.#measure();
+    if (sentAt < this.#cutAt) return;
     const now = this.#now();
-    if (retryAfterMs !== undefined && retryAfterMs > 0) this.#pausedUntil = Math.max(this.#pausedUntil, now + retryAfterMs);
-    if (this.#enabled && sentAt < this.#lastThrottleAt) return;
-    const measured = Math.max(this.#measuredRate, 1);
-    const base = this.#enabled ? Math.min(measured, this.#fillRate) : measured;
-    this.#lastMaxRate = base;
-    this.#lastThrottleAt = now;
-    this.#enabled = true;
-    this.#setRate(base * BETA);
-    this.#tokens = Math.min(this.#tokens, this.#capacity());
-    this.#schedule();
+    const tenth = Math.floor(now / 100);
+    let accepted = 0;
+    for (let i = 0; i < TENTHS; i++) accepted += this.#acceptedTenths.get(tenth - i) ?? 0;
+    let base = Math.max(accepted, PEAK_MEMORY * this.#peak);
+    if (base < 1) base = Math.max(this.#current, 1);
+    const cut = Math.min(Math.max(0.5, BETA * base), this.#ceiling);
+    this.#cutRate = cut;
+    this.#peak = Math.max(base, cut);
+    this.#cutAt = now;
+    this.#current = cut;
+    this.#nextAt = Math.max(this.#nextAt, now);
   }
 
-  #setRate(rate: number): void {
-    this.#refill();
-    this.#fillRate = Math.max(0.5, Math.min(rate, this.#ceiling));
+  /** The rate now: the ceiling before any refusal; after one, back toward the peak, then probing above it. */
+  #rateAt(now: number): number {
+    if (this.#cutRate === 0) return this.#ceiling;
+    const rate = this.#cutRate;
+    const peak = this.#peak;
+    const since = (now - this.#cutAt) / 1000;
+    const near = rate + (peak - rate) * (1 - Math.exp(-since / TAU_S));
+    let result = near;
+    if (near >= NEAR * peak) {
+      const reachedAfter = TAU_S * Math.log(Math.max(1.0001, (peak - rate) / Math.max(peak - NEAR * peak, 0.001)));
+      const above = Math.max(0, since - reachedAfter);
+      result = Math.max(near, NEAR * peak * (1 + PROBE * above ** 3));
+    }
+    return Math.min(result, this.#ceiling);
   }
 
-  #capacity(): number {
-    return Math.max(1, this.#fillRate * BURST_SECONDS);
-  }
-
-  #refill(): void {
+  #hold(change: 1 | -1): void {
     const now = this.#now();
-    if (this.#enabled) {
-      this.#tokens = Math.min(this.#capacity(), this.#tokens + ((now - this.#refilledAt) / 1000) * this.#fillRate);
-    }
-    this.#refilledAt = now;
-  }
-
-  #take(): boolean {
-    if (this.#now() < this.#pausedUntil) return false;
-    if (!this.#enabled) return true;
-    this.#refill();
-    if (this.#tokens < 1) return false;
-    this.#tokens -= 1;
-    return true;
-  }
-
-  #let(): number {
-    this.#counts.calls++;
-    this.#bucketCount++;
-    return this.#now();
-  }
-
-  /** The rate of calls sent, smoothed over half-second buckets. */
-  #measure(): void {
-    const now = this.#now();
-    const elapsed = now - this.#bucketStart;
-    if (elapsed < BUCKET_MS) return;
-    const rate = (this.#bucketCount * 1000) / elapsed;
-    this.#measuredRate = this.#measuredRate === 0 ? rate : rate * SMOOTH + this.#measuredRate * (1 - SMOOTH);
-    this.#bucketStart = now;
-    this.#bucketCount = 0;
-  }
-
-  #schedule(): void {
-    if (this.#timer !== undefined || this.#queue.length === 0) return;
-    const now = this.#now();
-    let delay = this.#pausedUntil - now;
-    if (delay <= 0 && this.#enabled) {
-      this.#refill();
-      delay = this.#tokens >= 1 ? 0 : ((1 - this.#tokens) / this.#fillRate) * 1000;
-    }
-    this.#timer = setTimeout(() => this.#release(), Math.max(0, Math.ceil(delay)));
-  }
-
-  #release(): void {
-    this.#timer = undefined;
-    while (this.#queue.length > 0 && this.#take()) {
-      const waiter = this.#queue.shift() as Waiter;
-      waiter.signal?.removeEventListener("abort", waiter.onAbort);
-      waiter.resolve(this.#let());
-    }
-    this.#settleWaiting();
-    this.#schedule();
-  }
-
-  #settleWaiting(): void {
-    if (this.#queue.length === 0 && this.#waitingSince !== undefined) {
-      this.#counts.waitedMs += this.#now() - this.#waitingSince;
-      this.#waitingSince = undefined;
-    }
+    if (change > 0 && this.#held === 0) this.#heldSince = now;
+    this.#held += change;
+    if (this.#held === 0) this.#counts.waitedMs += now - this.#heldSince;
   }
 }

@@ -213,6 +213,8 @@ export class Transport {
         await response.body?.cancel().catch(() => {});
         this.emit({ method, path: url.pathname, attempt, reason: REFUSED_REASON, delayMs: requestedMs ?? 0 });
         attempt--;
+        // This call waits what the API asked of it; the limiter paces the others at the cut rate meanwhile.
+        if (requestedMs) await sleep(requestedMs, outer ?? undefined);
         continue;
       }
       if (response.ok) return rememberSecrets(rebuilt(response, text ?? ""), this.secrets);
@@ -260,6 +262,8 @@ export class Transport {
             : { method: label.method, path: label.path, attempt, reason: REFUSED_REASON, delayMs },
         );
         attempt--;
+        // This call waits what the API asked of it; the limiter paces the others at the cut rate meanwhile.
+        if (delayMs > 0) await sleep(delayMs, signal);
         continue;
       }
       if (result.ok) return result.value;
