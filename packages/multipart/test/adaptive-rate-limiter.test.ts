@@ -158,7 +158,11 @@ describe("Transport with a rate limit", () => {
       if (refuseFirst-- > 0) return void res.writeHead(429, { "retry-after": "1", "content-type": "application/json" }).end("{}");
       res.writeHead(200, { "content-type": "application/json" }).end('{"ok":true}');
     });
-    const waits = new Transport({ apiOrigin: origin, retry: { maxAttempts: 2 }, rateLimit: { limiter: new AdaptiveRateLimiter() } });
+    const waits = new Transport({
+      apiOrigin: origin,
+      retry: { maxAttempts: 2 },
+      rateLimit: { limiter: new AdaptiveRateLimiter() },
+    });
     expect((await waits.fetch(new Request(`${origin}/x`))).status).toBe(200);
     expect(times).toHaveLength(2);
     expect((times[1] as number) - (times[0] as number)).toBeGreaterThanOrEqual(990);
