@@ -7,6 +7,7 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs, promisify } from "node:util";
 import { planParts, S3_PART_RULES } from "@uploadkit/multipart";
+import { type BrowserOptions, type BrowserResult, browserMarkdown, measureBrowser } from "./browser-bench.js";
 import { type BulkOptions, type BulkResult, bulkMarkdown, measureBulk } from "./bulk.js";
 import { type FleetOptions, fleetMarkdown, measureFleet } from "./fleet.js";
 import { CONTESTANTS, type ContestantName, type Job, type Measurement } from "./job.js";
@@ -15,6 +16,8 @@ import { type LatencyRow, latencyMarkdown, measureLatency } from "./latency.js";
 import { type ManyFilesResult, manyFilesMarkdown, measureManyFiles } from "./many-files.js";
 import { regenerationCost } from "./regeneration-cost.js";
 import { describeSize, markdown, type Row, svgChart } from "./report.js";
+import { checksMarkdown, runChecks } from "./run-summary.js";
+import { writeSampleFile } from "./sample-file.js";
 import { speedTargets } from "./speed-targets.js";
 import { spread } from "./stats.js";
 import {
@@ -50,6 +53,8 @@ const { values } = parseArgs({
     "bulk-kib": { type: "string" },
     "bulk-rate": { type: "string" },
     "bulk-latency": { type: "string" },
+    browser: { type: "string" },
+    "browser-only": { type: "boolean" },
     help: { type: "boolean", short: "h" },
   },
 });
@@ -60,7 +65,8 @@ if (values.help) {
            [--bulk 2000 (files; 0 = skip) --bulk-kib 64-512 --bulk-rate 80 (calls/s the API allows) --bulk-latency 50 (ms)]
            [--bulk-only (the bulk section alone)]
            [--fleet 4000 (files; 0 = skip) --fleet-workers 4 (CLI processes on one Redis journal; also run alone)]
-           [--fleet-only (the fleet section alone; it uses --bulk-rate and --bulk-latency)]`);
+           [--fleet-only (the fleet section alone; it uses --bulk-rate and --bulk-latency)]
+           [--browser 256 (MiB uploaded from a File in Chromium; 0 = skip) --browser-only (that section alone)]`);
   process.exit(0);
 }
 const quick = values.quick === true;
@@ -99,6 +105,21 @@ const fleetOptions: FleetOptions = {
   latencyMs: bulkOptions.latencyMs,
   callsPerSecond: bulkOptions.callsPerSecond,
 };
+const browserOptions: BrowserOptions = {
+  sizeMiB: Number(values.browser ?? (quick ? 16 : 256)),
+  partMiB: Number(values["part-size"] ?? 8),
+  concurrency: Number(values.concurrency ?? 4),
+  runs: Number(values.runs ?? (quick ? 1 : 3)),
+};
+if (values["browser-only"]) {
+  try {
+    const result = await measureBrowser(scratch, browserOptions);
+    console.log(result ? `Browser:\n\n${browserMarkdown(result)}` : "Browser: no Chromium here (UPLOADKIT_CHROMIUM); skipped.");
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  process.exit();
+}
 if (values["fleet-only"]) {
   try {
     const fleet = await measureFleet(scratch, fleetOptions);
@@ -125,17 +146,7 @@ if (values["bulk-only"]) {
 }
 const runner = fileURLToPath(new URL("./contestants/run-contestant.js", import.meta.url));
 
-function writeFile(size: number): string {
-  const path = join(scratch, `${size}.bin`);
-  const block = randomBytes(MiB);
-  const fd = openSync(path, "w");
-  for (let written = 0; written < size; written += MiB) {
-    block.writeUInt32LE(written / MiB, 0);
-    writeSync(fd, block, 0, Math.min(MiB, size - written));
-  }
-  closeSync(fd);
-  return path;
-}
+const writeFile = (size: number) => writeSampleFile(join(scratch, `${size}.bin`), size);
 
 async function measure(job: Job): Promise<Measurement> {
   const { stdout } = await promisify(execFile)(process.execPath, [runner, JSON.stringify(job)], { maxBuffer: 1024 * 1024 });
@@ -201,12 +212,14 @@ let latency: LatencyRow[] | undefined;
 let manyFiles: ManyFilesResult | undefined;
 let bulk: BulkResult | undefined;
 let fleet: Awaited<ReturnType<typeof measureFleet>> | undefined;
+let browser: BrowserResult | undefined;
 const latencyRuns = Math.max(runs, 5);
 try {
   latency = latencyMs > 0 ? await measureLatency(scratch, 256, latencyMs, latencyRuns) : undefined;
   manyFiles = latencyMs > 0 ? await measureManyFiles(scratch, 200, latencyMs) : undefined;
   bulk = bulkOptions.files > 0 ? await measureBulk(scratch, bulkOptions) : undefined;
   fleet = fleetOptions.files > 0 ? await measureFleet(scratch, fleetOptions) : undefined;
+  browser = browserOptions.sizeMiB > 0 ? await measureBrowser(scratch, browserOptions) : undefined;
 } finally {
   rmSync(scratch, { recursive: true, force: true });
 }
@@ -214,6 +227,8 @@ try {
 const regeneration = quick || values["no-regeneration"] ? undefined : regenerationCost();
 const table = markdown(rows, runs);
 console.log(table);
+if (browser) console.log(`\nBrowser:\n\n${browserMarkdown(browser)}`);
+else if (browserOptions.sizeMiB > 0) console.log("\nBrowser: no Chromium here (UPLOADKIT_CHROMIUM); skipped.");
 if (manyFiles) console.log(`\nMany files:\n\n${manyFilesMarkdown(manyFiles)}`);
 if (bulk) console.log(`\nBulk (uploadkit upload <folder> --journal, shared rate limit):\n\n${bulkMarkdown(bulk)}`);
 if (fleet) console.log(`\nFleet (uploadkit upload <folder> --journal redis://…, one account):\n\n${fleetMarkdown(fleet)}`);
@@ -234,11 +249,15 @@ const machine = {
   cpuModel: cpus()[0]?.model,
   totalMemoryGiB: Math.round(totalmem() / 1024 ** 3),
 };
+const checks = runChecks(rows, browser, bulk, fleet?.runs);
 writeFileSync(
   join(out, "latest.json"),
-  `${JSON.stringify({ date: new Date().toISOString(), machine, concurrency, partSize, runs, rows, latency, manyFiles, bulk, fleet, regeneration }, null, 2)}\n`,
+  `${JSON.stringify({ date: new Date().toISOString(), machine, concurrency, partSize, runs, rows, latency, manyFiles, bulk, fleet, browser, checks, regeneration }, null, 2)}\n`,
 );
-writeFileSync(join(out, "latest.svg"), svgChart(rows));
+writeFileSync(join(out, "latest.svg"), svgChart(rows, checks));
+console.log(
+  `\n${checksMarkdown(checks, `Node ${machine.node}, ${machine.cpus} × ${machine.cpuModel ?? "cpu"}, ${machine.totalMemoryGiB} GiB`)}`,
+);
 const againstTargets = speedTargets(rows, latency, manyFiles);
 if (againstTargets) console.log(`\nAgainst the speed targets:\n${againstTargets}`);
 console.log(`\nwrote ${join(out, "latest.json")} and latest.svg`);

@@ -1,4 +1,5 @@
 import type { ContestantName } from "./job.js";
+import { type Check, checksPanel } from "./run-summary.js";
 import type { Spread } from "./stats.js";
 import type { TargetName } from "./targets/targets.js";
 
@@ -60,8 +61,8 @@ const COLORS: Record<ContestantName, string> = {
   "raw-single-put": "#a3a3a3",
 };
 
-/** Two bar charts (throughput and peak RSS by shape, null sink) as one small SVG. */
-export function svgChart(rows: Row[]): string {
+/** The run's one picture: throughput and peak RSS by shape (null sink), and every check against its target. */
+export function svgChart(rows: Row[], checks: readonly Check[] = []): string {
   const target = rows.some((r) => r.target === "null-sink") ? "null-sink" : rows[0]?.target;
   const data = rows.filter((r) => r.target === target);
   const shapes = [...new Set(data.map((r) => r.shape))];
@@ -92,7 +93,9 @@ export function svgChart(rows: Row[]): string {
     (c, i) =>
       `<rect x="${10 + i * 140}" y="402" width="10" height="10" fill="${COLORS[c]}"/><text x="${24 + i * 140}" y="411" font-size="10">${c}</text>`,
   );
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${Math.max(width, 720)}" height="420" font-family="sans-serif">${panel("Throughput, MiB/s", 0, (r) => r.mibPerSecond.median, "MiB/s")}${panel("Peak RSS, MiB", 200, (r) => r.peakRssMiB.median, "MiB")}${legend.join("")}</svg>\n`;
+  const full = Math.max(width, 720);
+  const targets = checks.length > 0 ? checksPanel(checks, 425, full) : { svg: "", height: 0 };
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${full}" height="${425 + targets.height}" font-family="sans-serif">${panel("Throughput, MiB/s", 0, (r) => r.mibPerSecond.median, "MiB/s")}${panel("Peak RSS, MiB", 200, (r) => r.peakRssMiB.median, "MiB")}${legend.join("")}${targets.svg}</svg>\n`;
 }
 
 export function describeSize(bytes: number): string {

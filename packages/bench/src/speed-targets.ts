@@ -3,23 +3,11 @@ import type { ManyFilesResult } from "./many-files.js";
 import type { Row } from "./report.js";
 
 /**
- * The speed issue's targets, each with this run's figure beside it: uploadkit ÷ raw undici and peak RSS on the null
- * sink (integrity checks on), the time the API adds per provider, and the many-files speed-up.
+ * The latency issue's targets, each with this run's figure beside it: the time the API adds per provider, and the
+ * many-files speed-up (throughput, memory, browser and rate-limit targets are in the checks table, run-summary.ts).
  */
-export function speedTargets(rows: readonly Row[], latency?: readonly LatencyRow[], manyFiles?: ManyFilesResult): string {
+export function speedTargets(_rows: readonly Row[], latency?: readonly LatencyRow[], manyFiles?: ManyFilesResult): string {
   const lines: string[] = [];
-  const sink = rows.filter((row) => row.target === "null-sink");
-  const shapes = [...new Set(sink.map((row) => row.shape))];
-  const ratios = shapes.flatMap((shape) => {
-    const ours = sink.find((row) => row.shape === shape && row.contestant === "uploadkit");
-    const raw = sink.find((row) => row.shape === shape && row.contestant === "raw-undici");
-    return ours && raw ? [`${shape} ${(ours.mibPerSecond.median / raw.mibPerSecond.median).toFixed(2)}×`] : [];
-  });
-  const rss = sink.filter((row) => row.contestant === "uploadkit").map((row) => row.peakRssMiB.median);
-  if (ratios.length > 0) {
-    lines.push(`- integrity on, null sink, uploadkit ÷ raw undici: ${ratios.join(", ")} (target ≥ 0.95×)`);
-    lines.push(`- peak RSS of uploadkit: ${Math.min(...rss).toFixed(0)}–${Math.max(...rss).toFixed(0)} MiB (target ≤ 150 MiB)`);
-  }
   if (latency) {
     // Flowkiwi's one request carries the file: what the API adds there is the whole upload's difference.
     const added = latency.map((row) =>

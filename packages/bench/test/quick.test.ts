@@ -19,6 +19,13 @@ describe("pnpm bench --quick (smoke test: no timing assertions)", () => {
       expect(stdout).toContain("uploadkit ÷ lib-storage");
       const results = JSON.parse(readFileSync(join(out, "latest.json"), "utf8")) as {
         machine: { node: string };
+        browser?: {
+          sizeMiB: number;
+          uploadkit: { mibPerSecond: { median: number } };
+          plain: { mibPerSecond: { median: number } };
+          ratio: number;
+        };
+        checks: { section: string; what: string; value: number; met: boolean }[];
         bulk: { files: number; exitCode: number; apiCalls: number; peakRssMiB: number; peakOpenFds: number };
         rows: {
           target: string;
@@ -42,6 +49,24 @@ describe("pnpm bench --quick (smoke test: no timing assertions)", () => {
       expect(results.bulk.apiCalls).toBeGreaterThanOrEqual(60);
       expect(results.bulk.peakRssMiB).toBeGreaterThan(0);
       expect(results.bulk.peakOpenFds).toBeGreaterThan(0);
+      // The browser section uploaded its File from Chromium (test:all installs it) to the sink on another origin:
+      // both contestants' parts were all answered with the MD5 ETags the sink was given.
+      expect(results.browser).toMatchObject({ sizeMiB: 16 });
+      expect(results.browser?.uploadkit.mibPerSecond.median).toBeGreaterThan(0);
+      expect(results.browser?.plain.mibPerSecond.median).toBeGreaterThan(0);
+      // One table of every check, each with this run's figure: the browser ratio and the bulk share among them.
+      expect(stdout).toContain("| section | measure | this run | target | met | beside it |");
+      const whats = results.checks.map((c) => c.what);
+      expect(whats).toEqual(
+        expect.arrayContaining([
+          "uploadkit ÷ plain fetch loop",
+          "longest main-thread task",
+          "account's rate used",
+          "calls refused",
+          "integrity on ÷ raw undici",
+        ]),
+      );
+      expect(readFileSync(join(out, "latest.svg"), "utf8")).toContain("Against each target");
     } finally {
       rmSync(out, { recursive: true, force: true });
     }

@@ -1,4 +1,5 @@
 export { stopOnExit } from "./child-processes.js";
+export { CHROMIUM, launchChromium } from "./chromium.js";
 export { type CuttableProxy, startCuttableProxy } from "./cuttable-proxy.js";
 export { describeEveryOperation, type OperationsClient } from "./every-operation.js";
 export { freePort, type PrismServer, type ProviderSpec, prefer, specPath, startPrism, violations } from "./prism.js";

@@ -2,12 +2,24 @@
 // multipart API for lib-storage. It isolates the client's cost: it does not hash what it receives (on a two-core
 // machine a hashing sink takes a core from the client it measures). A part URL carries the part's size and the
 // ETag a store would answer — the MD5 of the file's bytes, computed by the bench before the timer starts — and the
-// sink answers that ETag only when the body had exactly that many bytes (400 otherwise).
+// sink answers that ETag only when the body had exactly that many bytes (400 otherwise). It answers a page on another
+// origin too (the browser section): CORS preflights allowed, the ETag exposed.
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 
 const server = createServer((req, res) => {
   const url = new URL(req.url ?? "/", "http://sink");
+  res.setHeader("access-control-allow-origin", "*");
+  res.setHeader("access-control-expose-headers", "ETag");
+  if (req.method === "OPTIONS") {
+    res.writeHead(204, {
+      "access-control-allow-methods": "PUT",
+      "access-control-allow-headers": "*",
+      "access-control-max-age": "600",
+    });
+    res.end();
+    return;
+  }
   let received = 0;
   req.on("data", (chunk: Buffer) => {
     received += chunk.length;
