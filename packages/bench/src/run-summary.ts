@@ -122,7 +122,7 @@ export function checksPanel(checks: readonly Check[], y0: number, width: number)
     const score = c.comparison === "≥" ? c.value / c.target : c.target / Math.max(c.value, 0.001);
     const w = Math.min(2, score) * scale;
     const y = y0 + 28 + i * 16;
-    return `<text x="10" y="${y + 10}" font-size="10">${escape(`${c.section}: ${c.what}`)}</text><rect x="320" y="${y}" width="${w}" height="11" fill="${c.met ? "#16a34a" : "#dc2626"}"><title>${escape(`${show(c, c.value)} (target ${c.comparison} ${show(c, c.target)})`)}</title></rect><text x="${324 + w}" y="${y + 10}" font-size="9">${escape(show(c, c.value))}</text>`;
+    return `<text x="10" y="${y + 10}" font-size="10">${escapeXml(`${c.section}: ${c.what}`)}</text><rect x="320" y="${y}" width="${w}" height="11" fill="${c.met ? "#16a34a" : "#dc2626"}"><title>${escapeXml(`${show(c, c.value)} (target ${c.comparison} ${show(c, c.target)})`)}</title></rect><text x="${324 + w}" y="${y + 10}" font-size="9">${escapeXml(show(c, c.value))}</text>`;
   });
   return {
     height,
@@ -134,6 +134,6 @@ export function checksPanel(checks: readonly Check[], y0: number, width: number)
   };
 }
 
-function escape(text: string): string {
+function escapeXml(text: string): string {
   return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
 }
