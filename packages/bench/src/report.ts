@@ -1,19 +1,10 @@
 import type { ContestantName } from "./job.js";
+import type { Row } from "./row.js";
 import { type Check, checksPanel } from "./run-summary.js";
-import type { Spread } from "./stats.js";
-import type { TargetName } from "./targets/targets.js";
 
-export interface Row {
-  target: TargetName;
-  shape: string;
-  sizeBytes: number;
-  parts: number;
-  contestant: ContestantName;
-  seconds: Spread;
-  mibPerSecond: Spread;
-  peakRssMiB: Spread;
-  cpuSeconds: Spread;
-}
+export type { Row } from "./row.js";
+
+import type { Spread } from "./stats.js";
 
 const MiB = 1024 * 1024;
 const f1 = (n: number) => n.toFixed(1);

@@ -2,7 +2,7 @@ import type { BrowserResult } from "./browser-bench.js";
 import type { BulkResult } from "./bulk.js";
 import type { FleetRun } from "./fleet.js";
 import type { ContestantName } from "./job.js";
-import type { Row } from "./report.js";
+import type { Row } from "./row.js";
 
 /** One figure of this run against one target of the integrity and limits issue, computed within the run. */
 export interface Check {

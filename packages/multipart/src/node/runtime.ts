@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import { InputError } from "../core/errors.js";
 import { hashChunks } from "../core/http/hash-chunks.js";
 import type { HashAlgorithm } from "../core/runtime/runtime-parts.js";
-import { startHash } from "./hash-pool.js";
+import { startHash, warmHashPool } from "./hash-pool.js";
 
 export { sharedAgent as defaultDispatcher } from "./agent.js";
 export { contentTypeOfName, extensionOfType, sniffContentType } from "./content-type.js";
@@ -16,6 +16,10 @@ export { httpAttempt } from "./undici-attempt.js";
 export { currentScope, runInScope } from "./upload-scope.js";
 
 export const runtimeName: "node" | "web" = "node";
+
+// The hashing workers start once the importing module has run, not on the first upload's first part: an upload's
+// integrity checks then start at full speed. UPLOADKIT_HASH_WORKERS=0 (or one core) starts none.
+setImmediate(warmHashPool).unref();
 
 /** A Blob's digest: its stream read through the hashing pool. */
 export function hashBlob(blob: Blob, algorithm: HashAlgorithm): { digest(): Promise<string>; discard(): void } {

@@ -1,0 +1,16 @@
+import type { ContestantName } from "./job.js";
+import type { Spread } from "./stats.js";
+import type { TargetName } from "./targets/targets.js";
+
+/** One contestant on one shape and target: the spread of its runs. */
+export interface Row {
+  target: TargetName;
+  shape: string;
+  sizeBytes: number;
+  parts: number;
+  contestant: ContestantName;
+  seconds: Spread;
+  mibPerSecond: Spread;
+  peakRssMiB: Spread;
+  cpuSeconds: Spread;
+}
