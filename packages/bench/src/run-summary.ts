@@ -38,6 +38,9 @@ export function runChecks(rows: readonly Row[], browser?: BrowserResult, bulk?: 
       const own = ratio(pick("uploadkit-no-checksum"));
       const lib = ratio(pick("lib-storage"));
       const section = `${target} ${shape}`;
+      // On rgw the targets are set at 256 MiB and 2 GiB (the issue's Ceph sizes); on the null sink at every size.
+      const cephSize = ours.sizeBytes === 256 * 1024 ** 2 || ours.sizeBytes === 2 * GiB;
+      if (target === "rgw" && !cephSize) continue;
       if (raw !== undefined && target !== "s3-store")
         add({
           section,
