@@ -25,7 +25,12 @@ export async function readPublication(from) {
       .filter((name) => /\.(ya?ml|json|md|html?)$/i.test(name))
       .sort();
     if (names.length === 0) throw new UpdateError(`${from} holds no .yaml, .yml, .json, .md or .html pages.`);
-    return Promise.all(names.map((name) => readPage(join(from, name))));
+    // A Markdown or HTML file with no OpenAPI block (a folder's README) is not a page of the publication.
+    const pages = (
+      await Promise.all(names.map((name) => readPage(join(from, name), { optional: /\.(md|html?)$/i.test(name) })))
+    ).filter(Boolean);
+    if (pages.length === 0) throw new UpdateError(`${from} holds no OpenAPI pages.`);
+    return pages;
   }
   const text = readFileSync(from, "utf8");
   return [{ name: `openapi.${format(text)}`, text: checkedDocument(from, text) }];
@@ -76,7 +81,7 @@ export async function download(url, accept) {
 }
 
 /** One page (a URL or a file): an OpenAPI document as it is, or the OpenAPI block of a Markdown or HTML page. */
-async function readPage(page) {
+async function readPage(page, { optional = false } = {}) {
   const remote = /^https?:\/\//i.test(page);
   let text;
   if (remote) text = await download(page, "application/json, application/yaml, text/markdown, text/html;q=0.8");
@@ -90,6 +95,7 @@ async function readPage(page) {
   const base = (remote ? new URL(page).pathname : page).split("/").filter(Boolean).pop() ?? "page";
   const stem = base.replace(/\.(ya?ml|json|md|html?)$/i, "") || "page";
   const block = isOpenApi(text) ? text : openApiBlock(text);
+  if (block === undefined && optional) return undefined;
   if (block === undefined) return { name: base, text: checkedDocument(page, text) };
   return { name: `${stem}.${format(block)}`, text: checkedDocument(page, block) };
 }

@@ -110,8 +110,14 @@ export async function update(provider, from, { writeChangeset = true, log = cons
 
     const changes = diffSpecs(YAML.parse(readFileSync(paths.spec, "utf8")), YAML.parse(derived.text));
     const rulesBump = suggestedBump(changes);
-    const compiler = compileCheck(provider);
-    const baseline = compiler?.baseline();
+    let compiler = compileCheck(provider);
+    let baseline;
+    try {
+      baseline = compiler?.baseline();
+    } catch (error) {
+      log(`  compiler: could not run (${error.message}); the rules alone rate this update`);
+      compiler = undefined;
+    }
 
     // Swap in: upstream/, the derived document, and the generated types.
     const staged = join(scratch, "upstream-staged");
@@ -126,7 +132,12 @@ export async function update(provider, from, { writeChangeset = true, log = cons
     const listed = existsSync(readme) ? withOperationsTable(readFileSync(readme, "utf8"), derived.text) : undefined;
     if (listed !== undefined) writeAtomically(readme, listed);
 
-    const compileErrors = compiler ? compiler.verdict().errors : undefined;
+    let compileErrors;
+    try {
+      compileErrors = compiler?.verdict().errors;
+    } catch (error) {
+      log(`  compiler: could not run (${error.message}); the rules alone rate this update`);
+    }
     const bump = compileErrors?.length ? largerBump(rulesBump, "major") : rulesBump;
     const overlayWarnings = [...derived.unmatched, ...derived.collisions];
     const flowChanged = [
@@ -167,7 +178,7 @@ function report(result, designWarnings, log, baseline) {
   for (const change of changes)
     log(`  ${change.kind.padEnd(8)}  ${change.operation ?? "(document)"}: ${change.message} [${change.rule}]`);
   if (!compileErrors) log("  compiler: not checked (no package sources here)");
-  else if (baseline.errors.length > 0)
+  else if (baseline && baseline.errors.length > 0)
     log(`  compiler: ${baseline.errors.length} error(s) against the old types already (run \`pnpm build\` first?)`);
   for (const error of compileErrors ?? []) log(`  breaking  compiler: ${error.where}: ${error.code} ${error.message}`);
   log(`  rules: ${rulesBump}; compiler: ${compileErrors ? (compileErrors.length ? "major" : "compiles") : "not checked"}`);

@@ -157,6 +157,8 @@ describe("pnpm specs:sync", () => {
   it("nothing changed: says so, exit 0, no branch, no body, no pull request", async () => {
     const pages = join(dir, "pages");
     cpSync(join(ROOT, "specs/fanvue/upstream"), pages, { recursive: true });
+    // A folder's README (Markdown with no OpenAPI block) is not a page of the publication.
+    writeFileSync(join(pages, "README.md"), "# Fanvue's pages\n\nDownloaded from the reference site.\n");
     const result = await sync("--dry-run", "--source", `fanvue=${pages}`);
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).toContain("fanvue: nothing changed — no pull request.");
