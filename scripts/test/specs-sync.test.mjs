@@ -1,24 +1,18 @@
 // pnpm specs:sync in a scratch git repository (with a bare "origin"), against a local server that serves the
 // providers' publications and answers as GitHub's pull request API does.
 import { execFile, spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import YAML from "yaml";
-import { mergeFragments } from "../lib/merge-fragments.mjs";
 import { PROVIDERS, ROOT } from "../lib/providers.mjs";
 import { openApiBlock } from "../lib/publication.mjs";
 import { pageName, pageText } from "../lib/reference-pages.mjs";
+import { fanvueUpstream } from "./support/fanvue-upstream.mjs";
 
 const TOKEN = "ghs_secretTokenForTheTest123";
-const fanvueUpstream = () =>
-  mergeFragments(
-    readdirSync(join(ROOT, "specs/fanvue/upstream"))
-      .sort()
-      .map((name) => YAML.parse(readFileSync(join(ROOT, "specs/fanvue/upstream", name), "utf8"))),
-  );
 
 let server;
 let origin;

@@ -5,16 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import YAML from "yaml";
-import { mergeFragments } from "../lib/merge-fragments.mjs";
 import { PROVIDERS, ROOT } from "../lib/providers.mjs";
-
-/** The Fanvue document as a newer full upstream drop would be: both published operations in one file. */
-const fanvueUpstream = () =>
-  mergeFragments(
-    readdirSync(join(ROOT, "specs/fanvue/upstream"))
-      .sort()
-      .map((name) => YAML.parse(readFileSync(join(ROOT, "specs/fanvue/upstream", name), "utf8"))),
-  );
+import { fanvueUpstream } from "./support/fanvue-upstream.mjs";
 
 let server;
 let origin;
