@@ -64,7 +64,7 @@ local rate = tonumber(redis.call('HGET', KEYS[1], 'rate') or '0')
 if sentAt < cutAt then return false end
 local tenth = math.floor(now / 100)
 local accepted = 0
-for i = 0, 10 do accepted = accepted + tonumber(redis.call('GET', KEYS[1] .. ':ok:' .. (tenth - i)) or '0') end
+for i = 0, 9 do accepted = accepted + tonumber(redis.call('GET', KEYS[1] .. ':ok:' .. (tenth - i)) or '0') end
 local current = tonumber(redis.call('HGET', KEYS[1], 'current') or '0')
 -- A dip in what was accepted (calls waiting on other work) is not the limit: the last peak, a little lowered, stands.
 local lastPeak = tonumber(redis.call('HGET', KEYS[1], 'peak') or '0')

@@ -29,8 +29,8 @@ const NEAR = 0.97;
 const BETA = 0.97;
 /** A dip in what was accepted (calls waiting on other work) is not the limit: the last peak, this much lowered, stands. */
 const PEAK_MEMORY = 0.9;
-/** Accepted calls are counted per tenth of a second, over the last eleven (the current one is partial). */
-const TENTHS = 11;
+/** Accepted calls are counted per tenth of a second, over the last ten (the current one partial): at most a second, so a cut never lands above what the API accepted in one (eleven tenths did, and refused again). */
+const TENTHS = 10;
 
 /**
  * One rate for every API call of a client (or of several sharing it), adapted to the API's answers: nothing is held
