@@ -1,3 +1,9 @@
+import { createHash } from "node:crypto";
+import { createWriteStream } from "node:fs";
+import { mkdir, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import S3rver from "s3rver";
 import { removeScratch, scratchDir } from "../scratch.js";
 import type { S3Config } from "./store-config.js";
@@ -21,6 +27,7 @@ export async function startEmbeddedS3(options: { port?: number; bucket?: string 
     directory,
     configureBuckets: [{ name: bucket }],
   });
+  guardPartWrites((server as unknown as { store: S3rverStore }).store);
   const { port } = await server.run();
   return {
     config: {
@@ -37,5 +44,40 @@ export async function startEmbeddedS3(options: { port?: number; bucket?: string 
       await server.close();
       removeScratch(directory);
     },
+  };
+}
+
+interface S3rverStore {
+  getResourcePath(bucket: string, key: string | undefined, resource: string): string;
+  putPart(
+    bucket: string,
+    uploadId: string,
+    partNumber: number,
+    content: NodeJS.ReadableStream,
+  ): Promise<{ size: number; md5: string }>;
+}
+
+/**
+ * s3rver 3.7 writes a part through a file stream with no error listener: a part arriving while its upload is
+ * completed or aborted, or as the sandbox stops and removes its directory (ENOENT), threw an uncaught exception in
+ * the process running the sandbox. The same write, with the error going to that request's answer instead.
+ */
+function guardPartWrites(store: S3rverStore): void {
+  store.putPart = async (bucket, uploadId, partNumber, content) => {
+    const partPath = join(store.getResourcePath(bucket, undefined, "uploads"), uploadId, String(partNumber));
+    await mkdir(dirname(partPath), { recursive: true });
+    const md5 = createHash("md5");
+    let size = 0;
+    const meter = new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        md5.update(chunk);
+        size += chunk.length;
+        callback(null, chunk);
+      },
+    });
+    await pipeline(content, meter, createWriteStream(partPath));
+    const digest = md5.digest("hex");
+    await writeFile(`${partPath}.md5`, digest);
+    return { size, md5: digest };
   };
 }
