@@ -110,17 +110,18 @@ function isOpenApi(text) {
 
 const ENTITIES = { lt: "<", gt: ">", amp: "&", quot: '"', apos: "'", nbsp: " " };
 
+/** Text with HTML's character references (named, decimal, hex) replaced by the characters they stand for. */
+export function decodeEntities(text) {
+  return text.replace(/&(#x[0-9a-f]+|#\d+|\w+);/gi, (whole, name) =>
+    name[0] === "#"
+      ? String.fromCodePoint(/^#x/i.test(name) ? Number.parseInt(name.slice(2), 16) : Number(name.slice(1)))
+      : (ENTITIES[name] ?? whole),
+  );
+}
+
 /** The first fenced (Markdown) or <code> (HTML) block of a page that is an OpenAPI document, or undefined. */
 export function openApiBlock(page) {
   const fenced = [...page.matchAll(/```(?:ya?ml|json)?[^\n]*\n([\s\S]*?)```/g)].map((m) => m[1]);
-  const code = [...page.matchAll(/<code[^>]*>([\s\S]*?)<\/code>/gi)].map((m) =>
-    m[1]
-      .replace(/<[^>]+>/g, "")
-      .replace(/&(#x[0-9a-f]+|#\d+|\w+);/gi, (whole, name) =>
-        name[0] === "#"
-          ? String.fromCodePoint(name[1] === "x" || name[1] === "X" ? Number.parseInt(name.slice(2), 16) : Number(name.slice(1)))
-          : (ENTITIES[name] ?? whole),
-      ),
-  );
+  const code = [...page.matchAll(/<code[^>]*>([\s\S]*?)<\/code>/gi)].map((m) => decodeEntities(m[1].replace(/<[^>]+>/g, "")));
   return [...fenced, ...code].find(isOpenApi);
 }

@@ -4,27 +4,23 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { providerPaths } from "./providers.mjs";
-import { download, UpdateError } from "./publication.mjs";
+import { decodeEntities, download, UpdateError } from "./publication.mjs";
 import { writePin } from "./spec-pin.mjs";
 
-const ENTITIES = { lt: "<", gt: ">", amp: "&", quot: '"', apos: "'", nbsp: " " };
 const BLOCKS = /<\/?(p|div|br|li|ul|ol|tr|table|h[1-6]|pre|section|article|dt|dd|blockquote|hr)\b[^>]*>/gi;
 
 /** The readable text of an HTML page (Markdown and text pass through), one trimmed line per block. */
 export function pageText(page) {
   const isHtml = /<(html|body|div|p|h1|main)\b/i.test(page);
   const text = isHtml
-    ? page
-        .replace(/<(script|style|noscript|svg|head|nav|footer)\b[\s\S]*?<\/\1>/gi, "")
-        .replace(/<!--[\s\S]*?-->/g, "")
-        .replace(/<t[dh]\b[^>]*>/gi, " | ")
-        .replace(BLOCKS, "\n")
-        .replace(/<[^>]+>/g, "")
-        .replace(/&(#x[0-9a-f]+|#\d+|\w+);/gi, (whole, name) =>
-          name[0] === "#"
-            ? String.fromCodePoint(/^#x/i.test(name) ? Number.parseInt(name.slice(2), 16) : Number(name.slice(1)))
-            : (ENTITIES[name] ?? whole),
-        )
+    ? decodeEntities(
+        page
+          .replace(/<(script|style|noscript|svg|head|nav|footer)\b[\s\S]*?<\/\1>/gi, "")
+          .replace(/<!--[\s\S]*?-->/g, "")
+          .replace(/<t[dh]\b[^>]*>/gi, " | ")
+          .replace(BLOCKS, "\n")
+          .replace(/<[^>]+>/g, ""),
+      )
     : page;
   const lines = text
     .replace(/\r\n?/g, "\n")

@@ -204,8 +204,9 @@ function compareSecuritySchemes(before, after, add) {
   const shape = (s) => JSON.stringify({ type: s.type, in: s.in, name: s.name, scheme: s.scheme?.toLowerCase(), flows: s.flows });
   for (const [name, scheme] of Object.entries(a)) {
     const other = resolve(after, b[name]);
-    if (other && shape(resolve(before, scheme)) !== shape(other))
-      add("security-scheme-changed", undefined, `security scheme ${name}: ${shape(resolve(before, scheme))} → ${shape(other)}`);
+    if (!other) continue;
+    const [was, now] = [shape(resolve(before, scheme)), shape(other)];
+    if (was !== now) add("security-scheme-changed", undefined, `security scheme ${name}: ${was} → ${now}`);
   }
 }
 
