@@ -13,6 +13,7 @@ import { CONTESTANTS, type ContestantName, type Job, type Measurement } from "./
 import { measureJournalOpen } from "./journal-open.js";
 import { type LatencyRow, latencyMarkdown, measureLatency } from "./latency.js";
 import { type ManyFilesResult, manyFilesMarkdown, measureManyFiles } from "./many-files.js";
+import { md5KernelSecondsPerGiB } from "./md5-kernel.js";
 import { regenerationCost } from "./regeneration-cost.js";
 import { describeSize, markdown, type Row, svgChart } from "./report.js";
 import { checksMarkdown, runChecks } from "./run-summary.js";
@@ -168,6 +169,7 @@ try {
     for (const target of targets) {
       for (const contestant of CONTESTANTS) {
         const results: Measurement[] = [];
+        const sinkCpu: number[] = [];
         for (let run = 0; run < runs; run++) {
           const prepared =
             target === "null-sink"
@@ -176,9 +178,11 @@ try {
                 ? await prepareEngine(engine, shape.partCount)
                 : await prepareS3(shape.partCount);
           try {
+            const sinkBefore = target === "null-sink" ? await sink?.cpuSeconds() : undefined;
             results.push(
               await measure({ contestant, file, size: shape.size, partSize: shapePartSize, concurrency, ...prepared.urls }),
             );
+            if (sinkBefore !== undefined && sink) sinkCpu.push((await sink.cpuSeconds()) - sinkBefore);
           } finally {
             await prepared.dispose();
           }
@@ -193,6 +197,10 @@ try {
           mibPerSecond: spread(results.map((r) => shape.size / MiB / r.seconds)),
           peakRssMiB: spread(results.map((r) => r.peakRssBytes / MiB)),
           cpuSeconds: spread(results.map((r) => r.cpuSeconds)),
+          ...(results.every((r) => r.uploadCpuSeconds !== undefined)
+            ? { uploadCpuSeconds: spread(results.map((r) => r.uploadCpuSeconds as number)) }
+            : {}),
+          ...(sinkCpu.length > 0 ? { sinkCpuSeconds: spread(sinkCpu) } : {}),
         };
         rows.push(row);
         console.log(
@@ -248,7 +256,10 @@ const machine = {
   cpuModel: cpus()[0]?.model,
   totalMemoryGiB: Math.round(totalmem() / 1024 ** 3),
 };
-const checks = runChecks(rows, browser, bulk, fleet?.runs);
+const hashing = rows.some((row) => row.target === "null-sink" && row.sizeBytes >= 1024 ** 3)
+  ? { kernelSecondsPerGiB: md5KernelSecondsPerGiB(), cores: cpus().length }
+  : undefined;
+const checks = runChecks(rows, browser, bulk, fleet?.runs, hashing);
 writeFileSync(
   join(out, "latest.json"),
   `${JSON.stringify({ date: new Date().toISOString(), machine, concurrency, partSize, runs, rows, latency, manyFiles, bulk, fleet, browser, checks, regeneration }, null, 2)}\n`,

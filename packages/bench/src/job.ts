@@ -19,6 +19,8 @@ export interface Measurement {
   peakRssBytes: number;
   /** User + system CPU seconds of the child. */
   cpuSeconds: number;
+  /** User + system CPU seconds of the child while it uploaded (every thread; start-up and imports left out). */
+  uploadCpuSeconds?: number;
 }
 
 export const CONTESTANTS = ["uploadkit", "uploadkit-no-checksum", "lib-storage", "raw-undici", "raw-single-put"] as const;

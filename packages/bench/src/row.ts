@@ -13,4 +13,8 @@ export interface Row {
   mibPerSecond: Spread;
   peakRssMiB: Spread;
   cpuSeconds: Spread;
+  /** CPU seconds of the client while it uploaded (start-up left out). */
+  uploadCpuSeconds?: Spread;
+  /** CPU seconds the null sink spent receiving (null-sink target only). */
+  sinkCpuSeconds?: Spread;
 }

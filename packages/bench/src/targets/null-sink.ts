@@ -3,7 +3,8 @@
 // machine a hashing sink takes a core from the client it measures). A part URL carries the part's size and the
 // ETag a store would answer — the MD5 of the file's bytes, computed by the bench before the timer starts — and the
 // sink answers that ETag only when the body had exactly that many bytes (400 otherwise). It answers a page on another
-// origin too (the browser section): CORS preflights allowed, the ETag exposed.
+// origin too (the browser section): CORS preflights allowed, the ETag exposed. GET /__cpu answers the CPU seconds
+// it has used, so a run's share of the machine's work can be counted on both sides.
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -11,6 +12,11 @@ const server = createServer((req, res) => {
   const url = new URL(req.url ?? "/", "http://sink");
   res.setHeader("access-control-allow-origin", "*");
   res.setHeader("access-control-expose-headers", "ETag");
+  if (req.method === "GET" && url.pathname === "/__cpu") {
+    const { user, system } = process.cpuUsage();
+    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ cpuSeconds: (user + system) / 1e6 }));
+    return;
+  }
   if (req.method === "OPTIONS") {
     res.writeHead(204, {
       "access-control-allow-methods": "PUT",

@@ -28,7 +28,7 @@ const CREDENTIALS = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" };
 const BUCKET = "bench";
 
 /** A null sink in its own process, started once per bench. */
-export async function startNullSink(): Promise<{ endpoint: string; stop(): void }> {
+export async function startNullSink(): Promise<{ endpoint: string; cpuSeconds(): Promise<number>; stop(): void }> {
   const child: ChildProcess = spawn(process.execPath, [new URL("./null-sink.js", import.meta.url).pathname], {
     stdio: ["ignore", "pipe", "inherit"],
   });
@@ -36,7 +36,9 @@ export async function startNullSink(): Promise<{ endpoint: string; stop(): void 
     child.stdout?.once("data", (chunk: Buffer) => resolve(JSON.parse(chunk.toString()).port));
     child.once("exit", (code) => reject(new Error(`null sink exited (${code})`)));
   });
-  return { endpoint: `http://127.0.0.1:${port}`, stop: () => child.kill() };
+  const endpoint = `http://127.0.0.1:${port}`;
+  const cpuSeconds = async () => ((await (await fetch(`${endpoint}/__cpu`)).json()) as { cpuSeconds: number }).cpuSeconds;
+  return { endpoint, cpuSeconds, stop: () => child.kill() };
 }
 
 /** The sink's URLs; each part URL carries the part's size and MD5 (from `partDigests`, computed before the timer). */

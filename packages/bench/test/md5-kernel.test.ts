@@ -1,0 +1,29 @@
+import { createHash } from "node:crypto";
+import { MD5_LANES_LAYOUT, Md5Lanes, md5LanesModuleBytes } from "@uploadkit/multipart/internal";
+import { describe, expect, it } from "vitest";
+import { integrityCeiling, md5KernelSecondsPerGiB } from "../src/md5-kernel.js";
+
+describe("the MD5 ceiling beside 'integrity on ÷ no checksum'", () => {
+  it("measures the kernel it names: the lanes it runs give node:crypto's MD5, and the cost is a finite positive figure", () => {
+    const runtime = (globalThis as unknown as { WebAssembly: { Module: new (bytes: Uint8Array) => object } }).WebAssembly;
+    const lanes = new Md5Lanes(new runtime.Module(md5LanesModuleBytes()), MD5_LANES_LAYOUT);
+    const bytes = new Uint8Array(3 * 65536 + 17).map((_, index) => (index * 7) & 0xff);
+    lanes.open(1);
+    lanes.add(1, bytes);
+    lanes.pump();
+    expect(lanes.digest(1)).toBe(createHash("md5").update(bytes).digest("hex"));
+    const cost = md5KernelSecondsPerGiB(16);
+    expect(Number.isFinite(cost) && cost > 0).toBe(true);
+  });
+
+  it("is the no-checksum time over the time its work plus MD5 needs on every core, and never above 1", () => {
+    const run = { seconds: 1, clientCpu: 0.7, sinkCpu: 0.3, gib: 2 };
+    // (0.7 + 0.3 + 0.5 × 2) CPU s on 2 cores take at least 1 s: the ceiling is 1 / 1.
+    expect(integrityCeiling(run, 0.5, 2)).toBeCloseTo(1);
+    // With MD5 at 1 CPU s/GiB the work is 3 CPU s: at least 1.5 s on 2 cores.
+    expect(integrityCeiling(run, 1, 2)).toBeCloseTo(1 / 1.5);
+    // One core: 3 s at least.
+    expect(integrityCeiling(run, 1, 1)).toBeCloseTo(1 / 3);
+    expect(integrityCeiling({ ...run, clientCpu: 0.1, sinkCpu: 0.1 }, 0.1, 8)).toBe(1);
+  });
+});
