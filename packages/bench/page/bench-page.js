@@ -69,3 +69,23 @@ window.bench = {
     });
   },
 };
+
+/**
+ * Not a contestant: the File's parts read into the page, 4 MiB at a time, as a hashing worker must read them, and
+ * nothing sent. What it costs the machine is part of the ceiling printed beside "uploadkit ÷ plain fetch loop".
+ */
+window.bench.readParts = (urls, partSize, concurrency) => {
+  const file = window.benchFile;
+  return timed(async () => {
+    let next = 0;
+    const lane = async () => {
+      while (next < urls.length) {
+        const index = next++;
+        const end = Math.min(file.size, (index + 1) * partSize);
+        for (let start = index * partSize; start < end; start += 4 * 1024 * 1024)
+          await file.slice(start, Math.min(end, start + 4 * 1024 * 1024)).arrayBuffer();
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, lane));
+  });
+};

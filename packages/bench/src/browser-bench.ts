@@ -1,10 +1,12 @@
 import { createReadStream, existsSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { CHROMIUM, launchChromium } from "@uploadkit/testkit";
 import { build } from "esbuild";
+import { machineBusySeconds } from "./machine-cpu.js";
 import { writeSampleFile } from "./sample-file.js";
 import { type Spread, spread } from "./stats.js";
 import { partDigests, prepareSink, startNullSink } from "./targets/targets.js";
@@ -26,11 +28,17 @@ export interface BrowserResult extends BrowserOptions {
   plain: { mibPerSecond: Spread; longestTaskMs: Spread };
   /** uploadkit ÷ plain loop, medians of MiB/s. */
   ratio: number;
+  /**
+   * The machine's busy CPU seconds (every process, /proc/stat; Linux only) per run, medians: the plain loop's upload
+   * and the File's parts read into the page with nothing sent (what any hashing of them must at least read).
+   */
+  machineCpu?: { plain: number; readParts: number; cores: number };
 }
 
 interface PageRun {
   ms: number;
   longestTaskMs: number;
+  machineCpuSeconds?: number | undefined;
 }
 
 /**
@@ -73,17 +81,31 @@ export async function measureBrowser(scratch: string, options: BrowserOptions): 
     });
     // The sink listens on another port, so another origin: every part is a cross-origin request, preflight included.
     const partUrls = urls.partUrls.map((url) => `${sink.endpoint}${url}`);
-    const runs: Record<Contestant, PageRun[]> = { uploadkit: [], uploadkitNoChecksum: [], plain: [] };
+    const runs: Record<Contestant | "readParts", PageRun[]> = {
+      uploadkit: [],
+      uploadkitNoChecksum: [],
+      plain: [],
+      readParts: [],
+    };
     for (let run = 0; run < options.runs; run++) {
-      for (const contestant of ["plain", "uploadkit", "uploadkitNoChecksum"] as const) {
-        runs[contestant].push(
-          await tab.evaluate(
-            ({ name, targets, bytes, lanes }) => (globalThis as unknown as BenchPage).bench[name](targets, bytes, lanes),
-            { name: contestant, targets: partUrls, bytes: partSize, lanes: options.concurrency },
-          ),
+      for (const contestant of ["plain", "uploadkit", "uploadkitNoChecksum", "readParts"] as const) {
+        const before = machineBusySeconds();
+        const timed = await tab.evaluate(
+          ({ name, targets, bytes, lanes }) => (globalThis as unknown as BenchPage).bench[name](targets, bytes, lanes),
+          { name: contestant, targets: partUrls, bytes: partSize, lanes: options.concurrency },
         );
+        const after = machineBusySeconds();
+        runs[contestant].push({
+          ...timed,
+          machineCpuSeconds: before !== undefined && after !== undefined ? after - before : undefined,
+        });
       }
     }
+    const busy = (list: PageRun[]) =>
+      list.every((r) => r.machineCpuSeconds !== undefined)
+        ? spread(list.map((r) => r.machineCpuSeconds as number)).median
+        : undefined;
+    const [plainCpu, readCpu] = [busy(runs.plain), busy(runs.readParts)];
     const summary = (list: PageRun[]) => ({
       mibPerSecond: spread(list.map((r) => options.sizeMiB / (r.ms / 1000))),
       longestTaskMs: spread(list.map((r) => r.longestTaskMs)),
@@ -97,6 +119,9 @@ export async function measureBrowser(scratch: string, options: BrowserOptions): 
       uploadkitNoChecksum: summary(runs.uploadkitNoChecksum),
       plain,
       ratio: uploadkit.mibPerSecond.median / plain.mibPerSecond.median,
+      ...(plainCpu !== undefined && readCpu !== undefined
+        ? { machineCpu: { plain: plainCpu, readParts: readCpu, cores: availableParallelism() } }
+        : {}),
     };
   } finally {
     await browser.close();
@@ -109,7 +134,7 @@ type Contestant = "uploadkit" | "uploadkitNoChecksum" | "plain";
 
 interface BenchPage {
   bench: { load(url: string, name: string): Promise<number> } & Record<
-    Contestant,
+    Contestant | "readParts",
     (urls: string[], partSize: number, concurrency: number) => Promise<PageRun>
   >;
 }
@@ -137,5 +162,10 @@ export function browserMarkdown(result: BrowserResult): string {
     row("plain fetch loop (no check)", result.plain),
     "",
     `uploadkit ÷ plain loop: ${result.ratio.toFixed(2)}× (target ≥ 0.9×); longest main-thread task during uploadkit's uploads ${result.uploadkit.longestTaskMs.max.toFixed(0)} ms (target ≤ 50 ms)`,
+    ...(result.machineCpu
+      ? [
+          `The machine's CPU per run (every process): the plain loop ${result.machineCpu.plain.toFixed(2)} s; the File's parts read into the page once, nothing sent, ${result.machineCpu.readParts.toFixed(2)} s.`,
+        ]
+      : []),
   ].join("\n");
 }

@@ -115,6 +115,12 @@ if (values["browser-only"]) {
   try {
     const result = await measureBrowser(scratch, browserOptions);
     console.log(result ? `Browser:\n\n${browserMarkdown(result)}` : "Browser: no Chromium here (UPLOADKIT_CHROMIUM); skipped.");
+    if (result) {
+      const hashing = { kernelSecondsPerGiB: md5KernelSecondsPerGiB(), cores: cpus().length };
+      console.log(
+        `\n${checksMarkdown(runChecks([], result, undefined, undefined, hashing), `Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}`)}`,
+      );
+    }
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
@@ -256,9 +262,10 @@ const machine = {
   cpuModel: cpus()[0]?.model,
   totalMemoryGiB: Math.round(totalmem() / 1024 ** 3),
 };
-const hashing = rows.some((row) => row.target === "null-sink" && row.sizeBytes >= 1024 ** 3)
-  ? { kernelSecondsPerGiB: md5KernelSecondsPerGiB(), cores: cpus().length }
-  : undefined;
+const hashing =
+  browser || rows.some((row) => row.target === "null-sink" && row.sizeBytes >= 1024 ** 3)
+    ? { kernelSecondsPerGiB: md5KernelSecondsPerGiB(), cores: cpus().length }
+    : undefined;
 const checks = runChecks(rows, browser, bulk, fleet?.runs, hashing);
 writeFileSync(
   join(out, "latest.json"),

@@ -30,15 +30,14 @@ export function md5KernelSecondsPerGiB(mib = 512): number {
 }
 
 /**
- * The best "integrity on ÷ no checksum" this machine allows: the no-checksum run's work (client and sink CPU) plus
- * MD5 at kernel cost, spread over every core, cannot take less time than that work needs — nor less than the
- * no-checksum run took.
+ * The best ratio of a baseline's time to the time of the same work plus `extraCpuSeconds` (hashing) that a machine
+ * of `cores` cores allows: all that work spread over every core with nothing lost cannot take less than it needs
+ * there — nor less than the baseline took.
  */
-export function integrityCeiling(
-  noChecksum: { seconds: number; clientCpu: number; sinkCpu: number; gib: number },
-  kernel: number,
+export function ceilingOnCores(
+  baseline: { seconds: number; cpuSeconds: number },
+  extraCpuSeconds: number,
   cores: number,
 ): number {
-  const work = noChecksum.clientCpu + noChecksum.sinkCpu + kernel * noChecksum.gib;
-  return noChecksum.seconds / Math.max(noChecksum.seconds, work / cores);
+  return baseline.seconds / Math.max(baseline.seconds, (baseline.cpuSeconds + extraCpuSeconds) / cores);
 }

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { MD5_LANES_LAYOUT, Md5Lanes, md5LanesModuleBytes } from "@uploadkit/multipart/internal";
 import { describe, expect, it } from "vitest";
-import { integrityCeiling, md5KernelSecondsPerGiB } from "../src/md5-kernel.js";
+import { ceilingOnCores, md5KernelSecondsPerGiB } from "../src/md5-kernel.js";
 
 describe("the MD5 ceiling beside 'integrity on ÷ no checksum'", () => {
   it("measures the kernel it names: the lanes it runs give node:crypto's MD5, and the cost is a finite positive figure", () => {
@@ -16,14 +16,13 @@ describe("the MD5 ceiling beside 'integrity on ÷ no checksum'", () => {
     expect(Number.isFinite(cost) && cost > 0).toBe(true);
   });
 
-  it("is the no-checksum time over the time its work plus MD5 needs on every core, and never above 1", () => {
-    const run = { seconds: 1, clientCpu: 0.7, sinkCpu: 0.3, gib: 2 };
-    // (0.7 + 0.3 + 0.5 × 2) CPU s on 2 cores take at least 1 s: the ceiling is 1 / 1.
-    expect(integrityCeiling(run, 0.5, 2)).toBeCloseTo(1);
-    // With MD5 at 1 CPU s/GiB the work is 3 CPU s: at least 1.5 s on 2 cores.
-    expect(integrityCeiling(run, 1, 2)).toBeCloseTo(1 / 1.5);
-    // One core: 3 s at least.
-    expect(integrityCeiling(run, 1, 1)).toBeCloseTo(1 / 3);
-    expect(integrityCeiling({ ...run, clientCpu: 0.1, sinkCpu: 0.1 }, 0.1, 8)).toBe(1);
+  it("is the baseline's time over the least time its work plus the hashing needs on every core, and never above 1", () => {
+    const run = { seconds: 1, cpuSeconds: 1 };
+    // 1 + 1 CPU s on 2 cores take at least 1 s: the ceiling is 1 / 1.
+    expect(ceilingOnCores(run, 1, 2)).toBeCloseTo(1);
+    // 1 + 2 CPU s: at least 1.5 s on 2 cores, 3 s on one.
+    expect(ceilingOnCores(run, 2, 2)).toBeCloseTo(1 / 1.5);
+    expect(ceilingOnCores(run, 2, 1)).toBeCloseTo(1 / 3);
+    expect(ceilingOnCores({ seconds: 1, cpuSeconds: 0.2 }, 0.2, 8)).toBe(1);
   });
 });
