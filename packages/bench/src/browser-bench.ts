@@ -23,9 +23,9 @@ export interface BrowserOptions {
 /** The browser section: one File in Chromium, uploadkit against a plain loop of fetch PUTs, to the null sink. */
 export interface BrowserResult extends BrowserOptions {
   browser: string;
-  uploadkit: { mibPerSecond: Spread; longestTaskMs: Spread };
-  uploadkitNoChecksum: { mibPerSecond: Spread; longestTaskMs: Spread };
-  plain: { mibPerSecond: Spread; longestTaskMs: Spread };
+  uploadkit: ContestantFigures;
+  uploadkitNoChecksum: ContestantFigures;
+  plain: ContestantFigures;
   /** uploadkit ÷ plain loop, medians of MiB/s. */
   ratio: number;
   /**
@@ -33,6 +33,13 @@ export interface BrowserResult extends BrowserOptions {
    * and the File's parts read into the page with nothing sent (what any hashing of them must at least read).
    */
   machineCpu?: { plain: number; readParts: number; cores: number };
+}
+
+/** A contestant's runs: MiB/s, the longest main-thread task, and the machine's busy CPU seconds (Linux). */
+interface ContestantFigures {
+  mibPerSecond: Spread;
+  longestTaskMs: Spread;
+  machineCpuSeconds?: number | undefined;
 }
 
 interface PageRun {
@@ -109,6 +116,7 @@ export async function measureBrowser(scratch: string, options: BrowserOptions): 
     const summary = (list: PageRun[]) => ({
       mibPerSecond: spread(list.map((r) => options.sizeMiB / (r.ms / 1000))),
       longestTaskMs: spread(list.map((r) => r.longestTaskMs)),
+      machineCpuSeconds: busy(list),
     });
     const uploadkit = summary(runs.uploadkit);
     const plain = summary(runs.plain);
@@ -150,13 +158,13 @@ const port = (server: Server) => (server.address() as AddressInfo).port;
 
 /** The browser rows as a markdown table, against the targets of the browser benchmark. */
 export function browserMarkdown(result: BrowserResult): string {
-  const row = (name: string, r: { mibPerSecond: Spread; longestTaskMs: Spread }) =>
-    `| ${name} | ${r.mibPerSecond.median.toFixed(1)} (${r.mibPerSecond.min.toFixed(1)}–${r.mibPerSecond.max.toFixed(1)}) | ${r.longestTaskMs.max.toFixed(0)} |`;
+  const row = (name: string, r: ContestantFigures) =>
+    `| ${name} | ${r.mibPerSecond.median.toFixed(1)} (${r.mibPerSecond.min.toFixed(1)}–${r.mibPerSecond.max.toFixed(1)}) | ${r.longestTaskMs.max.toFixed(0)} | ${r.machineCpuSeconds?.toFixed(2) ?? "–"} |`;
   return [
     `${result.browser}: a ${result.sizeMiB} MiB File in ${result.partMiB} MiB parts, ${result.concurrency} at once, to a store on another origin (median of ${result.runs}, min–max)`,
     "",
-    "| contestant | MiB/s | longest main-thread task, ms |",
-    "|---|---|---|",
+    "| contestant | MiB/s | longest main-thread task, ms | machine CPU s (every process) |",
+    "|---|---|---|---|",
     row("uploadkit (MD5 in its Web Worker, checked against each ETag)", result.uploadkit),
     row("uploadkit, no checksum", result.uploadkitNoChecksum),
     row("plain fetch loop (no check)", result.plain),

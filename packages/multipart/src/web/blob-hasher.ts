@@ -8,8 +8,6 @@ import { readableChunks } from "../core/sources/byte-streams.js";
 import { startInlineHash } from "./inline-hash.js";
 import { type WorkerLike, webGlobals } from "./web-globals.js";
 
-/** How much of a Blob the worker reads at a time (the next read is under way while one is hashed). */
-const READ_BYTES = 4 * 1024 * 1024;
 /**
  * Bytes the lanes may hold, compressing nothing, while some open lane has none: a compression pass costs the same
  * for one lane as for four, so the lanes are fed together (hashing each Blob's reads alone ran at a quarter).
@@ -48,13 +46,12 @@ function next() {
 async function hash({ id, blob }) {
   lanes.open(id);
   try {
-    const read = (start) => start < blob.size ? blob.slice(start, start + ${READ_BYTES}).arrayBuffer() : null;
-    let ahead = read(0);
-    for (let start = 0; ahead; start += ${READ_BYTES}) {
-      const bytes = new Uint8Array(await ahead);
-      ahead = read(start + ${READ_BYTES});
-      if (discarded.has(id)) { lanes.discard(id); discarded.delete(id); return; }
-      lanes.add(id, bytes);
+    const reader = blob.stream().getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (discarded.has(id)) { reader.cancel().catch(() => {}); lanes.discard(id); discarded.delete(id); return; }
+      lanes.add(id, value);
       lanes.pump(${HOLD_BYTES});
     }
     postMessage({ id, digest: lanes.digest(id) });
