@@ -53,19 +53,10 @@ window.bench = {
     return window.bench.uploadkit(urls, partSize, concurrency, false);
   },
   plain(urls, partSize, concurrency) {
-    const file = window.benchFile;
-    return timed(async () => {
-      let next = 0;
-      const lane = async () => {
-        while (next < urls.length) {
-          const index = next++;
-          const body = file.slice(index * partSize, Math.min(file.size, (index + 1) * partSize));
-          const response = await fetch(urls[index], { method: "PUT", body });
-          if (!response.ok) throw new Error(`part ${index + 1}: HTTP ${response.status}`);
-          await response.arrayBuffer();
-        }
-      };
-      await Promise.all(Array.from({ length: concurrency }, lane));
+    return eachPart(urls, partSize, concurrency, async (index, body) => {
+      const response = await fetch(urls[index], { method: "PUT", body });
+      if (!response.ok) throw new Error(`part ${index + 1}: HTTP ${response.status}`);
+      await response.arrayBuffer();
     });
   },
 };
@@ -75,20 +66,23 @@ window.bench = {
  * uploadkit's hashing worker reads them), and nothing sent. What it costs the machine is part of the ceiling printed
  * beside "uploadkit ÷ plain fetch loop".
  */
-window.bench.readParts = (urls, partSize, concurrency) => {
+window.bench.readParts = (urls, partSize, concurrency) =>
+  eachPart(urls, partSize, concurrency, async (_index, part) => {
+    const reader = part.stream().getReader();
+    while (!(await reader.read()).done) {}
+  });
+
+/** Times `work` over every part of the File as a Blob, `concurrency` parts at once. */
+function eachPart(urls, partSize, concurrency, work) {
   const file = window.benchFile;
   return timed(async () => {
     let next = 0;
     const lane = async () => {
       while (next < urls.length) {
         const index = next++;
-        const reader = file
-          .slice(index * partSize, Math.min(file.size, (index + 1) * partSize))
-          .stream()
-          .getReader();
-        while (!(await reader.read()).done) {}
+        await work(index, file.slice(index * partSize, Math.min(file.size, (index + 1) * partSize)));
       }
     };
     await Promise.all(Array.from({ length: concurrency }, lane));
   });
-};
+}
