@@ -263,7 +263,7 @@ const machine = {
   totalMemoryGiB: Math.round(totalmem() / 1024 ** 3),
 };
 const hashing =
-  browser || rows.some((row) => row.target === "null-sink" && row.sizeBytes >= 1024 ** 3)
+  browser || rows.some((row) => row.target === "null-sink")
     ? { kernelSecondsPerGiB: md5KernelSecondsPerGiB(), cores: cpus().length }
     : undefined;
 const checks = runChecks(rows, browser, bulk, fleet?.runs, hashing);

@@ -30,14 +30,15 @@ export function md5KernelSecondsPerGiB(mib = 512): number {
 }
 
 /**
- * The best ratio of a baseline's time to the time of the same work plus `extraCpuSeconds` (hashing) that a machine
- * of `cores` cores allows: all that work spread over every core with nothing lost cannot take less than it needs
- * there — nor less than the baseline took.
+ * The best ratio of a reference's time (by default the baseline's own) to the time of the baseline's work plus
+ * `extraCpuSeconds` (hashing) that a machine of `cores` cores allows: all that work spread over every core with
+ * nothing lost cannot take less than it needs there — nor less than the baseline took.
  */
 export function ceilingOnCores(
   baseline: { seconds: number; cpuSeconds: number },
   extraCpuSeconds: number,
   cores: number,
+  referenceSeconds = baseline.seconds,
 ): number {
-  return baseline.seconds / Math.max(baseline.seconds, (baseline.cpuSeconds + extraCpuSeconds) / cores);
+  return referenceSeconds / Math.max(baseline.seconds, (baseline.cpuSeconds + extraCpuSeconds) / cores);
 }

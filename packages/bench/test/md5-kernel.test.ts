@@ -25,4 +25,11 @@ describe("the MD5 ceiling beside 'integrity on ÷ no checksum'", () => {
     expect(ceilingOnCores(run, 2, 1)).toBeCloseTo(1 / 3);
     expect(ceilingOnCores({ seconds: 1, cpuSeconds: 0.2 }, 0.2, 8)).toBe(1);
   });
+
+  it("against another contestant's time: that time over the same least time, above 1 when the other is slower", () => {
+    const noChecksum = { seconds: 1, cpuSeconds: 1.6 };
+    // 1.6 + 0.4 CPU s on 2 cores take at least 1 s; raw undici took 0.9 s, so integrity on reaches 0.9× at best.
+    expect(ceilingOnCores(noChecksum, 0.4, 2, 0.9)).toBeCloseTo(0.9);
+    expect(ceilingOnCores(noChecksum, 1, 2, 1.95)).toBeCloseTo(1.5);
+  });
 });

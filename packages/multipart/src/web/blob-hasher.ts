@@ -109,6 +109,11 @@ function hashingWorker(): WorkerLike | null {
   return worker;
 }
 
+/** Starts the hashing Web Worker (its script and lanes load while an upload's first requests are under way). */
+export function warmHashing(): void {
+  hashingWorker();
+}
+
 /**
  * A digest of a Blob read apart from the request that sends it: MD5s in a Web Worker's lanes where one starts (the
  * page's thread does no hashing), else — and for SHA-256 — on this thread as the Blob is read.

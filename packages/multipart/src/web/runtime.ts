@@ -9,7 +9,7 @@ import type { UploadSource } from "../core/sources/upload-source.js";
 import { indexedDbCheckpointStore } from "./indexeddb-checkpoint-store.js";
 import { startInlineHash } from "./inline-hash.js";
 
-export { hashBlob } from "./blob-hasher.js";
+export { hashBlob, warmHashing } from "./blob-hasher.js";
 export { contentTypeOfName, extensionOfType, sniffContentType } from "./content-type.js";
 export { currentScope, runInScope } from "./upload-scope.js";
 export { httpAttempt } from "./web-attempt.js";

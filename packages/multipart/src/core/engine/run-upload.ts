@@ -1,3 +1,4 @@
+import { warmHashing } from "#runtime";
 import { ResumableSession } from "../checkpoint/resumable-session.js";
 import { SourceChangedError, throwIfAborted } from "../errors.js";
 import type { JournalEntry } from "../journal/journal-entry.js";
@@ -37,6 +38,8 @@ export async function runUpload<Options extends CommonUploadOptions, Session, Re
   assertCommonOptions(options as CommonUploadOptions & PartPlanOptions);
   return withUploadScope({ onRetry: options.onRetry }, async () => {
     const { signal } = options;
+    // The hashers start while the source is opened and the provider's session created.
+    if (transport.checksum) warmHashing();
     const source = await openSource(input, {
       filename: options.filename,
       contentType: options.contentType,

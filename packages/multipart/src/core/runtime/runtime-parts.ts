@@ -79,6 +79,11 @@ export interface RuntimeParts {
   inlineHash(algorithm: HashAlgorithm): RunningHash;
   /** A running hash, its work off the calling thread where the runtime allows. */
   startHash(algorithm: HashAlgorithm): RunningHash;
+  /**
+   * Starts what hashing off the calling thread needs (Node's worker threads, the browser's Web Worker) if it has not
+   * started, so an upload's first digests do not wait for it; called as an upload with integrity checks begins.
+   */
+  warmHashing(): void;
   /** A digest of a Blob's bytes read by the hasher itself (a Web Worker where one starts). */
   hashBlob(blob: Blob, algorithm: HashAlgorithm): { digest(): Promise<string>; discard(): void };
   /** A file by path (Node); web runtimes refuse with an InputError naming what to give instead. */

@@ -1,3 +1,4 @@
+import { warmHashing } from "#runtime";
 import { InputError, throwIfAborted, UploadkitError } from "../errors.js";
 import { presignedUrlExpired } from "../http/presigned-expiry.js";
 import { summarizeErrorBody } from "../http/read-bounded.js";
@@ -92,6 +93,7 @@ export async function uploadParts(options: UploadPartsOptions): Promise<Complete
     });
   const checksum = options.checksum ?? transport.checksum;
   const recordDigest = checksum || options.onPartUploaded !== undefined;
+  if (recordDigest) warmHashing();
   const planned = new Map(parts.map((part) => [part.partNumber, part]));
   const etags = new Map<number, string>();
   const digests = new Map<number, string>();
