@@ -4,8 +4,11 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { freePort, stopOnExit } from "@uploadkit/testkit";
 
-/** The workerd binary that the `workerd` npm package ships. */
-const WORKERD = join(createRequire(import.meta.url).resolve("workerd/package.json"), "..", "bin", "workerd");
+/**
+ * The workerd binary itself, as the `workerd` package's main module names it (its platform package's executable).
+ * Not the package's `bin/workerd`: that is a Node launcher, and stopping it would leave the binary it started running.
+ */
+const WORKERD = (createRequire(import.meta.url)("workerd") as { default: string }).default;
 
 /**
  * Serves the ES module `script` (a bundled worker) with workerd on 127.0.0.1, with no Node compatibility flag and
