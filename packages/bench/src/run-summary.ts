@@ -62,7 +62,6 @@ export interface HashingCost {
 }
 
 /** Every check this run's sections allow: what was not measured in this run is not listed. */
-
 export function runChecks(
   rows: readonly Row[],
   browser?: BrowserResult,

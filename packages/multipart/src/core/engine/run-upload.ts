@@ -38,8 +38,6 @@ export async function runUpload<Options extends CommonUploadOptions, Session, Re
   assertCommonOptions(options as CommonUploadOptions & PartPlanOptions);
   return withUploadScope({ onRetry: options.onRetry }, async () => {
     const { signal } = options;
-    // The hashers start while the source is opened and the provider's session created.
-    if (transport.checksum) warmHashing();
     const source = await openSource(input, {
       filename: options.filename,
       contentType: options.contentType,
@@ -99,6 +97,10 @@ export async function runUpload<Options extends CommonUploadOptions, Session, Re
         adapter.checkResume?.(resumed, options);
       }
       const planned = adapter.plan?.(source, options, resumed);
+      // Parts planned here are MD5-checked: the hashers start while the provider's session is created. Where the
+      // provider plans the parts (OFAuth) or one request carries the file (Flowkiwi), uploadParts starts them if
+      // parts come, and a single request starts no Web Worker.
+      if (planned !== undefined && transport.checksum) warmHashing();
       throwIfAborted(signal);
 
       if (resumed === undefined && adapter.preflight) {
