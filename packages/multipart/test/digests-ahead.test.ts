@@ -4,6 +4,7 @@ import { IntegrityError, SourceChangedError } from "../src/core/errors.js";
 import { planParts } from "../src/core/plan-parts.js";
 import { openSource } from "../src/core/sources/open-source.js";
 import type { SourceDigest, UploadSource } from "../src/core/sources/upload-source.js";
+import { DIGESTS_AHEAD } from "../src/core/transport/part-budget.js";
 import { uploadParts } from "../src/core/upload/upload-parts.js";
 import { randomFile, scratchDir, sha256 } from "./support/files.js";
 import { type Fault, type PartRequest, startPartServer } from "./support/part-server.js";
@@ -67,7 +68,7 @@ async function upload(path: string, partSize: number, concurrency: number, fault
 }
 
 describe("part MD5s started ahead of their parts (file sources hash ranges on a worker)", () => {
-  it("starts each part's MD5 once, at most four parts ahead, and every first attempt uses it", async () => {
+  it("starts each part's MD5 once, at most DIGESTS_AHEAD parts ahead, and every first attempt uses it", async () => {
     const { path, bytes } = randomFile(dir, "ahead.bin", 60 * KiB + 123);
     const { outcome, server, parts, startedFor, counts } = await upload(path, 2 * KiB, 3);
     expect(outcome).toBeUndefined();
@@ -75,8 +76,8 @@ describe("part MD5s started ahead of their parts (file sources hash ranges on a 
     // One digest per part (none started again by an attempt), each asked for when its part was sent.
     expect([...startedFor.values()]).toEqual(parts.map(() => 1));
     expect(counts.prioritized).toBe(parts.length);
-    // Parts in flight, plus the four after the newest of them.
-    expect(counts.mostOpen).toBeLessThanOrEqual(3 + 4);
+    // Parts in flight, plus the DIGESTS_AHEAD after the newest of them.
+    expect(counts.mostOpen).toBeLessThanOrEqual(3 + DIGESTS_AHEAD);
     expect(counts.mostOpen).toBeGreaterThan(3);
     expect(counts.open).toBe(0);
   });

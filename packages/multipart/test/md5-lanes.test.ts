@@ -40,25 +40,63 @@ describe("multi-lane MD5 (WebAssembly SIMD)", () => {
     }
   });
 
-  it("four messages of different lengths and piece sizes, interleaved, each equal node:crypto", () => {
+  it("a message in every lane, of different lengths and piece sizes, interleaved, each equal node:crypto", () => {
     const hasher = lanes();
-    const messages = [3 * LANE_BYTES + 5, 700 * KiB, 64 * KiB, 1].map((length) => randomBytes(length));
-    for (const id of [1, 2, 3, 4]) expect(hasher.open(id)).toBe(true);
-    expect(hasher.open(5)).toBe(false);
-    const sizes = [[LANE_BYTES], [100 * KiB + 3], [999], [1]];
-    const offsets = [0, 0, 0, 0];
+    expect(layout.lanes).toBe(8);
+    const lengths = [3 * LANE_BYTES + 5, 700 * KiB, 64 * KiB, 1, 2 * LANE_BYTES, 0, 129 * KiB + 63, 5 * KiB];
+    const messages = lengths.map((length) => randomBytes(length));
+    const ids = messages.map((_, index) => index + 1);
+    for (const id of ids) expect(hasher.open(id)).toBe(true);
+    expect(hasher.open(99)).toBe(false);
+    const sizes = [LANE_BYTES, 100 * KiB + 3, 999, 1, 64 * KiB, 7, 33 * KiB, 4 * KiB + 1];
+    const offsets = messages.map(() => 0);
     while (offsets.some((offset, index) => offset < (messages[index] as Buffer).length)) {
       for (const [index, bytes] of messages.entries()) {
-        const size = (sizes[index] as number[])[0] as number;
         const offset = offsets[index] as number;
         if (offset >= bytes.length) continue;
-        hasher.add(index + 1, bytes.subarray(offset, offset + size));
-        offsets[index] = offset + size;
+        hasher.add(index + 1, bytes.subarray(offset, offset + (sizes[index] as number)));
+        offsets[index] = offset + (sizes[index] as number);
       }
       hasher.pump(256 * KiB);
     }
     // Digest in another order than the lanes were opened: each lane's state is its own.
-    for (const id of [3, 1, 4, 2]) expect(hasher.digest(id)).toBe(md5(messages[id - 1] as Buffer));
+    for (const id of [3, 8, 1, 6, 4, 2, 7, 5]) expect(hasher.digest(id)).toBe(md5(messages[id - 1] as Buffer));
+  });
+
+  it("lanes of one vector alone, of the other alone, and of both, in any mix of opens, feeds, discards and digests", () => {
+    const hasher = lanes();
+    let seed = 41;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const open = new Map<number, ReturnType<typeof createHash>>();
+    let nextId = 1;
+    let checked = 0;
+    for (let turn = 0; turn < 4000; turn++) {
+      const pick = () => [...open.keys()][Math.floor(random() * open.size)] as number;
+      const roll = random();
+      if (roll < 0.2 && !hasher.full()) {
+        const id = nextId++;
+        expect(hasher.open(id)).toBe(true);
+        open.set(id, createHash("md5"));
+      } else if (roll < 0.7 && open.size > 0) {
+        const id = pick();
+        const bytes = randomBytes(Math.floor(random() * (random() < 0.1 ? 300 * KiB : 3 * KiB)));
+        hasher.add(id, bytes);
+        open.get(id)?.update(bytes);
+      } else if (roll < 0.85) hasher.pump(random() < 0.5 ? 0 : 100 * KiB);
+      else if (open.size > 0) {
+        const id = pick();
+        if (random() < 0.1) hasher.discard(id);
+        else {
+          expect(hasher.digest(id)).toBe(open.get(id)?.digest("hex"));
+          checked++;
+        }
+        open.delete(id);
+      }
+    }
+    expect(checked).toBeGreaterThan(300);
   });
 
   it("waits for every open lane to have bytes, unless more than holdBytes are queued", () => {
@@ -103,7 +141,7 @@ describe("the lanes' self-check (run before a worker or thread trusts them)", ()
   it("passes on this runtime, and leaves every lane free", () => {
     const hasher = lanes();
     expect(hasher.selfCheck(probe, md5(probe))).toBe(true);
-    for (const id of [1, 2, 3, 4]) expect(hasher.open(id)).toBe(true);
+    for (let id = 1; id <= layout.lanes; id++) expect(hasher.open(id)).toBe(true);
   });
 
   it("fails when the lanes do not give node:crypto's digest (here: a layout that reads the wrong state)", () => {

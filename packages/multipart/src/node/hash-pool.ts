@@ -21,7 +21,7 @@ export type { HashAlgorithm, RunningHash } from "../core/runtime/runtime-parts.j
  * - `startHash`: chunks are copied into 256 KiB batches that are transferred to a worker and back (no allocation per
  *   batch); at most `MAX_IN_FLIGHT_BYTES` wait to be hashed across all uploads, after which `update` returns a
  *   promise to wait on — memory stays bounded and, if the workers are the bottleneck, the upload slows to their pace.
- * Up to four MD5s share one worker's SIMD lanes (md5-lanes.ts); a range started ahead of need waits for lane-mates
+ * Up to eight MD5s share one worker's SIMD lanes (md5-lanes.ts); a range started ahead of need waits for lane-mates
  * until its `prioritize()` (or `digest()`) says it is needed. On one core, with UPLOADKIT_HASH_WORKERS=0, or where
  * workers cannot start, `startHash` hashes on the calling thread (MD5s in that thread's lanes) and `hashFileRange`
  * declines, so the bytes are hashed as they stream.
@@ -62,9 +62,18 @@ class HashPool {
     return new WorkerHash(this, this.pick(workers, algorithm), this.nextId++, algorithm);
   }
 
-  /** The worker for a new hash. MD5s fill one worker's lanes before the next is used: a lane alone costs as much as four. */
+  /**
+   * The worker for a new hash. An MD5 joins a worker's vector of four lanes that others have started (one lane
+   * alone costs as much as four), else starts one on the worker with the fewest: its second vector of lanes costs
+   * under half its first, an idle worker's first nothing more, on another core.
+   */
   private pick(workers: WorkerLike[], algorithm: HashAlgorithm): WorkerLike {
-    const withLane = algorithm === "md5" && this.lanes ? workers.find((w) => (this.md5Open.get(w) ?? 0) < MD5_LANES) : undefined;
+    let withLane: WorkerLike | undefined;
+    if (algorithm === "md5" && this.lanes) {
+      const open = (worker: WorkerLike) => this.md5Open.get(worker) ?? 0;
+      const roomy = workers.filter((worker) => open(worker) < MD5_LANES);
+      withLane = roomy.find((worker) => open(worker) % 4 !== 0) ?? roomy.sort((a, b) => open(a) - open(b))[0];
+    }
     const worker = withLane ?? (workers[this.nextWorker++ % workers.length] as WorkerLike);
     if (algorithm === "md5") this.md5Open.set(worker, (this.md5Open.get(worker) ?? 0) + 1);
     return worker;

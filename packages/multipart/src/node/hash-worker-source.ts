@@ -13,7 +13,7 @@ import { readOffset } from "./read-offset.js";
 // next read once the last is hashed, between messages; its digest (or why the file could not give it) is the one
 // answer. An MD5 range waits in `queued` for a free lane (urgent ones first). Ranges in lanes are held — one read
 // each, nothing compressed — while lanes are free and none is urgent (asked for by { urgent }: its part is being sent):
-// ranges started ahead of their parts then compress four at a time instead of each alone as it arrives.
+// ranges started ahead of their parts then compress together instead of each alone as it arrives.
 export const WORKER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
 const { createHash } = require("node:crypto");

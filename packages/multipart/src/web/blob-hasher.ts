@@ -10,12 +10,12 @@ import { type WorkerLike, webGlobals } from "./web-globals.js";
 
 /**
  * Bytes the lanes may hold, compressing nothing, while some open lane has none: a compression pass costs the same
- * for one lane as for four, so the lanes are fed together (hashing each Blob's reads alone ran at a quarter).
+ * for one lane as for four of a vector, so the lanes are fed together (hashing each Blob's reads alone ran at a quarter).
  */
 const HOLD_BYTES = 8 * 1024 * 1024;
 
 // The worker's whole program (no file to resolve, so it survives any bundler): MD5s of Blobs in the WebAssembly
-// lanes, four at a time. In: { id, blob } or { id, discard }; out: { id, digest } or { id, error } (then the page
+// lanes, up to eight at a time. In: { id, blob } or { id, discard }; out: { id, digest } or { id, error } (then the page
 // hashes that Blob itself). Blobs cross to the worker without their bytes being copied.
 const WORKER_SOURCE = `
 const Md5Lanes = (${Md5Lanes.toString()});

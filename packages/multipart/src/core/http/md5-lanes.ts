@@ -30,6 +30,8 @@ interface Lane {
  */
 export class Md5Lanes {
   private readonly run: (blocks: number) => void;
+  /** One group's lanes alone (`run0`, `run1`, …), where the module has more than one. */
+  private readonly runGroup: ((blocks: number) => void)[];
   private readonly memory: Uint8Array;
   private readonly words: Uint32Array;
   private readonly lanes: (Lane | undefined)[];
@@ -40,12 +42,16 @@ export class Md5Lanes {
     module: object,
     private readonly layout: Md5LanesLayout,
   ) {
-    type Exports = { run: (blocks: number) => void; memory: { buffer: ArrayBuffer } };
+    type Exports = { run: (blocks: number) => void; memory: { buffer: ArrayBuffer } } & Record<string, unknown>;
     const runtime = (
       globalThis as unknown as { WebAssembly: { Instance: new (module: object, imports: object) => { exports: Exports } } }
     ).WebAssembly;
     const { exports } = new runtime.Instance(module, {});
     this.run = exports.run;
+    this.runGroup = Array.from({ length: Math.ceil(layout.lanes / 4) }, (_, group) => {
+      const alone = exports[`run${group}`];
+      return typeof alone === "function" ? (alone as (blocks: number) => void) : exports.run;
+    });
     this.memory = new Uint8Array(exports.memory.buffer);
     this.words = new Uint32Array(exports.memory.buffer);
     this.lanes = new Array(layout.lanes).fill(undefined);
@@ -69,7 +75,7 @@ export class Md5Lanes {
     if (index < 0) return false;
     this.lanes[index] = { id, queue: [], carry: new Uint8Array(0), length: 0 };
     const initial = [0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476];
-    for (let word = 0; word < 4; word++) this.words[this.layout.stateOffset / 4 + word * 4 + index] = initial[word] as number;
+    for (let word = 0; word < 4; word++) this.words[this.stateWord(word, index)] = initial[word] as number;
     return true;
   }
 
@@ -116,7 +122,7 @@ export class Md5Lanes {
   }
 
   /**
-   * Compresses queued blocks while every open lane has some (each call then does four messages' work), and, past
+   * Compresses queued blocks while every open lane has some (each call then does every message's work), and, past
    * that, while more than `holdBytes` are queued (so a lane that is waiting does not hold the others' bytes).
    */
   pump(holdBytes = 0): void {
@@ -136,12 +142,15 @@ export class Md5Lanes {
       const head = lane?.queue[0];
       if (head) blocks = Math.min(blocks, (head.bytes.length - head.offset) / 64);
     }
+    const groups = new Set<number>();
     for (const [index, lane] of this.lanes.entries()) {
       const head = lane?.queue[0];
       this.words[maskOffset / 4 + index] = head ? 0xffffffff : 0;
       if (head) this.memory.set(head.bytes.subarray(head.offset, head.offset + blocks * 64), laneOffset + index * laneBytes);
+      if (head) groups.add(index >> 2);
     }
-    this.run(blocks);
+    const [only] = groups;
+    (groups.size === 1 ? (this.runGroup[only as number] as (blocks: number) => void) : this.run)(blocks);
     for (const lane of this.lanes) {
       const head = lane?.queue[0];
       if (!lane || !head) continue;
@@ -167,14 +176,13 @@ export class Md5Lanes {
     const view = new DataView(padded.buffer);
     view.setUint32(padded.length - 8, bits >>> 0, true);
     view.setUint32(padded.length - 4, Math.floor(bits / 2 ** 32), true);
-    const { laneOffset, laneBytes, maskOffset, stateOffset } = this.layout;
+    const { laneOffset, laneBytes, maskOffset } = this.layout;
     for (let other = 0; other < this.lanes.length; other++) this.words[maskOffset / 4 + other] = other === index ? 0xffffffff : 0;
     this.memory.set(padded, laneOffset + index * laneBytes);
-    this.run(padded.length / 64);
+    (this.runGroup[index >> 2] as (blocks: number) => void)(padded.length / 64);
     const digest = new Uint8Array(16);
     const digestView = new DataView(digest.buffer);
-    for (let word = 0; word < 4; word++)
-      digestView.setUint32(word * 4, this.words[stateOffset / 4 + word * 4 + index] as number, true);
+    for (let word = 0; word < 4; word++) digestView.setUint32(word * 4, this.words[this.stateWord(word, index)] as number, true);
     this.lanes[index] = undefined;
     return Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("");
   }
@@ -189,6 +197,11 @@ export class Md5Lanes {
       this.queued -= queued.bytes.length - queued.offset;
       queued.done?.();
     }
+  }
+
+  /** Where word `word` (A, B, C, D) of lane `index`'s state is: lane index % 4 of its group's vector. */
+  private stateWord(word: number, index: number): number {
+    return this.layout.stateOffset / 4 + ((index >> 2) * 4 + word) * 4 + (index & 3);
   }
 
   private lane(id: number): Lane {

@@ -142,7 +142,7 @@ export async function uploadParts(options: UploadPartsOptions): Promise<Complete
 
   // A source that hashes its own ranges (a file, on a worker) is asked for each part's MD5 once the part holds a slot,
   // and for the parts after it while look-ahead places are free (DIGESTS_AHEAD, shared by every upload on one
-  // budget): ranges started ahead wait in the worker until four can share one SIMD pass, instead of being hashed one
+  // budget): ranges started ahead wait in the worker until they fill its SIMD lanes, instead of being hashed one
   // by one as each part starts, and are done before their parts need them. Open ranges (and file descriptors) stay
   // at most the parts in flight plus the look-ahead, however many files are queued.
   const lookAhead = budget?.lookAhead ?? new LookAhead(DIGESTS_AHEAD);
