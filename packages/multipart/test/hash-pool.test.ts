@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it, onTestFinished, vi } from "vitest";
+import { MD5_LANES } from "../src/core/http/md5-lanes-wasm.js";
 import { hashFileRange, RangeReadError, startHash } from "../src/node/hash-pool.js";
 import { randomFile, scratchDir } from "./support/files.js";
 
@@ -71,7 +72,11 @@ describe("digests of file ranges, read by the worker itself", () => {
       [1, MiB + 1],
       [0, bytes.length],
       [MiB - 3, 3 * MiB + 77],
+      [2 * MiB, 2 * MiB + 1],
+      [64, 2 * MiB + 64],
+      [3 * MiB, 3 * MiB + 77],
     ];
+    expect(ranges.length).toBeGreaterThan(MD5_LANES);
     const started = ranges.flatMap(([start, end]) =>
       (["md5", "sha256"] as const).map((algorithm) => ({
         algorithm,
@@ -84,19 +89,21 @@ describe("digests of file ranges, read by the worker itself", () => {
     expect(digests).toEqual(started.map(({ algorithm, start, end }) => expected(algorithm, bytes.subarray(start, end))));
   });
 
-  it("ranges held for lane-mates are hashed once asked for: one alone, five with one queued for a lane, one discarded", async () => {
+  it("ranges held for lane-mates are hashed once asked for: one alone, nine with one queued for a lane, one discarded", async () => {
     const { path, bytes } = randomFile(dir, "held.bin", 2 * MiB + 5);
     const range = (start: number, end: number) => ({ start, end, hash: hashFileRange(path, start, end, "md5") });
     // Started and not asked for: the worker holds it until lanes fill or it is needed; asking must not hang.
     const alone = range(7, MiB);
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(await alone.hash?.digest()).toBe(expected("md5", bytes.subarray(7, MiB)));
-    const five = [range(0, MiB), range(1, MiB + 1), range(MiB, 2 * MiB + 5), range(3, 2 * MiB), range(0, 64)];
+    const nine = [range(0, MiB), range(1, MiB + 1), range(MiB, 2 * MiB + 5), range(3, 2 * MiB), range(0, 64)];
+    nine.push(range(100, 200), range(65, MiB + 65), range(2 * MiB, 2 * MiB + 5), range(4096, 2 * MiB));
+    expect(nine.length).toBe(MD5_LANES + 1);
     const dropped = range(5, 2 * MiB);
     dropped.hash?.discard();
-    five[2]?.hash?.prioritize?.();
-    const digests = await Promise.all(five.map(({ hash }) => hash?.digest()));
-    expect(digests).toEqual(five.map(({ start, end }) => expected("md5", bytes.subarray(start, end))));
+    nine[2]?.hash?.prioritize?.();
+    const digests = await Promise.all(nine.map(({ hash }) => hash?.digest()));
+    expect(digests).toEqual(nine.map(({ start, end }) => expected("md5", bytes.subarray(start, end))));
   });
 
   it("rejects with a RangeReadError when the file is missing or ends before the range, and a discard leaves the rest intact", async () => {
@@ -106,6 +113,19 @@ describe("digests of file ranges, read by the worker itself", () => {
     hashFileRange(path, 0, MiB, "md5")?.discard();
     hashFileRange(path, 0, MiB, "sha256")?.discard();
     expect(await hashFileRange(path, 0, MiB, "md5")?.digest()).toBe(expected("md5", bytes));
+  });
+});
+
+describe("digests on three workers (UPLOADKIT_HASH_WORKERS=3): MD5s fill one vector of lanes, then the next worker's", () => {
+  const { dir, cleanup } = scratchDir();
+  afterAll(cleanup);
+
+  it("twenty ranges at once, every digest equal node:crypto's", async () => {
+    const { hashFileRange: onThree } = await poolWith("UPLOADKIT_HASH_WORKERS", "3");
+    const { path, bytes } = randomFile(dir, "three.bin", 2 * MiB + 9);
+    const ranges = Array.from({ length: 20 }, (_, index) => [index * 1000, MiB + index * 50_000 + index] as const);
+    const digests = await Promise.all(ranges.map(([start, end]) => onThree(path, start, end, "md5")?.digest()));
+    expect(digests).toEqual(ranges.map(([start, end]) => expected("md5", bytes.subarray(start, end))));
   });
 });
 
