@@ -1,4 +1,3 @@
-import { createHash, type Hash } from "node:crypto";
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { Md5Lanes } from "../core/http/md5-lanes.js";
@@ -6,11 +5,11 @@ import { MD5_LANES } from "../core/http/md5-lanes-wasm.js";
 import type { HashAlgorithm, RunningHash } from "../core/runtime/runtime-parts.js";
 import type { SourceDigest } from "../core/sources/upload-source.js";
 import { type LanesConfig, md5LanesConfig, WORKER_SOURCE, type WorkerAnswer, type WorkerLike } from "./hash-worker-source.js";
+import { inlineHash } from "./inline-hash.js";
 import { READ_SLACK_BYTES } from "./read-offset.js";
 
 export type { HashAlgorithm, RunningHash } from "../core/runtime/runtime-parts.js";
 
-// Digests computed on worker threads (RunningHash: core/runtime/runtime-parts.ts)
 /*
  * Digests computed on worker threads, so hashing every byte (MD5 for S3's ETags, SHA-256 for Flowkiwi) does not
  * delay the thread that moves the bytes. Two ways in:
@@ -362,19 +361,6 @@ class InlineLaneHash extends BatchedHash {
   protected drop(): void {
     this.lanes.discard(this.id);
   }
-}
-
-/** node:crypto on this thread (where there are no workers, and for one-off digests). */
-export function inlineHash(algorithm: HashAlgorithm): RunningHash {
-  const hash: Hash = createHash(algorithm);
-  return {
-    update: (chunk) => {
-      hash.update(chunk);
-      return undefined;
-    },
-    digest: async () => hash.digest("hex"),
-    discard: () => {},
-  };
 }
 
 const pool = new HashPool();

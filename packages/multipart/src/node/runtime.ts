@@ -10,7 +10,8 @@ export { contentTypeOfName, extensionOfType, sniffContentType } from "./content-
 export { fileCheckpointStore as checkpointStoreFor, fileCheckpointStore } from "./file-checkpoint-store.js";
 export { openFileJournal } from "./file-journal.js";
 export { openFileSource } from "./file-source.js";
-export { inlineHash, startHash, warmHashPool as warmHashing } from "./hash-pool.js";
+export { startHash, warmHashPool as warmHashing } from "./hash-pool.js";
+export { inlineHash } from "./inline-hash.js";
 export { toNodeHandler } from "./node-handler.js";
 export { httpAttempt } from "./undici-attempt.js";
 export { currentScope, runInScope } from "./upload-scope.js";
