@@ -47,16 +47,27 @@ describe("pnpm lint:lines (ESLint max-lines)", () => {
       "packages/multipart/src/core/at-limit.ts": sourceOfLines(400),
       "packages/fanvue/src/over-limit.ts": sourceOfLines(401),
       "packages/fanvue/src/generated/huge.ts": sourceOfLines(2000),
+      "packages/fanvue/dist/built.js": sourceOfLines(2000),
     });
-    const { status, output } = run(dir, "eslint", "packages/");
+    const { status, output } = run(dir, "eslint", ".");
     expect(status).toBe(1);
     expect(output).toContain("over-limit.ts");
     expect(output).toContain("File has too many lines (401)");
     expect(output).not.toContain("at-limit.ts");
     expect(output).not.toContain("huge.ts");
+    expect(output).not.toContain("built.js");
 
     rmSync(join(dir, "packages/fanvue/src/over-limit.ts"));
-    expect(run(dir, "eslint", "packages/").status).toBe(0);
+    expect(run(dir, "eslint", ".").status).toBe(0);
+  });
+
+  it("covers tests, scripts and examples too", () => {
+    for (const path of ["packages/reliability/test/long.test.ts", "scripts/long.mjs", "examples/page/long.ts"]) {
+      const dir = scratch({ [path]: sourceOfLines(401) });
+      const { status, output } = run(dir, "eslint", ".");
+      expect(status, path).toBe(1);
+      expect(output).toContain("File has too many lines (401)");
+    }
   });
 });
 
