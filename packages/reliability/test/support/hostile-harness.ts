@@ -1,35 +1,30 @@
 // What the hostile suites share: one sandbox per file, clients with fast retries, proxies that misbehave on purpose,
 // and the count of cases per class (printed as a table after each file).
-import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type Sandbox, scratchDir, startSandbox } from "@uploadkit/sandbox";
 import { afterAll, beforeAll } from "vitest";
-import { commonClient, type Provider, secretSandboxOptions } from "./clients.js";
-import { completeCalls, mp4Writer } from "./fixtures.js";
+import { type Provider, secretSandboxOptions } from "./clients.js";
+import { mp4Writer } from "./fixtures.js";
 import { type ProxyOptions, apiProxy as sharedApiProxy, record360ViaStore as sharedRecord360ViaStore } from "./proxy.js";
+import { sandboxHelpers } from "./sandbox-helpers.js";
+
+export { COMMON, FAST, md5, sha256 } from "./sandbox-helpers.js";
 
 export const MiB = 1024 * 1024;
-export const FAST = { retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 }, timeoutMs: 2000, stallTimeoutMs: 2000 };
-export const COMMON = { filename: "clip.mp4", contentType: "video/mp4" };
 export const PLAN: Record<Provider, Record<string, unknown>> = {
   fanvue: { partSize: 5 * MiB },
   ofauth: {},
   record360: { partCount: 2 },
   flowkiwi: {},
 };
-export const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
-export const md5 = (bytes: Uint8Array) => createHash("md5").update(bytes).digest("hex");
 export const dir = scratchDir("hostile", { onSignal: true });
 export const counts = new Map<string, number>();
 export const count = (klass: string) => counts.set(klass, (counts.get(klass) ?? 0) + 1);
 
 export let sandbox: Sandbox;
 export const mp4 = mp4Writer(dir);
-export const client = (provider: Provider, transport = {}, baseUrl?: string) =>
-  commonClient(provider, sandbox, { ...FAST, ...transport }, baseUrl);
-export const storedSha = (provider: Provider, id: string) => sandbox.objectSha256(sandbox[provider].keyOf(id) as string);
-export const completes = (provider: Provider) => completeCalls(sandbox, provider);
+export const { client, storedSha, completes } = sandboxHelpers(() => sandbox);
 export const requestsTo = (provider: Provider) => sandbox.requests.filter((r) => r.server === provider).length;
 
 export const apiProxy = (provider: Provider, options: Omit<ProxyOptions, "target"> = {}) =>
