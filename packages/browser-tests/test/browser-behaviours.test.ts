@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { ExamplePage, Outcome } from "../src/page-api.js";
 import {
+  describeStoreSecretsAudit,
   EXAMPLE,
   FIXTURES,
   files,
@@ -176,3 +177,5 @@ describe("the example page, as a person uses it", () => {
     });
   });
 });
+
+describeStoreSecretsAudit();

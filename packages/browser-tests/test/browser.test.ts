@@ -5,6 +5,7 @@ import type { ExamplePage, Progress } from "../src/page-api.js";
 import {
   bundled,
   completeCalls,
+  describeStoreSecretsAudit,
   expectProgressToTotal,
   FIXTURES,
   files,
@@ -203,26 +204,6 @@ describe("secrets", () => {
     const allowed = await page.evaluate(() => (globalThis as unknown as { example: ExamplePage }).example.ofauthInThisPage(true));
     expect(allowed).toBe("created");
   });
-
-  it("preflights ask for no User-Agent, and none to the store asks to send a credential", () => {
-    const preflights = sandbox.requests.filter((entry) => entry.method === "OPTIONS");
-    expect(preflights.some((entry) => entry.server === "store")).toBe(true);
-    expect(preflights.some((entry) => entry.server !== "store")).toBe(true);
-    for (const entry of preflights) {
-      const asked = String(entry.headers["access-control-request-headers"] ?? "").toLowerCase();
-      expect(asked).not.toContain("user-agent");
-      if (entry.server === "store") expect(asked).not.toMatch(/authorization|api-key|x-connection-id|cookie/);
-    }
-  });
-
-  it("no credential ever reached the store (every part request the page and its workers made)", () => {
-    const tokens = [sandbox.fanvue.credentials.token, sandbox.record360.credentials.token, sandbox.flowkiwi.credentials.token];
-    const toStore = sandbox.requests.filter((entry) => entry.server === "store");
-    expect(toStore.length).toBeGreaterThan(10);
-    for (const entry of toStore) {
-      expect(entry.headers.authorization).toBeUndefined();
-      const seen = `${entry.url} ${JSON.stringify(entry.headers)}`;
-      for (const token of tokens) expect(seen).not.toContain(token);
-    }
-  });
 });
+
+describeStoreSecretsAudit();

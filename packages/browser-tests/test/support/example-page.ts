@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { buildPage, pageConfigFor, startPageServer } from "@uploadkit/example-browser-upload/server.mjs";
 import { type Sandbox, startSandbox } from "@uploadkit/sandbox";
 import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, expect, inject } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { launchChromium } from "../../src/chromium.js";
 import type { ExamplePage, Outcome, Progress, Provider } from "../../src/page-api.js";
 
@@ -142,3 +142,30 @@ afterAll(async () => {
   await sandbox?.stop();
   if (work) rmSync(work, { recursive: true, force: true });
 });
+
+/** What reached the file's sandbox, checked once its tests ran: no credential asked for or sent to the store. */
+export function describeStoreSecretsAudit(): void {
+  describe("secrets in what the page sent", () => {
+    it("preflights ask for no User-Agent, and none to the store asks to send a credential", () => {
+      const preflights = sandbox.requests.filter((entry) => entry.method === "OPTIONS");
+      expect(preflights.some((entry) => entry.server === "store")).toBe(true);
+      expect(preflights.some((entry) => entry.server !== "store")).toBe(true);
+      for (const entry of preflights) {
+        const asked = String(entry.headers["access-control-request-headers"] ?? "").toLowerCase();
+        expect(asked).not.toContain("user-agent");
+        if (entry.server === "store") expect(asked).not.toMatch(/authorization|api-key|x-connection-id|cookie/);
+      }
+    });
+
+    it("no credential ever reached the store (every part request the page and its workers made)", () => {
+      const tokens = [sandbox.fanvue.credentials.token, sandbox.record360.credentials.token, sandbox.flowkiwi.credentials.token];
+      const toStore = sandbox.requests.filter((entry) => entry.server === "store");
+      expect(toStore.length).toBeGreaterThan(10);
+      for (const entry of toStore) {
+        expect(entry.headers.authorization).toBeUndefined();
+        const seen = `${entry.url} ${JSON.stringify(entry.headers)}`;
+        for (const token of tokens) expect(seen).not.toContain(token);
+      }
+    });
+  });
+}
