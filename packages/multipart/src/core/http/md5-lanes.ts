@@ -146,8 +146,9 @@ export class Md5Lanes {
     for (const [index, lane] of this.lanes.entries()) {
       const head = lane?.queue[0];
       this.words[maskOffset / 4 + index] = head ? 0xffffffff : 0;
-      if (head) this.memory.set(head.bytes.subarray(head.offset, head.offset + blocks * 64), laneOffset + index * laneBytes);
-      if (head) groups.add(index >> 2);
+      if (!head) continue;
+      this.memory.set(head.bytes.subarray(head.offset, head.offset + blocks * 64), laneOffset + index * laneBytes);
+      groups.add(index >> 2);
     }
     const [only] = groups;
     (groups.size === 1 ? (this.runGroup[only as number] as (blocks: number) => void) : this.run)(blocks);
