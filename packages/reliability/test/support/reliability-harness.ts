@@ -1,6 +1,6 @@
 // What the reliability suites share: scratch files, sandboxes whose secrets are audited, bounded fast retries, the
-// totals each file prints, and the credential-leak audit each file ends with.
-import { createHash, randomBytes } from "node:crypto";
+// totals each file prints, and the credential-leak audit it ends with (reliability.test.ts, bad-inputs.test.ts).
+import { randomBytes } from "node:crypto";
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ApiRetryEvent, RetryEvent } from "@uploadkit/multipart";
@@ -8,12 +8,14 @@ import { type Sandbox, scratchDir, startSandbox } from "@uploadkit/sandbox";
 import { afterAll, describe, expect, it } from "vitest";
 import { LeakAudit } from "./audit.js";
 import { type Provider, secretSandboxOptions, secretsOf } from "./clients.js";
+import { MP4_HEAD } from "./fixtures.js";
+
+export { sha256 } from "./sandbox-helpers.js";
 
 export const MiB = 1024 * 1024;
 export const FULL = process.env.UPLOADKIT_RELIABILITY_FULL === "1";
 export const MAX_SIZE = FULL ? 40 * MiB : 12 * MiB;
 export const dir = scratchDir("reliability", { onSignal: true });
-export const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 export const audit = new LeakAudit();
 export const totals = { cases: 0, faults: 0, retries: 0, completed: 0, aborts: 0, resumes: 0, requests: 0, leaks: 0 };
 export const perProvider: { provider: string; files: number; faults: number; retries: number; completed: number }[] = [];
@@ -44,8 +46,6 @@ export function file(name: string, size: number) {
   writeFileSync(path, bytes);
   return { path, bytes };
 }
-
-export const MP4_HEAD = Buffer.from("0000001c667479706d703432000000006d703432697336366d703431", "hex");
 
 export const recentRequests = (sandbox: Sandbox) =>
   `${JSON.stringify(sandbox.chaos.injected)}\n${sandbox.requests
