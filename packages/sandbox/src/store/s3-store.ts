@@ -1,4 +1,6 @@
 import { createHash } from "node:crypto";
+import { Agent as HttpAgent } from "node:http";
+import { Agent as HttpsAgent } from "node:https";
 import type { Readable } from "node:stream";
 import {
   AbortMultipartUploadCommand,
@@ -20,17 +22,31 @@ export interface StoredObject {
   etag: string;
 }
 
-/** The S3 operations the fakes need, on any S3-compatible endpoint. */
 const QUIET_LOGGER = { trace() {}, debug() {}, info() {}, warn() {}, error() {} };
 
+/**
+ * How long an idle connection to the store is kept. Node and Koa servers (s3rver) close theirs after 5 s idle, and a
+ * body streamed onto a connection the server is closing fails with "socket hang up", which the SDK cannot retry (it
+ * cannot replay a stream). An agent with no timeout keeps idle sockets until the server closes them, and Node applies
+ * a server's `Keep-Alive: timeout=N` hint only when the agent has a timeout of its own: this one has both.
+ */
+export const STORE_IDLE_SOCKET_MS = 4_000;
+
+/** The S3 operations the fakes need, on any S3-compatible endpoint. */
 export class S3Store {
   readonly client: S3Client;
+  /** The connections to the store, dropped after {@link STORE_IDLE_SOCKET_MS} idle. */
+  readonly agent: HttpAgent;
   constructor(readonly config: S3Config) {
     // The SDK's own chatter (a Node 20 support notice, "non-retryable streaming request" lines when a client cuts an
     // upload on purpose) is not the sandbox's to print: its failures still reach us as errors.
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+    const agentOptions = { keepAlive: true, maxSockets: 50, timeout: STORE_IDLE_SOCKET_MS };
+    const httpsAgent = new URL(config.endpoint).protocol === "https:" ? new HttpsAgent(agentOptions) : undefined;
+    this.agent = httpsAgent ?? new HttpAgent(agentOptions);
     this.client = new S3Client({
       logger: QUIET_LOGGER,
+      requestHandler: httpsAgent ? { httpsAgent } : { httpAgent: this.agent },
       endpoint: config.endpoint,
       region: config.region,
       forcePathStyle: config.forcePathStyle ?? true,
@@ -138,6 +154,7 @@ export class S3Store {
 
   destroy(): void {
     this.client.destroy();
+    this.agent.destroy();
   }
 }
 
