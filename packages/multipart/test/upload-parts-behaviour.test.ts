@@ -28,10 +28,9 @@ describe("uploadParts: progress, abort, credentials, input", () => {
   it("aborts everything in flight at once, rejects with AbortError and sends nothing after", async () => {
     const { path } = randomFile(dir, "abort.bin", 512 * KiB);
     const controller = new AbortController();
-    let abortedAt = 0;
-    const dispatchedAt: number[] = [];
+    const dispatchedAfterAbort: string[] = [];
     const counting = new Agent().compose((dispatch) => (options, handler) => {
-      dispatchedAt.push(Date.now());
+      if (controller.signal.aborted) dispatchedAfterAbort.push(`${options.method} ${options.path}`);
       return dispatch(options, handler);
     });
     const targetsAfterAbort: number[] = [];
@@ -49,10 +48,7 @@ describe("uploadParts: progress, abort, credentials, input", () => {
       },
       onProgress: (progress) => {
         if (progress.partsDone === 2 && !controller.signal.aborted) {
-          setTimeout(() => {
-            abortedAt = Date.now();
-            controller.abort();
-          }, 50);
+          setTimeout(() => controller.abort(), 50);
         }
       },
     });
@@ -60,7 +56,7 @@ describe("uploadParts: progress, abort, credentials, input", () => {
     expect(error).toBeInstanceOf(AbortError);
     expect((error as Error).name).toBe("AbortError");
     await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(dispatchedAt.filter((t) => t > abortedAt)).toEqual([]);
+    expect(dispatchedAfterAbort).toEqual([]);
     expect(targetsAfterAbort).toEqual([]);
     expect(server.requests.length).toBeLessThanOrEqual(4);
   });

@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import { createFanvueClient } from "@uploadkit/fanvue";
 import { AbortError, UploadkitError } from "@uploadkit/multipart";
 import type { Sandbox } from "@uploadkit/sandbox";
+import { Agent, type Dispatcher } from "undici";
 import { beforeAll, describe, expect, it } from "vitest";
 import { PROVIDERS, uploader } from "./support/clients.js";
 import {
@@ -96,12 +97,13 @@ describe("abort and crash", () => {
   beforeAll(async () => {
     sandbox = await sandboxFor({ providers: ["fanvue", "record360"] });
   });
-  const fanvueClient = (fetchImpl?: typeof fetch) =>
+  const fanvueClient = (fetchImpl?: typeof fetch, dispatcher?: Dispatcher) =>
     createFanvueClient({
       ...TRANSPORT,
       token: sandbox.fanvue.credentials.token,
       baseUrl: sandbox.fanvue.baseUrl,
       fetch: fetchImpl,
+      dispatcher,
     });
   const storePuts = () => sandbox.requests.filter((r) => r.server === "store" && r.method === "PUT").length;
 
@@ -121,27 +123,33 @@ describe("abort and crash", () => {
     const { path, bytes } = file("abort-mid.mp4", 31 * MiB);
     const checkpoint = join(dir, "abort-mid.json");
     const controller = new AbortController();
-    let abortedAt = 0;
+    // Every request uploadkit starts, seen as it is dispatched: nothing may start once the signal is aborted.
+    const startedBeforeAbort: string[] = [];
+    const startedAfterAbort: string[] = [];
+    const dispatcher = new Agent().compose((dispatch) => (options, handler) => {
+      (controller.signal.aborted ? startedAfterAbort : startedBeforeAbort).push(`${options.method} ${options.path}`);
+      return dispatch(options, handler);
+    });
+    const received = sandbox.requests.length;
     const error = audit.error(
-      await fanvueClient()
+      await fanvueClient(undefined, dispatcher)
         .uploadMedia(path, {
           checkpoint,
           partSize: 5 * MiB,
           concurrency: 2,
           signal: controller.signal,
           onProgress: (p) => {
-            if (p.partsDone >= 2 && !abortedAt) {
-              abortedAt = Date.now();
-              controller.abort();
-            }
+            if (p.partsDone >= 2) controller.abort();
           },
         })
         .catch((e: unknown) => e),
     );
     expect(error).toBeInstanceOf(AbortError);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    const late = sandbox.requests.filter((r) => r.at > abortedAt + 20);
-    expect(late).toEqual([]);
+    await dispatcher.close();
+    expect(startedBeforeAbort.filter((request) => request.startsWith("PUT ")).length).toBeGreaterThanOrEqual(2);
+    expect(startedAfterAbort).toEqual([]);
+    // What reached the sandbox is what was started before the abort: none of it came later, from anywhere else.
+    expect(sandbox.requests.length - received).toBeLessThanOrEqual(startedBeforeAbort.length);
     expect(sandbox.requests.some((r) => r.method === "PATCH")).toBe(false);
     const saved = JSON.parse(readFileSync(checkpoint, "utf8")) as { parts: { partNumber: number; etag: string }[] };
     expect(saved.parts.length).toBeGreaterThanOrEqual(2);
