@@ -20,43 +20,65 @@ export function redisServerPath(): string | undefined {
   return undefined;
 }
 
-/** Starts redis-server (no persistence, loopback only) and resolves once it answers PING. */
+/**
+ * Starts redis-server (no persistence, loopback only) and resolves once it answers. A free port can be taken by another
+ * test process before redis binds it: then redis exits, and it is started again on another port.
+ */
 export async function startRedisServer(): Promise<RedisServer> {
   const binary = redisServerPath();
   if (!binary) {
     throw new Error("redis-server is not installed: apt-get install -y --no-install-recommends redis-server (as root)");
   }
-  const port = await freePort();
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const { child, stderr } = await launch(binary, port);
+    if (child) return { url: `redis://127.0.0.1:${port}`, port, stop: () => stopChild(child) };
+    if (attempt >= 5 || !/address already in use/i.test(stderr)) throw new Error(stderr);
+  }
+}
+
+async function launch(binary: string, port: number): Promise<{ child?: ChildProcess; stderr: string }> {
   const child = stopOnExit(
     spawn(binary, ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], {
-      stdio: ["ignore", "ignore", "pipe"],
+      stdio: ["ignore", "pipe", "pipe"],
     }),
   );
-  let stderr = "";
-  child.stderr?.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
+  let output = "";
+  const collect = (chunk: Buffer) => {
+    output += chunk.toString();
+  };
+  child.stdout?.on("data", collect);
+  child.stderr?.on("data", collect);
   for (let attempt = 0; ; attempt++) {
-    if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}: ${stderr}`);
-    if (await answersPing(port)) break;
+    if (child.exitCode !== null) return { stderr: `redis-server exited with ${child.exitCode}: ${output}` };
+    // Only our own process counts: another test's redis may answer on a port we failed to bind.
+    if ((await processIdAt(port)) === child.pid) break;
     if (attempt > 200) {
-      child.kill("SIGKILL");
-      throw new Error(`redis-server did not answer on port ${port}: ${stderr}`);
+      await stopChild(child);
+      return { stderr: `redis-server did not answer on port ${port}: ${output}` };
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  return { url: `redis://127.0.0.1:${port}`, port, stop: () => stopChild(child) };
+  child.stdout?.off("data", collect).resume();
+  child.stderr?.off("data", collect).resume();
+  return { child, stderr: output };
 }
 
-function answersPing(port: number): Promise<boolean> {
+/** The process id the redis on `port` reports (INFO server), if one answers. */
+function processIdAt(port: number): Promise<number | undefined> {
   return new Promise((resolve) => {
     const socket = createConnection({ host: "127.0.0.1", port });
-    socket.once("error", () => resolve(false));
-    socket.once("connect", () => socket.write("PING\r\n"));
-    socket.once("data", (data) => {
+    let answer = "";
+    socket.once("error", () => resolve(undefined));
+    socket.once("connect", () => socket.write("INFO server\r\n"));
+    socket.on("data", (data: Buffer) => {
+      answer += data.toString();
+      const id = /process_id:(\d+)/.exec(answer)?.[1];
+      if (id === undefined && answer.length < 64 * 1024 && !answer.startsWith("-")) return;
       socket.destroy();
-      resolve(data.toString().startsWith("+PONG"));
+      resolve(id === undefined ? undefined : Number(id));
     });
+    socket.once("close", () => resolve(undefined));
   });
 }
 
