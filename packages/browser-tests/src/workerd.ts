@@ -15,7 +15,17 @@ const WORKERD = (createRequire(import.meta.url)("workerd") as { default: string 
  * outbound requests allowed to loopback (where the sandbox listens). Stop it with `stop()`.
  */
 export async function startWorkerd(folder: string, script: string): Promise<{ origin: string; stop(): Promise<void> }> {
-  const port = await freePort();
+  // A free port can be taken by another test process before workerd binds it: then workerd exits, and we retry.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await launch(folder, script, await freePort());
+    } catch (error) {
+      if (attempt >= 5 || !/address already in use/i.test((error as Error).message)) throw error;
+    }
+  }
+}
+
+async function launch(folder: string, script: string, port: number): Promise<{ origin: string; stop(): Promise<void> }> {
   writeFileSync(
     join(folder, "config.capnp"),
     `using Workerd = import "/workerd/workerd.capnp";

@@ -1,5 +1,4 @@
-import { createConnection, createServer, type Server, type Socket } from "node:net";
-import { freePort } from "./prism.js";
+import { type AddressInfo, createConnection, createServer, type Server, type Socket } from "node:net";
 
 /** A TCP proxy on 127.0.0.1 that a test can cut (its upstream lost to the clients, the upstream itself untouched). */
 export interface CuttableProxy {
@@ -23,8 +22,8 @@ export async function startCuttableProxy(port: number, scheme = "redis"): Promis
     socket.on("error", () => upstream.destroy());
     upstream.on("error", () => socket.destroy());
   });
-  const own = await freePort();
-  await new Promise<void>((resolve) => server.listen(own, "127.0.0.1", resolve));
+  await new Promise<void>((resolve, reject) => server.once("error", reject).listen(0, "127.0.0.1", resolve));
+  const own = (server.address() as AddressInfo).port;
   const cut = () => {
     open = false;
     for (const socket of sockets) socket.destroy();
