@@ -35,22 +35,27 @@ function file(name: string, size: number): { path: string; sha: string } {
 
 describe("redisJournal", () => {
   it("a claim is one worker's: others get none until it is released or its lease runs out", async () => {
-    const [a, b] = await Promise.all([
-      redisJournal({ url: redis.url, name: "claims", leaseMs: 300 }),
+    // a and b hold leases no pause of a busy machine outlasts; c's runs out in 300 ms, to be taken over.
+    const [a, b, c] = await Promise.all([
+      redisJournal({ url: redis.url, name: "claims", leaseMs: 60_000 }),
+      redisJournal({ url: redis.url, name: "claims", leaseMs: 60_000 }),
       redisJournal({ url: redis.url, name: "claims", leaseMs: 300 }),
     ]);
     const held = await a.claim?.("/lib/a.png");
     expect(held).toBeDefined();
     expect(await b.claim?.("/lib/a.png")).toBeUndefined();
+    expect(await c.claim?.("/lib/a.png")).toBeUndefined();
     expect(await held?.renew()).toBe(true);
     await held?.release();
-    const taken = await b.claim?.("/lib/a.png");
+    const taken = await c.claim?.("/lib/a.png");
     expect(taken).toBeDefined();
-    // b's lease runs out unrenewed: a takes the file over, and b's renewal says it lost it.
+    expect(await b.claim?.("/lib/a.png")).toBeUndefined();
+    // c's lease runs out unrenewed: b takes the file over, and c's renewal says it lost it.
     await new Promise((resolve) => setTimeout(resolve, 400));
-    expect(await a.claim?.("/lib/a.png")).toBeDefined();
+    expect(await b.claim?.("/lib/a.png")).toBeDefined();
     expect(await taken?.renew()).toBe(false);
-    await Promise.all([a.close(), b.close()]);
+    expect(await a.claim?.("/lib/a.png")).toBeUndefined();
+    await Promise.all([a.close(), b.close(), c.close()]);
   });
 
   it("records, merged per file, listed for the whole run; checkpoints beside them", async () => {
