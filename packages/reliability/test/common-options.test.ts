@@ -1,19 +1,20 @@
 // One table of the options every provider's uploadMedia takes, driven through all four providers against the
 // sandbox: the same option must behave the same way everywhere, or be refused with an InputError before any call.
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { existsSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { AbortError, InputError, type TransportEvent, UploadkitError, type UploadProgress } from "@uploadkit/multipart";
 import { type Sandbox, scratchDir, startSandbox } from "@uploadkit/sandbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { commonClient, PROVIDERS, type Provider } from "./support/clients.js";
+import { MP4_HEAD } from "./support/fixtures.js";
 import { startProxy } from "./support/proxy.js";
+import { abortedAfterFirstPart, COMMON, sha256 } from "./support/sandbox-helpers.js";
 
 const MiB = 1024 * 1024;
 const SIZE = 12 * MiB;
 const FAST = { retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 } };
 const dir = scratchDir("common", { onSignal: true });
-const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 
 /** What differs per provider: the options it needs for a 12 MiB MP4 in several parts, and the options it refuses. */
 const TABLE: Record<Provider, { options: Record<string, unknown>; refuses: Record<string, unknown> }> = {
@@ -22,7 +23,6 @@ const TABLE: Record<Provider, { options: Record<string, unknown>; refuses: Recor
   record360: { options: { partCount: 2 }, refuses: {} },
   flowkiwi: { options: {}, refuses: { checkpoint: join(dir, "never.json"), partSize: 5 * MiB, partCount: 3 } },
 };
-const COMMON = { filename: "clip.mp4", contentType: "video/mp4" };
 
 let sandbox: Sandbox;
 let bytes: Buffer;
@@ -30,7 +30,7 @@ let path: string;
 beforeAll(async () => {
   sandbox = await startSandbox({ fanvue: { processingMs: 0 } });
   // An MP4 box first, so every provider sees a video whatever the random bytes after it are.
-  bytes = Buffer.concat([Buffer.from("0000001c667479706d703432000000006d703432697336366d703431", "hex"), randomBytes(SIZE - 28)]);
+  bytes = Buffer.concat([MP4_HEAD, randomBytes(SIZE - MP4_HEAD.length)]);
   path = join(dir, "clip.mp4");
   writeFileSync(path, bytes);
 });
@@ -133,17 +133,9 @@ describe.each(PROVIDERS)("%s: the common options", (provider) => {
       expect(requestsTo(provider)).toBe(before);
       return;
     }
-    const controller = new AbortController();
-    const first = await client()
-      .uploadMedia(path, {
-        ...COMMON,
-        ...row.options,
-        checkpoint,
-        concurrency: 1,
-        signal: controller.signal,
-        onProgress: (p: UploadProgress) => p.partsDone >= 1 && controller.abort(),
-      })
-      .catch((e: unknown) => e);
+    const first = await abortedAfterFirstPart((stop) =>
+      client().uploadMedia(path, { ...COMMON, ...row.options, checkpoint, ...stop }),
+    );
     expect(first).toBeInstanceOf(AbortError);
     expect(existsSync(checkpoint)).toBe(true);
     const events: UploadProgress[] = [];

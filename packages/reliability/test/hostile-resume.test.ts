@@ -11,6 +11,7 @@ import { describe, expect, it } from "vitest";
 import { PROVIDERS } from "./support/clients.js";
 import { MP4_HEAD } from "./support/fixtures.js";
 import {
+  abortedAfterFirstPart,
   apiProxy,
   COMMON,
   client,
@@ -33,17 +34,9 @@ describe("5. resume never stitches different content", () => {
       const { path, bytes } = mp4(12 * MiB);
       utimesSync(path, 1_700_000_000, 1_700_000_000);
       const checkpoint = join(dir, `${provider}-stitch.json`);
-      const controller = new AbortController();
-      const first = await client(provider)
-        .uploadMedia(path, {
-          ...COMMON,
-          ...PLAN[provider],
-          checkpoint,
-          concurrency: 1,
-          signal: controller.signal,
-          onProgress: (p: UploadProgress) => p.partsDone >= 1 && controller.abort(),
-        })
-        .catch((e: unknown) => e);
+      const first = await abortedAfterFirstPart((stop) =>
+        client(provider).uploadMedia(path, { ...COMMON, ...PLAN[provider], checkpoint, ...stop }),
+      );
       expect(first).toBeInstanceOf(AbortError);
       randomBytes(1024).copy(bytes, 2 * MiB); // inside part 1, outside the fingerprint's first and last MiB
       writeFileSync(path, bytes);
@@ -56,21 +49,13 @@ describe("5. resume never stitches different content", () => {
     it(`${provider}: a stream of the same size but other bytes is re-sent whole`, async () => {
       const size = 12 * MiB;
       const checkpoint = join(dir, `${provider}-stream.json`);
-      const controller = new AbortController();
       const old = Buffer.concat([MP4_HEAD, randomBytes(size - MP4_HEAD.length)]);
-      await client(provider)
-        .uploadMedia(
+      await abortedAfterFirstPart((stop) =>
+        client(provider).uploadMedia(
           { stream: Readable.from([old]), size },
-          {
-            ...COMMON,
-            ...PLAN[provider],
-            checkpoint,
-            concurrency: 1,
-            signal: controller.signal,
-            onProgress: (p: UploadProgress) => p.partsDone >= 1 && controller.abort(),
-          },
-        )
-        .catch(() => undefined);
+          { ...COMMON, ...PLAN[provider], checkpoint, ...stop },
+        ),
+      );
       const fresh = Buffer.concat([MP4_HEAD, randomBytes(size - MP4_HEAD.length)]);
       const result = await client(provider).uploadMedia(
         { stream: Readable.from([fresh]), size },
@@ -86,17 +71,9 @@ describe("6. checkpoints", () => {
   it("are written owner-only, and nothing of them is left after a finished upload", async () => {
     const { path } = mp4(12 * MiB);
     const checkpoint = join(dir, "mode", "cp.json");
-    const controller = new AbortController();
-    await client("record360")
-      .uploadMedia(path, {
-        ...COMMON,
-        ...PLAN.record360,
-        checkpoint,
-        concurrency: 1,
-        signal: controller.signal,
-        onProgress: (p: UploadProgress) => p.partsDone >= 1 && controller.abort(),
-      })
-      .catch(() => undefined);
+    await abortedAfterFirstPart((stop) =>
+      client("record360").uploadMedia(path, { ...COMMON, ...PLAN.record360, checkpoint, ...stop }),
+    );
     expect(statSync(checkpoint).mode & 0o777).toBe(0o600);
     await client("record360").uploadMedia(path, { ...COMMON, ...PLAN.record360, checkpoint });
     expect(readdirSync(join(dir, "mode"))).toEqual([]);
@@ -125,17 +102,9 @@ describe("6. checkpoints", () => {
   it.each(damaged)("a checkpoint with %s is refused on load", async (_name, damage) => {
     const { path } = mp4(12 * MiB);
     const checkpoint = join(dir, `damaged-${_name.replace(/\W+/g, "-")}.json`);
-    const controller = new AbortController();
-    await client("record360")
-      .uploadMedia(path, {
-        ...COMMON,
-        ...PLAN.record360,
-        checkpoint,
-        concurrency: 1,
-        signal: controller.signal,
-        onProgress: (p: UploadProgress) => p.partsDone >= 1 && controller.abort(),
-      })
-      .catch(() => undefined);
+    await abortedAfterFirstPart((stop) =>
+      client("record360").uploadMedia(path, { ...COMMON, ...PLAN.record360, checkpoint, ...stop }),
+    );
     writeFileSync(checkpoint, JSON.stringify(damage(JSON.parse(readFileSync(checkpoint, "utf8")))));
     const before = requestsTo("record360");
     const error = await client("record360")

@@ -9,7 +9,7 @@ import { mp4Writer } from "./fixtures.js";
 import { type ProxyOptions, apiProxy as sharedApiProxy, record360ViaStore as sharedRecord360ViaStore } from "./proxy.js";
 import { sandboxHelpers } from "./sandbox-helpers.js";
 
-export { COMMON, FAST, md5, sha256 } from "./sandbox-helpers.js";
+export { abortedAfterFirstPart, COMMON, FAST, md5, sha256 } from "./sandbox-helpers.js";
 
 export const MiB = 1024 * 1024;
 export const PLAN: Record<Provider, Record<string, unknown>> = {
