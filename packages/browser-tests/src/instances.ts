@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createServer, request as httpRequest, type IncomingMessage, type Server } from "node:http";
 import { join } from "node:path";
-import { freePort, stopOnExit } from "@uploadkit/testkit";
+import { exitError, onFreePort, stopOnExit } from "@uploadkit/testkit";
 
 /** One instance of the route app (`app/route-app.mjs`), a process of its own. */
 export interface AppInstance {
@@ -13,8 +13,12 @@ export interface AppInstance {
 }
 
 /** Starts `route-app.mjs` from the packed app folder with `config` (plus its port and instance number). */
-export async function startInstance(app: string, instance: number, config: Record<string, unknown>): Promise<AppInstance> {
-  const port = await freePort();
+export function startInstance(app: string, instance: number, config: Record<string, unknown>): Promise<AppInstance> {
+  // A free port can be taken by another test process before the app binds it: then the app exits, and we retry.
+  return onFreePort((port) => launch(app, instance, config, port));
+}
+
+async function launch(app: string, instance: number, config: Record<string, unknown>, port: number): Promise<AppInstance> {
   const child = stopOnExit(
     spawn(process.execPath, [join(app, "route-app", "route-app.mjs")], {
       cwd: app,
@@ -30,7 +34,7 @@ export async function startInstance(app: string, instance: number, config: Recor
     child.stdout?.on("data", (chunk: Buffer) => {
       if (chunk.toString().includes("listening")) resolve();
     });
-    child.once("exit", (code) => reject(new Error(`route app ${instance} exited with ${code}: ${output}`)));
+    child.once("exit", (code) => reject(exitError(`route app ${instance} exited with ${code}: ${output}`, output)));
   });
   const ended = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   return {

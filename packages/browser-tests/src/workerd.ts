@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { freePort, stopOnExit } from "@uploadkit/testkit";
+import { exitError, onFreePort, stopOnExit } from "@uploadkit/testkit";
 
 /**
  * The workerd binary itself, as the `workerd` package's main module names it (its platform package's executable).
@@ -16,13 +16,7 @@ const WORKERD = (createRequire(import.meta.url)("workerd") as { default: string 
  */
 export async function startWorkerd(folder: string, script: string): Promise<{ origin: string; stop(): Promise<void> }> {
   // A free port can be taken by another test process before workerd binds it: then workerd exits, and we retry.
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await launch(folder, script, await freePort());
-    } catch (error) {
-      if (attempt >= 5 || !/address already in use/i.test((error as Error).message)) throw error;
-    }
-  }
+  return onFreePort((port) => launch(folder, script, port));
 }
 
 async function launch(folder: string, script: string, port: number): Promise<{ origin: string; stop(): Promise<void> }> {
@@ -56,7 +50,7 @@ const uploader :Workerd.Worker = (
     await exited;
   };
   for (let attempt = 0; attempt < 100; attempt++) {
-    if (child.exitCode !== null) throw new Error(`workerd exited: ${output}`);
+    if (child.exitCode !== null) throw exitError(`workerd exited: ${output}`, output);
     try {
       await fetch(`${origin}/`, { method: "HEAD" });
       return { origin, stop };

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { UploadRouteError, uploadThroughServer } from "@uploadkit/multipart";
 import { type Sandbox, startSandbox } from "@uploadkit/sandbox";
-import { freePort, stopOnExit } from "@uploadkit/testkit";
+import { exitError, onFreePort, stopOnExit } from "@uploadkit/testkit";
 import { build } from "esbuild";
 import ts from "typescript";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -42,7 +42,11 @@ const npm = (args: string[], cwd: string) =>
 
 /** Starts `command` in the app folder on a port of its own; resolves once it prints "listening" or answers. */
 async function serve(name: string, command: string, args: string[], cwd = join(app, "frameworks")): Promise<void> {
-  const port = await freePort();
+  // A free port can be taken by another test process before the server binds it: then it exits, and we retry.
+  await onFreePort((port) => serveOn(port, name, command, args, cwd));
+}
+
+async function serveOn(port: number, name: string, command: string, args: string[], cwd: string): Promise<void> {
   const config = {
     baseUrl: sandbox.record360.baseUrl,
     token: sandbox.record360.credentials.token,
@@ -67,7 +71,7 @@ async function serve(name: string, command: string, args: string[], cwd = join(a
   child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
   const origin = `http://127.0.0.1:${port}`;
   for (let attempt = 0; ; attempt++) {
-    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}: ${output}`);
+    if (child.exitCode !== null) throw exitError(`${name} exited with ${child.exitCode}: ${output}`, output);
     const answered = await fetch(`${origin}/api/uploads/nothing`, { method: "POST" }).then(
       (answer) => answer.status === 404,
       () => false,

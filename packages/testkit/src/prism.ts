@@ -2,11 +2,11 @@ import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ProviderName } from "@uploadkit/providers";
 import { stopOnExit } from "./child-processes.js";
+import { exitError, onFreePort } from "./free-port.js";
 
 /** A provider whose spec the harness can serve. */
 export type ProviderSpec = ProviderName;
@@ -40,17 +40,8 @@ export async function startPrism(options: {
   dynamic?: boolean;
 }): Promise<PrismServer> {
   assertPinned(options.provider);
-  // A free port can be taken by another test process before Prism binds it: then Prism exits, and we retry.
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await launch(options, await freePort());
-    } catch (error) {
-      if (attempt >= 5 || !(error instanceof PortTakenError)) throw error;
-    }
-  }
+  return onFreePort((port) => launch(options, port));
 }
-
-class PortTakenError extends Error {}
 
 async function launch(
   options: { provider: ProviderSpec; upstream?: string; dynamic?: boolean },
@@ -71,11 +62,7 @@ async function launch(
     };
     child.stdout?.on("data", onData);
     child.stderr?.on("data", onData);
-    child.once("exit", (code) =>
-      reject(
-        /EADDRINUSE/.test(output) ? new PortTakenError(`port ${port} taken`) : new Error(`Prism exited (${code}):\n${output}`),
-      ),
-    );
+    child.once("exit", (code) => reject(exitError(`Prism exited (${code}):\n${output}`, output)));
   });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const stop = async () => {
@@ -115,18 +102,6 @@ export function violations(response: Response | { headers: Record<string, string
   const value = response.headers instanceof Headers ? response.headers.get("sl-violations") : response.headers["sl-violations"];
   const text = Array.isArray(value) ? value[0] : value;
   return text ? (JSON.parse(text) as unknown[]) : [];
-}
-
-/** A TCP port free on 127.0.0.1 now (for a server a test starts as another process). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
 }
 
 /**

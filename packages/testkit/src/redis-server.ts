@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { createConnection } from "node:net";
 import { stopOnExit } from "./child-processes.js";
-import { freePort } from "./prism.js";
+import { exitError, onFreePort } from "./free-port.js";
 
 /** A `redis-server` of this test's own, on 127.0.0.1 and a port it picked, in memory only. */
 export interface RedisServer {
@@ -29,15 +29,10 @@ export async function startRedisServer(): Promise<RedisServer> {
   if (!binary) {
     throw new Error("redis-server is not installed: apt-get install -y --no-install-recommends redis-server (as root)");
   }
-  for (let attempt = 1; ; attempt++) {
-    const port = await freePort();
-    const { child, stderr } = await launch(binary, port);
-    if (child) return { url: `redis://127.0.0.1:${port}`, port, stop: () => stopChild(child) };
-    if (attempt >= 5 || !/address already in use/i.test(stderr)) throw new Error(stderr);
-  }
+  return onFreePort((port) => launch(binary, port));
 }
 
-async function launch(binary: string, port: number): Promise<{ child?: ChildProcess; stderr: string }> {
+async function launch(binary: string, port: number): Promise<RedisServer> {
   const child = stopOnExit(
     spawn(binary, ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], {
       stdio: ["ignore", "pipe", "pipe"],
@@ -50,18 +45,18 @@ async function launch(binary: string, port: number): Promise<{ child?: ChildProc
   child.stdout?.on("data", collect);
   child.stderr?.on("data", collect);
   for (let attempt = 0; ; attempt++) {
-    if (child.exitCode !== null) return { stderr: `redis-server exited with ${child.exitCode}: ${output}` };
+    if (child.exitCode !== null) throw exitError(`redis-server exited with ${child.exitCode}: ${output}`, output);
     // Only our own process counts: another test's redis may answer on a port we failed to bind.
     if ((await processIdAt(port)) === child.pid) break;
     if (attempt > 200) {
       await stopChild(child);
-      return { stderr: `redis-server did not answer on port ${port}: ${output}` };
+      throw new Error(`redis-server did not answer on port ${port}: ${output}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   child.stdout?.off("data", collect).resume();
   child.stderr?.off("data", collect).resume();
-  return { child, stderr: output };
+  return { url: `redis://127.0.0.1:${port}`, port, stop: () => stopChild(child) };
 }
 
 /** The process id the redis on `port` reports (INFO server), if one answers. */
