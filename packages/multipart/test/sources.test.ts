@@ -1,7 +1,9 @@
+import { execFile } from "node:child_process";
 import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Readable } from "node:stream";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { InputError } from "../src/core/errors.js";
 import { planParts } from "../src/core/plan-parts.js";
@@ -54,6 +56,23 @@ describe("openSource", () => {
     ]) {
       expect((await openSource(randomFile(dir, name as string, 64).path)).contentType).toBe(type);
     }
+  });
+
+  it("loads mime-types only for a name lookup, not with the package nor for bytes file-type names", async () => {
+    const video = randomFile(dir, "clip-without-extension", 100).path;
+    writeFileSync(video, Buffer.concat([PNG_1X1, Buffer.alloc(100)]));
+    const table = join(dir, "table.csv");
+    writeFileSync(table, "a,b\n1,2\n");
+    const script = fileURLToPath(new URL("./support/modules-on-demand.mjs", import.meta.url));
+    const { stdout } = await promisify(execFile)(process.execPath, [script, video, table]);
+    expect(JSON.parse(stdout)).toEqual({
+      atImport: false,
+      afterSniff: false,
+      afterName: true,
+      byBytes: "image/png",
+      byExtension: "text/csv",
+      bytesFilename: "upload.csv",
+    });
   });
 
   it("accepts file: URLs as strings and URL objects", async () => {

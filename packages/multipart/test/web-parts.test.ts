@@ -58,11 +58,11 @@ describe("web content types", () => {
 
   it("says nothing of bytes it does not know, and maps names and types both ways", async () => {
     expect(await sniffContentType(Buffer.from("hello, world"))).toBeUndefined();
-    expect(contentTypeOfName("Clip.MOV")).toBe("video/quicktime");
-    expect(contentTypeOfName("notes")).toBeUndefined();
-    expect(extensionOfType("image/jpeg")).toBe("jpg");
-    expect(extensionOfType("video/mp4; codecs=avc1")).toBe("mp4");
-    expect(extensionOfType("application/x-unknown")).toBeUndefined();
+    expect(await contentTypeOfName("Clip.MOV")).toBe("video/quicktime");
+    expect(await contentTypeOfName("notes")).toBeUndefined();
+    expect(await extensionOfType("image/jpeg")).toBe("jpg");
+    expect(await extensionOfType("video/mp4; codecs=avc1")).toBe("mp4");
+    expect(await extensionOfType("application/x-unknown")).toBeUndefined();
   });
 });
 

@@ -43,13 +43,13 @@ const EXTENSION_OF: Record<string, string> = {
 for (const [ext, type] of Object.entries(BY_EXTENSION)) EXTENSION_OF[type] ??= ext;
 
 /** The MIME type of a file name's extension, if in the table. */
-export function contentTypeOfName(filename: string): string | undefined {
+export async function contentTypeOfName(filename: string): Promise<string | undefined> {
   const dot = filename.lastIndexOf(".");
   return dot < 0 ? undefined : BY_EXTENSION[filename.slice(dot + 1).toLowerCase()];
 }
 
 /** The usual extension of a MIME type, if in the table. */
-export function extensionOfType(contentType: string): string | undefined {
+export async function extensionOfType(contentType: string): Promise<string | undefined> {
   return EXTENSION_OF[contentType.split(";")[0]?.trim().toLowerCase() ?? ""];
 }
 

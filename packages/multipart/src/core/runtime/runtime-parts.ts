@@ -93,9 +93,9 @@ export interface RuntimeParts {
   /** The MIME type the first bytes show, if any. */
   sniffContentType(head: Uint8Array): Promise<string | undefined>;
   /** The MIME type a file name's extension says, if known. */
-  contentTypeOfName(filename: string): string | undefined;
+  contentTypeOfName(filename: string): Promise<string | undefined>;
   /** The usual extension of a MIME type, if known. */
-  extensionOfType(contentType: string): string | undefined;
+  extensionOfType(contentType: string): Promise<string | undefined>;
   /** A checkpoint in a JSON file (Node); web runtimes refuse with an InputError naming IndexedDB. */
   fileCheckpointStore(path: string): CheckpointStore;
   /** An upload journal in a file of JSON lines (Node); web runtimes refuse with an InputError naming `UploadJournal`. */

@@ -72,7 +72,7 @@ async function openBytes(bytes: Uint8Array, options: OpenSourceOptions, kind = b
   return new RandomAccessSource({
     kind: "bytes",
     size: bytes.byteLength,
-    filename: options.filename ?? defaultFilename(contentType),
+    filename: options.filename ?? (await defaultFilename(contentType)),
     contentType,
     description: `${bytes.byteLength}-byte ${kind}`,
     stream: (start, end) => oneChunk(view.subarray(start, end)),
@@ -90,7 +90,7 @@ async function openBlob(blob: Blob, options: OpenSourceOptions): Promise<UploadS
   return new RandomAccessSource({
     kind: "blob",
     size: blob.size,
-    filename: name ?? defaultFilename(contentType),
+    filename: name ?? (await defaultFilename(contentType)),
     contentType,
     description: name ? `Blob "${name}"` : `${blob.size}-byte Blob`,
     stream: (start, end) => readableChunks(blob.slice(start, end).stream()),

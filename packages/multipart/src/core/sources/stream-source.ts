@@ -58,7 +58,7 @@ export class StreamSource implements UploadSource {
     }
     const head = concatBytes(headParts);
     const contentType = options.contentType ?? (await detectContentType(head.subarray(0, SNIFF_BYTES), options.filename ?? ""));
-    const filename = options.filename ?? defaultFilename(contentType);
+    const filename = options.filename ?? (await defaultFilename(contentType));
     return new StreamSource(chunks, head, input.size, filename, contentType, options.description);
   }
 
