@@ -3,10 +3,14 @@ import { resolve } from "node:path";
 import fg from "fast-glob";
 import { type Shard, shardOf } from "./shard.js";
 
-/** A file to upload, and whether it was named on the command line (else found in a folder or by a glob). */
+/**
+ * A file to upload, and whether it was named on the command line (else found in a folder or by a glob); or, with
+ * `unmatched`, a glob that matched no file (`path` is the pattern as given).
+ */
 export interface ListedFile {
   path: string;
   named: boolean;
+  unmatched?: true | undefined;
 }
 
 export interface ListOptions {
@@ -21,7 +25,9 @@ export interface ListOptions {
 /**
  * The files the arguments name, listed lazily (fast-glob's stream): a file as it is; a folder's files (hidden ones
  * and dot-folders left out; subfolders with `recursive`); a glob's matches. An argument that is none of these is
- * passed on as it is, for the upload to report (not found). Files of other shards are left out.
+ * passed on as it is, for the upload to report (not found), and a glob that matches no file (in any shard) is listed
+ * as `unmatched`, like a path that names none. An empty folder lists nothing: a watched inbox is often empty. Files
+ * of other shards are left out.
  */
 export async function* listFiles(args: readonly string[], options: ListOptions): AsyncGenerator<ListedFile> {
   const excluded = new Set(options.exclude.map((path) => resolve(path)));
@@ -45,10 +51,13 @@ export async function* listFiles(args: readonly string[], options: ListOptions):
       suppressErrors: true,
       ...(kind === "folder" && !options.recursive ? { deep: 1 } : {}),
     }) as AsyncIterable<string>;
+    let matched = false;
     for await (const path of matches) {
       const absolute = resolve(path);
       if (excluded.has(absolute) || [...excluded].some((dir) => absolute.startsWith(`${dir}/`))) continue;
+      matched = true;
       if (inShard(path)) yield { path, named: false };
     }
+    if (!matched && kind === "missing") yield { path: arg, named: true, unmatched: true };
   }
 }

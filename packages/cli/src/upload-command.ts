@@ -112,7 +112,14 @@ export async function runUploadCommand(
         (p): p is string => p !== undefined,
       ),
     });
-    for await (const { path, named } of listing) {
+    for await (const { path, named, unmatched } of listing) {
+      if (unmatched) {
+        const error = `no file matches ${path}. Check the pattern.`;
+        reporter.file(path, 0).failed(error);
+        tally.count("failed", 0);
+        reportFile?.add({ path, size: 0, seconds: 0, attempts: 0, id: "", outcome: "failed", error });
+        continue;
+      }
       const size = await stat(path).then(
         (s) => s.size,
         () => 0,

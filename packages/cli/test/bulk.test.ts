@@ -183,6 +183,50 @@ describe("uploadkit upload <folder> --journal", () => {
     expect(seen.sort()).toEqual([...files.keys(), join(root, "top", "a.png")].sort());
   });
 
+  it("a glob that matches no file fails like a path that names none (exit 1, a line and a report row saying so); an empty folder, or a shard with none of a glob's files, is no failure", async () => {
+    const { root } = library("unmatched", 6, 2);
+    mkdirSync(join(root, "empty"), { recursive: true });
+    writeFileSync(join(root, ".hidden.mp4"), PNG);
+    const base = ["--json", "--base-url", sandbox.record360.baseUrl];
+    const pattern = `${relative(dir, root)}/**/*.jpg`;
+    const hiddenOnly = `${relative(dir, root)}/*.mp4`; // .hidden.mp4 is a hidden file: a glob never matches one
+    const none = await run(["upload", "record360", pattern, hiddenOnly, "--report", "unmatched.jsonl", ...base], dir);
+    expect(none.code).toBe(1);
+    const lines = none.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { ok: boolean; file: string; error?: string });
+    expect(lines).toEqual(
+      [pattern, hiddenOnly].map((file) =>
+        expect.objectContaining({ ok: false, file, error: expect.stringMatching(/^no file matches .*Check the pattern\.$/) }),
+      ),
+    );
+    expect(none.stderr).toMatch(/^2 files: 0 uploaded, 2 failed\./m);
+    const rows = readFileSync(join(dir, "unmatched.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as object);
+    expect(rows).toEqual(
+      [pattern, hiddenOnly].map((path) => expect.objectContaining({ path, outcome: "failed", provider_id: "" })),
+    );
+
+    const empty = await run(["upload", "record360", join(root, "empty"), ...base], dir);
+    expect(empty).toMatchObject({ code: 0, stdout: "" });
+    expect(empty.stderr).toMatch(/^0 files: 0 uploaded\./m);
+
+    // shoot-0's 3 PNGs over 5 shards: at least two shards hold none of them, and they are not told the glob matched none.
+    const printed: string[][] = [];
+    for (const shard of ["1/5", "2/5", "3/5", "4/5", "5/5"]) {
+      const part = await run(["upload", "record360", `${relative(dir, root)}/shoot-0/*.png`, "--shard", shard, ...base], dir);
+      expect(part.code).toBe(0);
+      printed.push(part.stdout.trim().split("\n").filter(Boolean));
+    }
+    expect(printed.filter((lines) => lines.length === 0).length).toBeGreaterThanOrEqual(2);
+    expect(printed.flat().map((l) => JSON.parse(l) as { ok: boolean })).toEqual(
+      [1, 2, 3].map(() => expect.objectContaining({ ok: true })),
+    );
+  });
+
   it("Flowkiwi: a run killed mid-flight is finished by the next; a file the provider stored but the journal missed is found by its SHA-256, not sent again", async () => {
     const { root, files } = library("kiwi", 60, 3);
     const before = sandbox.flowkiwi.finished().length;
