@@ -5,12 +5,12 @@ import { type Shard, shardOf } from "./shard.js";
 
 /**
  * A file to upload, and whether it was named on the command line (else found in a folder or by a glob); or, with
- * `unmatched`, a glob that matched no file (`path` is the pattern as given).
+ * `unmatched`, an argument that gave no file: a glob (`path` is the pattern as given) or a folder.
  */
 export interface ListedFile {
   path: string;
   named: boolean;
-  unmatched?: true | undefined;
+  unmatched?: "glob" | "folder" | undefined;
 }
 
 export interface ListOptions {
@@ -25,9 +25,9 @@ export interface ListOptions {
 /**
  * The files the arguments name, listed lazily (fast-glob's stream): a file as it is; a folder's files (hidden ones
  * and dot-folders left out; subfolders with `recursive`); a glob's matches. An argument that is none of these is
- * passed on as it is, for the upload to report (not found), and a glob that matches no file (in any shard) is listed
- * as `unmatched`, like a path that names none. An empty folder lists nothing: a watched inbox is often empty. Files
- * of other shards are left out.
+ * passed on as it is, for the upload to report (not found). A glob or a folder that gives no file (in any shard) is
+ * listed as `unmatched`: the caller fails the glob, like a path that names none, and only notes the folder (a
+ * watched inbox is often empty). Files of other shards are left out.
  */
 export async function* listFiles(args: readonly string[], options: ListOptions): AsyncGenerator<ListedFile> {
   const excluded = new Set(options.exclude.map((path) => resolve(path)));
@@ -58,6 +58,6 @@ export async function* listFiles(args: readonly string[], options: ListOptions):
       matched = true;
       if (inShard(path)) yield { path, named: false };
     }
-    if (!matched && kind === "missing") yield { path: arg, named: true, unmatched: true };
+    if (!matched) yield { path: arg, named: true, unmatched: kind === "folder" ? "folder" : "glob" };
   }
 }

@@ -113,6 +113,11 @@ export async function runUploadCommand(
       ),
     });
     for await (const { path, named, unmatched } of listing) {
+      if (unmatched === "folder") {
+        const hint = options.recursive ? "" : " (files in its subfolders are uploaded with --recursive)";
+        reporter.note(`${path}: no files to upload in this folder${hint}.`);
+        continue;
+      }
       if (unmatched) {
         const error = `no file matches ${path}. Check the pattern.`;
         reporter.file(path, 0).failed(error);

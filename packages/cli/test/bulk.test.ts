@@ -183,7 +183,7 @@ describe("uploadkit upload <folder> --journal", () => {
     expect(seen.sort()).toEqual([...files.keys(), join(root, "top", "a.png")].sort());
   });
 
-  it("a glob that matches no file fails like a path that names none (exit 1, a line and a report row saying so); an empty folder, or a shard with none of a glob's files, is no failure", async () => {
+  it("a glob that matches no file fails like a path that names none (exit 1, a line and a report row saying so); an empty folder is noted, not failed; a shard with none of a glob's files is no failure", async () => {
     const { root } = library("unmatched", 6, 2);
     mkdirSync(join(root, "empty"), { recursive: true });
     writeFileSync(join(root, ".hidden.mp4"), PNG);
@@ -210,9 +210,15 @@ describe("uploadkit upload <folder> --journal", () => {
       [pattern, hiddenOnly].map((path) => expect.objectContaining({ path, outcome: "failed", provider_id: "" })),
     );
 
-    const empty = await run(["upload", "record360", join(root, "empty"), ...base], dir);
+    // An empty folder is no failure: a note says so, with the hint of --recursive when it was not given.
+    const empty = await run(["upload", "record360", "unmatched/empty", ...base], dir);
     expect(empty).toMatchObject({ code: 0, stdout: "" });
-    expect(empty.stderr).toMatch(/^0 files: 0 uploaded\./m);
+    expect(empty.stderr).toMatch(
+      /^unmatched\/empty: no files to upload in this folder \(files in its subfolders are uploaded with --recursive\)\.\n0 files: 0 uploaded\./m,
+    );
+    const emptyTree = await run(["upload", "record360", "unmatched/empty", "-r", ...base], dir);
+    expect(emptyTree).toMatchObject({ code: 0, stdout: "" });
+    expect(emptyTree.stderr).toMatch(/^unmatched\/empty: no files to upload in this folder\.\n0 files: 0 uploaded\./m);
 
     // shoot-0's 3 PNGs over 5 shards: at least two shards hold none of them, and they are not told the glob matched none.
     const printed: string[][] = [];
