@@ -1,5 +1,5 @@
-import { closeSync, fsyncSync, openSync, writeSync } from "node:fs";
-import { extname } from "node:path";
+import { accessSync, closeSync, constants, fsyncSync, openSync, statSync, writeSync } from "node:fs";
+import { dirname, extname } from "node:path";
 import { UsageError } from "./exit-codes.js";
 
 /** One file's line in `--report`. */
@@ -28,20 +28,28 @@ export class ReportFile {
   private rows = 0;
 
   constructor(readonly path: string) {
-    const extension = extname(path).toLowerCase();
-    const format =
-      extension === ".csv"
-        ? "csv"
-        : extension === ".json"
-          ? "json"
-          : [".jsonl", ".ndjson"].includes(extension)
-            ? "jsonl"
-            : undefined;
-    if (!format) throw new UsageError(`--report takes a .csv, .json or .jsonl file, got "${path}".`);
-    this.format = format;
-    this.fd = openSync(path, "w");
-    if (format === "csv") this.write(`${COLUMNS.join(",")}\n`);
-    if (format === "json") this.write("[");
+    this.format = reportFormat(path);
+    try {
+      this.fd = openSync(path, "w");
+    } catch (error) {
+      throw cannotWrite(path, error);
+    }
+    if (this.format === "csv") this.write(`${COLUMNS.join(",")}\n`);
+    if (this.format === "json") this.write("[");
+  }
+
+  /**
+   * Throws a UsageError naming `--report` unless `path` has a report's extension and can be written: its folder
+   * exists and is writable, and it is no folder itself. Nothing is created.
+   */
+  static assertWritable(path: string): void {
+    reportFormat(path);
+    try {
+      if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) throw Object.assign(new Error(), { code: "EISDIR" });
+      accessSync(dirname(path), constants.W_OK);
+    } catch (error) {
+      throw cannotWrite(path, error);
+    }
   }
 
   add(row: ReportRow): void {
@@ -73,6 +81,30 @@ export class ReportFile {
   private write(text: string): void {
     writeSync(this.fd, text);
   }
+}
+
+function reportFormat(path: string): "csv" | "json" | "jsonl" {
+  const extension = extname(path).toLowerCase();
+  if (extension === ".csv") return "csv";
+  if (extension === ".json") return "json";
+  if ([".jsonl", ".ndjson"].includes(extension)) return "jsonl";
+  throw new UsageError(`--report takes a .csv, .json or .jsonl file, got "${path}".`);
+}
+
+const WHY_NOT: Record<string, string> = {
+  ENOENT: "its folder does not exist",
+  ENOTDIR: "its folder does not exist",
+  EACCES: "permission denied",
+  EPERM: "permission denied",
+  EROFS: "the file system is read-only",
+  EISDIR: "it is a folder",
+};
+
+function cannotWrite(path: string, error: unknown): UsageError {
+  const code = (error as NodeJS.ErrnoException).code ?? "";
+  return new UsageError(
+    `--report ${path}: cannot write this file (${WHY_NOT[code] ?? code ?? String(error)}). Give a file in a folder you can write.`,
+  );
 }
 
 function csvField(value: unknown): string {

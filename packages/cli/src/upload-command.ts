@@ -74,24 +74,35 @@ export async function runUploadCommand(
 ): Promise<number> {
   const adapter = adapterFor(provider);
   const shard = options.shard === undefined ? undefined : parseShard(options.shard);
+  // Checked before anything starts: a report that cannot be written is a usage error, not a sandbox left running.
+  if (options.report !== undefined) ReportFile.assertWritable(options.report);
   let sandbox: Sandbox | undefined;
+  let opened: Awaited<ReturnType<typeof openRunJournal>> | undefined;
+  let reportFile: ReportFile | undefined;
+  let client: Awaited<ReturnType<typeof adapter.client>>;
   let flags: UploadFlags;
-  if (options.sandbox) {
-    // Loaded only here: a real upload never loads the sandbox, its S3 store or the AWS SDK.
-    const { startSandbox } = await import("@uploadkit/sandbox");
-    sandbox = await startSandbox({ providers: [provider as ProviderName], fanvue: { processingMs: 200 } });
-    flags = { ...options, ...adapter.fromSandbox(sandbox) };
-  } else {
-    flags = resolveCredentials(provider as ProviderName, options, context.env);
-  }
-  const run = await openRunJournal(options.journal, options.maxCallsPerSecond).catch(async (error: unknown) => {
+  try {
+    if (options.sandbox) {
+      // Loaded only here: a real upload never loads the sandbox, its S3 store or the AWS SDK.
+      const { startSandbox } = await import("@uploadkit/sandbox");
+      sandbox = await startSandbox({ providers: [provider as ProviderName], fanvue: { processingMs: 200 } });
+      flags = { ...options, ...adapter.fromSandbox(sandbox) };
+    } else {
+      flags = resolveCredentials(provider as ProviderName, options, context.env);
+    }
+    opened = await openRunJournal(options.journal, options.maxCallsPerSecond);
+    reportFile = options.report === undefined ? undefined : new ReportFile(options.report);
+    client = await adapter.client(flags, opened.limiter);
+  } catch (error) {
+    // Whatever started is stopped: the sandbox's servers, the journal's lock or Redis connection, the report.
+    reportFile?.close();
+    await opened?.close().catch(() => {});
     await sandbox?.stop();
     throw error;
-  });
+  }
+  const run = opened;
   const { limiter } = run;
-  const reportFile = options.report === undefined ? undefined : new ReportFile(options.report);
   const reporter: Reporter = options.json ? jsonReporter() : context.isTTY ? ttyReporter() : plainReporter();
-  const client = await adapter.client(flags, limiter);
   const controller = new AbortController();
   const onSigint = () => controller.abort(new Error("interrupted (SIGINT)"));
   process.once("SIGINT", onSigint);

@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Sandbox, scratchDir, startSandbox } from "@uploadkit/sandbox";
+import { stopOnExit } from "@uploadkit/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkpointPath } from "../src/checkpoint-path.js";
 
@@ -30,10 +31,13 @@ function file(name: string, size: number) {
 /** Runs `uploadkit …` with the sandbox's Record360 credentials in the environment. */
 function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: dir,
-      env: { PATH: process.env.PATH, RECORD360_TOKEN: sandbox.record360.credentials.token, ...env },
-    });
+    // Killed with the test process: a CLI that never ends fails its test, and is not left running.
+    const child = stopOnExit(
+      spawn(process.execPath, [BIN, ...args], {
+        cwd: dir,
+        env: { PATH: process.env.PATH, RECORD360_TOKEN: sandbox.record360.credentials.token, ...env },
+      }),
+    );
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (c: Buffer) => (stdout += c));
@@ -214,6 +218,24 @@ describe("uploadkit upload", () => {
     expect(unknown.stderr).toMatch(/Unknown provider "myspace"/);
     const badFlag = await run(["upload", "record360", a.path, "--concurrency", "0"]);
     expect(badFlag.code).toBe(2);
+  });
+
+  it("a report or journal that cannot be opened ends the run at once, naming the flag, with nothing left running", async () => {
+    const a = file("noreport.jpg", 10);
+    mkdirSync(join(dir, "report.csv"), { recursive: true });
+    for (const [report, why] of [
+      [join(dir, "no-such-folder", "r.csv"), "its folder does not exist"],
+      [join(dir, "report.csv"), "it is a folder"],
+    ] as const) {
+      const result = await run(["upload", "record360", a.path, "--sandbox", "--report", report]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(`error: --report ${report}: cannot write this file (${why}).`);
+    }
+    // The sandbox is up when Redis is found unreachable: it is stopped, and the process ends instead of waiting on it.
+    const unreachable = await run(["upload", "record360", a.path, "--sandbox", "--journal", "redis://w:pw-kept@127.0.0.1:1/run"]);
+    expect(unreachable.code).toBe(75);
+    expect(unreachable.stderr).toMatch(/^error: the Redis journal "run": Redis at 127\.0\.0\.1:1 could not be reached/m);
+    expect(unreachable.stderr).not.toContain("pw-kept");
   });
 
   it("a failed upload exits 1 with the provider's status and message", async () => {

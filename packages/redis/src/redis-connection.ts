@@ -45,8 +45,14 @@ export class RedisConnection {
       await this.#ready();
       return await command(this.client);
     } catch (error) {
-      throw fail(`Redis could not ${what}: ${(error as Error)?.message ?? String(error)}`, error);
+      throw fail(`Redis at ${this.#where()} could not ${what}: ${(error as Error)?.message ?? String(error)}`, error);
     }
+  }
+
+  /** Where the client connects (host and port, or a socket path): never its credentials. */
+  #where(): string {
+    const { host, port, path } = this.client.options;
+    return path ? path : `${host}:${port}`;
   }
 
   async #ready(): Promise<void> {

@@ -77,12 +77,16 @@ describe("redisJournal", () => {
     await journal.close();
   });
 
-  it("Redis unreachable at the start: a JournalError JOURNAL_UNAVAILABLE, before anything", async () => {
-    const failure = await redisJournal({ url: `redis://127.0.0.1:${await freePort()}`, name: "x", connectTimeoutMs: 500 }).catch(
-      (error: unknown) => error,
-    );
+  it("Redis unreachable at the start: a JournalError JOURNAL_UNAVAILABLE, before anything, naming where but no password", async () => {
+    const port = await freePort();
+    const url = `redis://worker:pw-never-shown@127.0.0.1:${port}`;
+    const failure = await redisJournal({ url, name: "x", connectTimeoutMs: 500 }).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(JournalError);
     expect(failure).toMatchObject({ code: "JOURNAL_UNAVAILABLE" });
+    expect((failure as Error).message).toMatch(
+      new RegExp(`^the Redis journal "x": Redis at 127\\.0\\.0\\.1:${port} could not be reached`),
+    );
+    expect(String((failure as Error).message)).not.toContain("pw-never-shown");
   });
 
   it("uploadMedia with the journal and the shared limit: a second worker on the same file finds it done, no call", async () => {
