@@ -6,6 +6,7 @@ import type {
   UploadManyOptions,
   UploadManyOutcome,
 } from "@uploadkit/multipart";
+import { assertHttpUrl, credentialProblem } from "@uploadkit/multipart/internal";
 import { PROVIDER_NAMES, type ProviderDescriptor, type ProviderName, providerDescriptor } from "@uploadkit/providers";
 import type { Sandbox } from "@uploadkit/sandbox";
 import { UsageError } from "./exit-codes.js";
@@ -196,9 +197,23 @@ export function resolveCredentials(provider: ProviderName, flags: UploadFlags, e
   const descriptor = providerDescriptor(provider);
   const resolved: UploadFlags = { ...flags };
   resolved.baseUrl ??= env[descriptor.baseUrlEnv] || undefined;
+  if (resolved.baseUrl !== undefined) {
+    try {
+      assertHttpUrl(flags.baseUrl !== undefined ? "--base-url" : descriptor.baseUrlEnv, resolved.baseUrl);
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+  }
   for (const credential of descriptor.credentials) {
-    const value = (flags[credential.option as keyof UploadFlags] as string | undefined) ?? env[credential.env];
+    const flag = flags[credential.option as keyof UploadFlags] as string | undefined;
+    const value = flag ?? env[credential.env];
     if (value) {
+      const problem = credentialProblem(value);
+      if (problem) {
+        throw new UsageError(
+          `The ${provider} credential from ${flag !== undefined ? credential.flag : credential.env} cannot be sent: ${problem}. Give the value alone, on one line.`,
+        );
+      }
       (resolved as Record<string, unknown>)[credential.option] = value;
     } else if (!(credential.optionalWithBaseUrl && resolved.baseUrl)) {
       throw new UsageError(`Missing ${provider} credential: set ${credential.env} or pass ${credential.flag}.`);

@@ -218,6 +218,18 @@ describe("uploadkit upload", () => {
     expect(unknown.stderr).toMatch(/Unknown provider "myspace"/);
     const badFlag = await run(["upload", "record360", a.path, "--concurrency", "0"]);
     expect(badFlag.code).toBe(2);
+    // A token read from a file often keeps its line break: refused before any call, naming where it came from.
+    const fromFile = await run(["upload", "record360", a.path], { RECORD360_TOKEN: "tok-from-file-xq7\r\n" });
+    expect(fromFile.code).toBe(2);
+    expect(fromFile.stderr).toContain("The record360 credential from RECORD360_TOKEN cannot be sent: it has a line break.");
+    expect(fromFile.stderr).not.toContain("xq7");
+    const flagged = await run(["upload", "record360", a.path, "--token", " tok-xq7"]);
+    expect(flagged.code).toBe(2);
+    expect(flagged.stderr).toContain("The record360 credential from --token cannot be sent: it starts or ends with a space.");
+    expect(flagged.stderr).not.toContain("xq7");
+    const ftp = await run(["upload", "record360", a.path, "--base-url", "ftp://files.example/api"]);
+    expect(ftp.code).toBe(2);
+    expect(ftp.stderr).toContain("error: --base-url must be an absolute http:// or https:// URL, got one starting ftp:.");
   });
 
   it("a report or journal that cannot be opened ends the run at once, naming the flag, with nothing left running", async () => {

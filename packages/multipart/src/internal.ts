@@ -3,6 +3,7 @@
 // and it may change in any release.
 export { type ApiFetchOptions, createApiFetch } from "./core/api/api-fetch.js";
 export { type ApiClientOptions, createApiClient, createClientTransport } from "./core/api/create-api-client.js";
+export { assertHttpUrl } from "./core/api/http-url.js";
 export { DEFAULT_MAX_PAGES, iteratePages, type PageWalk } from "./core/api/iterate-pages.js";
 export { apiErrorFromResponse } from "./core/api/parse-api-error.js";
 export { assertPathSegment } from "./core/api/path-params.js";
@@ -21,6 +22,7 @@ export {
 } from "./core/form-data/multipart-form-body.js";
 export { ByteMeter, type DigestName } from "./core/http/byte-meter.js";
 export { assertCredentialsStayOnOrigin, isCredentialHeader } from "./core/http/credentials.js";
+export { credentialProblem } from "./core/transport/credential-set.js";
 export { Md5Lanes } from "./core/http/md5-lanes.js";
 export { MD5_LANES_LAYOUT, md5LanesModuleBytes } from "./core/http/md5-lanes-wasm.js";
 export { readBounded, summarizeErrorBody } from "./core/http/read-bounded.js";

@@ -6,7 +6,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { createFanvueClient, fanvueOAuthToken } from "@uploadkit/fanvue";
-import { ApiError, type CredentialContext, UploadkitError, type UploadProgress } from "@uploadkit/multipart";
+import { ApiError, type CredentialContext, InputError, UploadkitError, type UploadProgress } from "@uploadkit/multipart";
 import { createRecord360Client, record360SignIn } from "@uploadkit/record360";
 import { type Sandbox, scratchDir, startSandbox } from "@uploadkit/sandbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -87,6 +87,46 @@ describe("credential providers: the sandbox starts refusing the old credential m
     expect(error).toBeInstanceOf(ApiError);
     expect(error).toMatchObject({ status: 401 });
     expect((error as Error).message).not.toContain("not-the-token");
+  });
+
+  it("a static credential that cannot go in a header (a line break, a control character, beyond Latin-1) or a base URL that is no http(s) URL is an InputError when the client is made, naming what to change and never quoting the credential", () => {
+    const before = sandbox.requests.length;
+    const made = (provider: Provider, options: Record<string, unknown>, baseUrl?: string) => {
+      try {
+        commonClient(provider, sandbox, FAST, baseUrl, options);
+      } catch (error) {
+        return error;
+      }
+      return undefined;
+    };
+    for (const provider of PROVIDERS) {
+      for (const [bad, problem] of [
+        ["xq7-token\n", "a line break"],
+        ["xq7-token\r", "a line break"],
+        [" xq7-token", "starts or ends with a space"],
+        ["xq7\u0000token", "a control character"],
+        ["xq7-tøken-☃", "a character an HTTP header cannot carry"],
+      ]) {
+        const error = made(provider, { [secretField(provider)]: bad });
+        expect(error).toBeInstanceOf(InputError);
+        expect(error).toMatchObject({ code: "CREDENTIALS_INVALID" });
+        const header = provider === "ofauth" ? "apiKey" : "Authorization";
+        expect((error as Error).message).toContain(`The credential for ${header} cannot be sent: it `);
+        expect((error as Error).message).toContain(problem as string);
+        expect((error as Error).message).not.toContain("xq7");
+      }
+      for (const [baseUrl, shown] of [
+        ["not a url", '"not a url"'],
+        ["ftp://files.example/api", "one starting ftp:"],
+        ["/relative/path", '"/relative/path"'],
+      ]) {
+        const error = made(provider, {}, baseUrl);
+        expect(error).toBeInstanceOf(InputError);
+        expect(error).toMatchObject({ code: "INPUT_BASE_URL" });
+        expect((error as Error).message).toBe(`baseUrl must be an absolute http:// or https:// URL, got ${shown}.`);
+      }
+    }
+    expect(sandbox.requests.length).toBe(before);
   });
 
   it("a provider that fails or returns nothing is a typed error naming the header, before any call", async () => {

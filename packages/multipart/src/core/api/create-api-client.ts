@@ -1,6 +1,7 @@
 import createClient, { type Client, type Middleware, type QuerySerializerOptions } from "openapi-fetch";
 import type { CredentialSource } from "../transport/credential-set.js";
 import { Transport } from "../transport/transport.js";
+import { assertHttpUrl } from "./http-url.js";
 import type { ApiRetryEvent, ClientTransportOptions, TransportEvent } from "../transport/transport-options.js";
 import { pathParameterGuard } from "./path-params.js";
 
@@ -39,6 +40,7 @@ export function methodOf(response: Response): string {
 /** The transport a provider client runs on: its credentials, headers and network options. */
 export function createClientTransport(options: ApiClientOptions): Transport {
   if (!options.baseUrl) throw new TypeError("baseUrl is required");
+  assertHttpUrl("baseUrl", options.baseUrl);
   return (
     options.transport ??
     new Transport({

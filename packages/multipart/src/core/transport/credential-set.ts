@@ -1,4 +1,4 @@
-import { UploadkitError } from "../errors.js";
+import { InputError, UploadkitError } from "../errors.js";
 import { redactSecrets } from "../redact.js";
 
 /** What a credential provider is told: `forceRefresh` after the API refused the last value with 401. */
@@ -29,7 +29,17 @@ export class CredentialSet {
     private readonly sources: Record<string, CredentialSource>,
     alsoSecret: readonly string[] = [],
   ) {
-    for (const source of Object.values(sources)) if (typeof source === "string") this.remember(source);
+    for (const [name, source] of Object.entries(sources)) {
+      if (typeof source !== "string") continue;
+      const problem = credentialProblem(source);
+      // Checked before any request: fetch would refuse the header with a message quoting the whole value.
+      if (problem) {
+        throw new InputError(`The credential for ${name} cannot be sent: ${problem}. Give the value alone, on one line.`, {
+          code: "CREDENTIALS_INVALID",
+        });
+      }
+      this.remember(source);
+    }
     for (const value of alsoSecret) if (value) this.known.add(value);
   }
 
@@ -65,14 +75,16 @@ export class CredentialSet {
         { code: "CREDENTIALS_PROVIDER_FAILED" },
       );
     }
-    // A provider that returned "" shows here as "Bearer " (see withScheme): no trailing space, no line break.
-    if (typeof value !== "string" || value.length === 0 || value.trim() !== value || /[\r\n]/.test(value)) {
-      throw new UploadkitError(`The credential provider for ${name} returned no usable value (a non-empty string, one line).`, {
-        code: "CREDENTIALS_INVALID",
-      });
+    // A provider that returned "" shows here as "Bearer " (see withScheme): a trailing space.
+    const problem = typeof value === "string" ? credentialProblem(value) : "it is no string";
+    if (problem) {
+      throw new UploadkitError(
+        `The credential provider for ${name} returned no usable value (${problem}): give a non-empty string, on one line.`,
+        { code: "CREDENTIALS_INVALID" },
+      );
     }
-    this.remember(value);
-    return value;
+    this.remember(value as string);
+    return value as string;
   }
 
   private remember(value: string): void {
@@ -80,4 +92,23 @@ export class CredentialSet {
     const token = /^\S+ (\S+)$/.exec(value)?.[1];
     if (token) this.known.add(token);
   }
+}
+
+/**
+ * Why a credential value cannot go in an HTTP header as it is, if it cannot — never quoting it. A value read from a
+ * file or an environment file often keeps its line break (`\n`, or `\r` from Windows).
+ */
+export function credentialProblem(value: string): string | undefined {
+  // `<scheme> <token>` (withScheme): the token is checked too, as "Bearer  x" is a valid header but no valid token.
+  const token = /^\S+ ([\s\S]*)$/.exec(value)?.[1];
+  return (token === undefined ? undefined : valueProblem(token)) ?? valueProblem(value);
+}
+
+function valueProblem(value: string): string | undefined {
+  if (value.length === 0) return "it is empty";
+  if (/[\r\n]/.test(value)) return "it has a line break";
+  if (value.trim() !== value) return "it starts or ends with a space";
+  if (/[\x00-\x08\x0a-\x1f\x7f]/.test(value)) return "it has a control character";
+  if (/[^\x00-\xff]/.test(value)) return "it has a character an HTTP header cannot carry";
+  return undefined;
 }
