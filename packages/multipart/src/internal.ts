@@ -22,7 +22,6 @@ export {
 } from "./core/form-data/multipart-form-body.js";
 export { ByteMeter, type DigestName } from "./core/http/byte-meter.js";
 export { assertCredentialsStayOnOrigin, isCredentialHeader } from "./core/http/credentials.js";
-export { credentialProblem } from "./core/transport/credential-set.js";
 export { Md5Lanes } from "./core/http/md5-lanes.js";
 export { MD5_LANES_LAYOUT, md5LanesModuleBytes } from "./core/http/md5-lanes-wasm.js";
 export { readBounded, summarizeErrorBody } from "./core/http/read-bounded.js";
@@ -40,7 +39,7 @@ export { carryUploadRoute } from "./core/route/create-upload-route.js";
 export { createUploadRouteFor } from "./core/route/upload-route.js";
 export { isRunningInBrowser } from "./core/runtime/is-browser.js";
 export { digestSource } from "./core/sources/digest-source.js";
-export { CredentialSet, withScheme } from "./core/transport/credential-set.js";
+export { CredentialSet, credentialProblem, withScheme } from "./core/transport/credential-set.js";
 export { PartBudget } from "./core/transport/part-budget.js";
 export { mayRepeat } from "./core/transport/retry-rules.js";
 export {

@@ -1,8 +1,8 @@
 import createClient, { type Client, type Middleware, type QuerySerializerOptions } from "openapi-fetch";
 import type { CredentialSource } from "../transport/credential-set.js";
 import { Transport } from "../transport/transport.js";
-import { assertHttpUrl } from "./http-url.js";
 import type { ApiRetryEvent, ClientTransportOptions, TransportEvent } from "../transport/transport-options.js";
+import { assertHttpUrl } from "./http-url.js";
 import { pathParameterGuard } from "./path-params.js";
 
 export interface ApiClientOptions extends Omit<ClientTransportOptions, "onRetry"> {

@@ -108,7 +108,10 @@ function valueProblem(value: string): string | undefined {
   if (value.length === 0) return "it is empty";
   if (/[\r\n]/.test(value)) return "it has a line break";
   if (value.trim() !== value) return "it starts or ends with a space";
-  if (/[\x00-\x08\x0a-\x1f\x7f]/.test(value)) return "it has a control character";
-  if (/[^\x00-\xff]/.test(value)) return "it has a character an HTTP header cannot carry";
+  // A tab may sit inside a header value; no other control character may.
+  if (/\p{Cc}/u.test(value.replaceAll("\t", ""))) return "it has a control character";
+  if ([...value].some((character) => (character.codePointAt(0) as number) > 0xff)) {
+    return "it has a character an HTTP header cannot carry";
+  }
   return undefined;
 }
