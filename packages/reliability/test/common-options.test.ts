@@ -183,6 +183,9 @@ describe.each(PROVIDERS)("%s: the common options", (provider) => {
       ["concurrency", 0],
       ["concurrency", 1.5],
       ["contentType", "video/mp4\r\nX: y"],
+      ["checkpoint", 5],
+      ["checkpoint", ""],
+      ["checkpoint", { load: async () => undefined }],
     ]) {
       const error = await client()
         .uploadMedia(path, { ...COMMON, [option as string]: value })

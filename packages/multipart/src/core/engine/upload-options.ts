@@ -75,6 +75,19 @@ export function assertCommonOptions(options: CommonUploadOptions & PartPlanOptio
   if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
     throw new InputError("signal must be an AbortSignal.", { code: "INPUT_INVALID" });
   }
+  if (options.checkpoint !== undefined && !isCheckpointOption(options.checkpoint)) {
+    throw new InputError(
+      "checkpoint must be a file path (in a page: an IndexedDB key) or a CheckpointStore with load, save and clear.",
+      { code: "INPUT_INVALID" },
+    );
+  }
+}
+
+function isCheckpointOption(value: unknown): boolean {
+  if (typeof value === "string") return value.length > 0;
+  if (value === null || typeof value !== "object") return false;
+  const store = value as Record<string, unknown>;
+  return ["load", "save", "clear"].every((method) => typeof store[method] === "function");
 }
 
 /** Refuses, naming the option and what to do instead, every option this provider cannot honour. */
