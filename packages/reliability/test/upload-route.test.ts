@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createFanvueClient } from "@uploadkit/fanvue";
 import { createFlowkiwiClient } from "@uploadkit/flowkiwi";
-import { AbortError, toNodeHandler, UploadRouteError, uploadThroughServer } from "@uploadkit/multipart";
+import { AbortError, InputError, toNodeHandler, UploadRouteError, uploadThroughServer } from "@uploadkit/multipart";
 import { createOfauthClient } from "@uploadkit/ofauth";
 import { createRecord360Client, createUploadRoute } from "@uploadkit/record360";
 import { type Sandbox, startSandbox } from "@uploadkit/sandbox";
@@ -159,6 +159,50 @@ describe("createUploadRoute + uploadThroughServer", () => {
     expect((await post("abort", { session: mine.session })).status).toBe(204);
     expect((await post("targets", { session: mine.session, partNumbers: [1] })).status).toBe(404);
     expect((await post("abort", { session: mine.session })).status).toBe(404);
+  });
+
+  it("refuses a misspelt or mistyped option when the route is made, and an endpoint that is no http(s) URL before any call", async () => {
+    const secret = "a-secret-of-at-least-sixteen-bytes";
+    for (const [options, named] of [
+      [{ secret, authorise: () => true }, /does not know the option authorise; it takes secret, authorize, /],
+      [{ secret, maxSize: "10MB" }, /maxSize must be a whole number ≥ 0, got "10MB"/],
+      [{ secret, maxSize: -1 }, /maxSize must be a whole number ≥ 0, got -1/],
+      [{ secret, contentTypes: "video/*" }, /contentTypes must be a list of MIME types or type\/\* patterns/],
+      [{ secret, contentTypes: ["video"] }, /contentTypes must be a list/],
+      [{ secret, authorize: true }, /authorize must be a function/],
+      [{ secret, onUploadComplete: "notify" }, /onUploadComplete must be a function/],
+      [{ secret, uploadOptions: "fast" }, /uploadOptions must be an object/],
+      [{ secret, allowOptions: "partSize" }, /allowOptions must be a list/],
+      [{ secret, relay: "yes" }, /relay must be true or false/],
+      [{ secret, store: {} }, /store must be an UploadRouteStore/],
+      [{ secret, sessionTtlMs: 0 }, /sessionTtlMs must be a whole number ≥ 1/],
+      [{ secret, maxSessions: 1.5 }, /maxSessions must be a whole number ≥ 1/],
+    ] as const) {
+      const made = (() => {
+        try {
+          return createUploadRoute(record360(), options as never);
+        } catch (error) {
+          return error;
+        }
+      })();
+      expect(made, JSON.stringify(options)).toBeInstanceOf(InputError);
+      expect(made).toMatchObject({ code: "INPUT_ROUTE_OPTIONS", message: expect.stringMatching(named) });
+    }
+    expect(typeof createUploadRoute(record360(), { secret, maxSize: 0, contentTypes: ["video/*", "image/png"] })).toBe(
+      "function",
+    );
+
+    const before = sandbox.requests.length;
+    for (const [endpoint, shown] of [
+      ["/api/uploads", '"/api/uploads"'],
+      ["ftp://files.example/uploads", "one starting ftp:"],
+      [undefined, '"undefined"'],
+    ] as const) {
+      const error = await uploadThroughServer(PNG, { endpoint } as never).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InputError);
+      expect((error as Error).message).toBe(`endpoint must be an absolute http:// or https:// URL, got ${shown}.`);
+    }
+    expect(sandbox.requests.length).toBe(before);
   });
 
   it("serves its steps under any path, with the mount prefix kept or stripped, with no configuration of it", async () => {

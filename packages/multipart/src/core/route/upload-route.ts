@@ -23,6 +23,7 @@ import { checkFile, json, RouteRefusal, readJson, refusal, typeAllowed } from ".
 import { checkSniffed, peekHead } from "./route-declarations.js";
 import { endAborted, finishOnce, keepFor, refuseEnded, sessionKeys } from "./route-finish.js";
 import type { UploadRouteOptions } from "./route-options.js";
+import { assertRouteOptions } from "./route-options-check.js";
 import { newSessionId, type RouteSession, RouteTokens } from "./route-session.js";
 import { memoryRouteStore, RouteStoreError, type UploadRouteStore } from "./route-store.js";
 
@@ -42,6 +43,7 @@ export function createUploadRouteFor<Options extends CommonUploadOptions, Sessio
   transport: Transport,
   options: UploadRouteOptions<Options, never> = {},
 ): (request: Request) => Promise<Response> {
+  assertRouteOptions(options);
   const tokens = new RouteTokens(options.secret);
   const store = guarded(options.store ?? memoryRouteStore({ maxEntries: options.maxSessions }));
   const ttl = options.sessionTtlMs ?? HOUR;

@@ -1,4 +1,5 @@
 import { checkpointStoreFor } from "#runtime";
+import { assertHttpUrl } from "../api/http-url.js";
 import { checkpointChecks } from "../engine/answer-checks.js";
 import { runUpload } from "../engine/run-upload.js";
 import type { UploadAdapter } from "../engine/upload-adapter.js";
@@ -58,7 +59,15 @@ export async function uploadThroughServer<ServerData = unknown>(
   options: UploadThroughServerOptions,
 ): Promise<UploadThroughServerResult<ServerData>> {
   const page = (globalThis as { location?: { href?: string } }).location?.href;
-  const endpoint = new URL(String(options.endpoint), page);
+  // In a page a path resolves against it ("/api/uploads"); elsewhere only an absolute http(s) URL is one.
+  let resolved = String(options.endpoint);
+  try {
+    resolved = new URL(resolved, page).href;
+  } catch {
+    // Named as given by the check below.
+  }
+  assertHttpUrl("endpoint", resolved);
+  const endpoint = new URL(resolved);
   const base = endpoint.href.replace(/\/+$/, "");
   const { headers, uploadOptions, endpoint: _endpoint, ...rest } = options;
   const transport = new Transport({ ...rest, apiOrigin: endpoint.origin, credentials: headers ?? {} });
