@@ -26,6 +26,15 @@ export const DEFAULT_RETRY: ResolvedRetryOptions = {
 };
 
 export function resolveRetry(options: RetryOptions | undefined): ResolvedRetryOptions {
+  if (options !== undefined && (options === null || typeof options !== "object")) {
+    throw new InputError(`retry must be an object of ${Object.keys(DEFAULT_RETRY).join(", ")}.`, { code: "INPUT_INVALID" });
+  }
+  const unknown = Object.keys(options ?? {}).filter((name) => !(name in DEFAULT_RETRY));
+  if (unknown.length > 0) {
+    throw new InputError(`retry does not take ${unknown.join(", ")}; it takes ${Object.keys(DEFAULT_RETRY).join(", ")}.`, {
+      code: "INPUT_INVALID",
+    });
+  }
   const resolved = { ...DEFAULT_RETRY, ...options };
   for (const [name, value] of Object.entries(resolved)) {
     if (!Number.isSafeInteger(value) || value < 0 || (name === "maxAttempts" && value < 1)) {

@@ -1,4 +1,5 @@
 import { InputError, UploadkitError } from "../errors.js";
+import { headerValueProblem } from "../http/header-value.js";
 import { redactSecrets } from "../redact.js";
 
 /** What a credential provider is told: `forceRefresh` after the API refused the last value with 401. */
@@ -101,17 +102,5 @@ export class CredentialSet {
 export function credentialProblem(value: string): string | undefined {
   // `<scheme> <token>` (withScheme): the token is checked too, as "Bearer  x" is a valid header but no valid token.
   const token = /^\S+ ([\s\S]*)$/.exec(value)?.[1];
-  return (token === undefined ? undefined : valueProblem(token)) ?? valueProblem(value);
-}
-
-function valueProblem(value: string): string | undefined {
-  if (value.length === 0) return "it is empty";
-  if (/[\r\n]/.test(value)) return "it has a line break";
-  if (value.trim() !== value) return "it starts or ends with a space";
-  // A tab may sit inside a header value; no other control character may.
-  if (/\p{Cc}/u.test(value.replaceAll("\t", ""))) return "it has a control character";
-  if ([...value].some((character) => (character.codePointAt(0) as number) > 0xff)) {
-    return "it has a character an HTTP header cannot carry";
-  }
-  return undefined;
+  return (token === undefined ? undefined : headerValueProblem(token)) ?? headerValueProblem(value);
 }

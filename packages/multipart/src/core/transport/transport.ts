@@ -30,6 +30,7 @@ import {
 } from "./transport-answers.js";
 import { TransportLog } from "./transport-log.js";
 import { DEFAULT_STALL_TIMEOUT_MS, DEFAULT_TIMEOUT_MS, type TransportEvent } from "./transport-options.js";
+import { assertTransportOptions } from "./transport-options-check.js";
 import { type BodyRequest, ERROR_BODY_LIMIT, type TransportConfig } from "./transport-request.js";
 import { currentUploadScope } from "./upload-scope.js";
 
@@ -67,6 +68,7 @@ export class Transport {
 
   constructor(config: TransportConfig = {}) {
     this.config = config;
+    assertTransportOptions(config);
     this.retry = resolveRetry(config.retry);
     this.timeoutMs = positiveMs("timeoutMs", config.timeoutMs, DEFAULT_TIMEOUT_MS);
     this.stallTimeoutMs = positiveMs("stallTimeoutMs", config.stallTimeoutMs, DEFAULT_STALL_TIMEOUT_MS);
