@@ -1,9 +1,9 @@
-import { AdaptiveRateLimiter, type CallRateLimiter, type UploadJournal } from "@uploadkit/multipart";
+import { AdaptiveRateLimiter, type CallRateLimiter, fileJournal, type UploadJournal } from "@uploadkit/multipart";
 import { UsageError } from "./exit-codes.js";
 
 /** What `--journal` opened for a run: the journal, the rate limit every call goes through, and how to close both. */
 export interface RunJournal {
-  /** A file path (the file journal, opened by the engine), a shared journal, or none. */
+  /** The file journal (opened here), a shared journal, or none. */
   journal: string | UploadJournal | undefined;
   limiter: CallRateLimiter;
   /** True for a journal many processes share: checkpoints live in it, and the limit is the account's. */
@@ -21,7 +21,9 @@ export interface RunJournal {
 export async function openRunJournal(option: string | undefined, maxCallsPerSecond: number | undefined): Promise<RunJournal> {
   if (option === undefined || !/^rediss?:\/\//i.test(option)) {
     const limiter = new AdaptiveRateLimiter({ maxCallsPerSecond });
-    return { journal: option, limiter, shared: false, description: option, close: async () => {} };
+    // A file journal is opened (and locked) before any file is listed: one that cannot be is the run's error, at once.
+    const journal = option === undefined ? undefined : await fileJournal(option);
+    return { journal, limiter, shared: false, description: option, close: async () => journal?.close?.() };
   }
   const url = new URL(option);
   const name = decodeURIComponent(url.pathname.replace(/^\/+/, ""));

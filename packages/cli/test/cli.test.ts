@@ -243,6 +243,11 @@ describe("uploadkit upload", () => {
       expect(result.code).toBe(2);
       expect(result.stderr).toContain(`error: --report ${report}: cannot write this file (${why}).`);
     }
+    // A journal file that cannot be opened is the run's error before any file is listed (no "0 files" summary).
+    const journal = await run(["upload", "record360", a.path, "--sandbox", "--journal", join(a.path, "run.journal")]);
+    expect(journal.code).toBe(1);
+    expect(journal.stderr).toMatch(/^error: Cannot lock the journal .*noreport\.jpg\/run\.journal: ENOTDIR/m);
+    expect(journal.stderr).not.toMatch(/files?:/);
     // The sandbox is up when Redis is found unreachable: it is stopped, and the process ends instead of waiting on it.
     const unreachable = await run(["upload", "record360", a.path, "--sandbox", "--journal", "redis://w:pw-kept@127.0.0.1:1/run"]);
     expect(unreachable.code).toBe(75);
