@@ -101,10 +101,9 @@ const WHY_NOT: Record<string, string> = {
 };
 
 function cannotWrite(path: string, error: unknown): UsageError {
-  const code = (error as NodeJS.ErrnoException).code ?? "";
-  return new UsageError(
-    `--report ${path}: cannot write this file (${WHY_NOT[code] ?? code ?? String(error)}). Give a file in a folder you can write.`,
-  );
+  const code = (error as NodeJS.ErrnoException).code;
+  const why = code ? (WHY_NOT[code] ?? code) : String(error);
+  return new UsageError(`--report ${path}: cannot write this file (${why}). Give a file in a folder you can write.`);
 }
 
 function csvField(value: unknown): string {
