@@ -1,5 +1,6 @@
 // The page: pick or drop a file, upload it to the provider chosen, watch the parts go. The tokens come from
 // config.json, which the page's server writes (here the sandbox's; in an app, the signed-in user's own token).
+import { fanvueOAuthToken } from "@uploadkit/fanvue";
 import { createOfauthClient } from "@uploadkit/ofauth";
 import {
   createUploadRoute,
@@ -169,6 +170,16 @@ export function ofauthInThisPage(dangerouslyAllowBrowser: boolean): Outcome | "c
   }
 }
 
+/** Fanvue's token refresher in a page: a browser build has none (it would hold the app's client secret). */
+export function fanvueOAuthInThisPage(): Outcome | "created" {
+  try {
+    fanvueOAuthToken({ refreshToken: "refresh-token-for-this-check", clientId: "app", clientSecret: "never-in-a-page" });
+    return "created";
+  } catch (error) {
+    return failed(error);
+  }
+}
+
 // The page itself.
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const show = (text: string) => {
@@ -217,5 +228,7 @@ drop.addEventListener("drop", (event) => {
   if (file) void start(file);
 });
 
-Object.assign(globalThis, { example: { upload, uploadMany, uploadEachOnce, uploadInWorker, ofauthInThisPage, routeInThisPage } });
+Object.assign(globalThis, {
+  example: { upload, uploadMany, uploadEachOnce, uploadInWorker, ofauthInThisPage, routeInThisPage, fanvueOAuthInThisPage },
+});
 document.body.dataset.ready = "true";

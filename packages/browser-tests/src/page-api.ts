@@ -31,6 +31,7 @@ export interface ExamplePage {
   uploadMany(provider: Provider, files: Blob[], settings?: { logLines?: string[] }): Promise<Outcome[]>;
   uploadEachOnce(provider: Provider, files: File[]): Promise<(Outcome & { index: number; journal?: string })[]>;
   routeInThisPage(): Outcome | "created";
+  fanvueOAuthInThisPage(): Outcome | "created";
   uploadInWorker(provider: Provider, file: Blob): Promise<{ outcome: Outcome; events: Progress[] }>;
   ofauthInThisPage(dangerouslyAllowBrowser: boolean): Outcome | "created";
 }

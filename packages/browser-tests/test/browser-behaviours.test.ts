@@ -154,6 +154,15 @@ describe("many files with a journal", () => {
     expect(refused).toMatchObject({ ok: false, code: "INPUT_ROUTE_IN_PAGE" });
     expect(refused !== "created" && !refused.ok && refused.message).toMatch(/server/);
   });
+
+  it("a page's bundle has no Fanvue token refresher: fanvueOAuthToken refuses, naming the server, and holds no secret", async () => {
+    const refused = await page.evaluate(() =>
+      (globalThis as unknown as { example: ExamplePage }).example.fanvueOAuthInThisPage(),
+    );
+    expect(refused).toMatchObject({ ok: false, name: "InputError", code: "INPUT_SECRET_IN_PAGE" });
+    expect(refused !== "created" && !refused.ok && refused.message).toMatch(/runs on your server/);
+    expect(refused !== "created" && !refused.ok && refused.message).not.toContain("never-in-a-page");
+  });
 });
 
 describe("the example page, as a person uses it", () => {

@@ -11,7 +11,16 @@ import { launchChromium } from "../src/chromium.js";
 // A web app as its developer writes it: one import of a provider package, built by Vite and by webpack with their
 // defaults (no resolve conditions, aliases, polyfills or plugins), then run in Chromium for one upload.
 
-const ENTRY = `import { createRecord360Client } from "@uploadkit/record360";
+const ENTRY = `import { fanvueOAuthToken } from "@uploadkit/fanvue";
+import { createRecord360Client } from "@uploadkit/record360";
+globalThis.refresherInPage = () => {
+  try {
+    fanvueOAuthToken({ refreshToken: "r", clientId: "app", clientSecret: "s" });
+    return "created";
+  } catch (error) {
+    return error.code;
+  }
+};
 globalThis.uploadWith = async (baseUrl, token, size) => {
   const bytes = new Uint8Array(size);
   for (let at = 0; at < size; at += 65536) crypto.getRandomValues(bytes.subarray(at, at + 65536));
@@ -23,6 +32,8 @@ globalThis.uploadWith = async (baseUrl, token, size) => {
 `;
 const HTML = `<!doctype html><html><head><meta charset="utf-8" /></head><body><script type="module" src="./main.js"></script></body></html>`;
 const NODE_ONLY = /\bfrom\s*["']node:|require\(["']node:|worker_threads/;
+/** The server's token refresher (it holds the app's client secret): never in a page's bundle. */
+const REFRESHER = /grant_type:\s*["']refresh_token["']/;
 
 let app: string;
 let sandbox: Sandbox;
@@ -44,8 +55,11 @@ async function serve(root: string): Promise<string> {
   return `http://127.0.0.1:${(server.address() as { port: number }).port}`;
 }
 
-/** Loads the built app in Chromium and uploads 6 MiB made in the page; returns the stored and the sent SHA-256. */
-async function uploadThrough(root: string, page: string): Promise<{ stored: string; sent: string }> {
+/**
+ * Loads the built app in Chromium and uploads 6 MiB made in the page; returns the stored and the sent SHA-256, and
+ * what Fanvue's token refresher does in the page.
+ */
+async function uploadThrough(root: string, page: string): Promise<{ stored: string; sent: string; refresher: string }> {
   const origin = await serve(root);
   const tab = await browser.newPage();
   try {
@@ -61,7 +75,8 @@ async function uploadThrough(root: string, page: string): Promise<{ stored: stri
       [sandbox.record360.baseUrl, sandbox.record360.credentials.token] as const,
     );
     const stored = await sandbox.objectSha256(sandbox.record360.keyOf(id) as string);
-    return { stored, sent: sha256 };
+    const refresher = await tab.evaluate(() => (globalThis as unknown as { refresherInPage: () => string }).refresherInPage());
+    return { stored, sent: sha256, refresher };
   } finally {
     await tab.close();
   }
@@ -89,9 +104,15 @@ describe("the packed packages in other bundlers, with their defaults", () => {
     await viteBuild({ root: app, configFile: false, logLevel: "silent", build: { outDir, emptyOutDir: true } });
     const assets = readdirSync(join(outDir, "assets")).filter((name) => name.endsWith(".js"));
     expect(assets.length).toBeGreaterThan(0);
-    for (const asset of assets) expect(readFileSync(join(outDir, "assets", asset), "utf8")).not.toMatch(NODE_ONLY);
-    const { stored, sent } = await uploadThrough(outDir, "index.html");
+    for (const asset of assets) {
+      const code = readFileSync(join(outDir, "assets", asset), "utf8");
+      expect(code).not.toMatch(NODE_ONLY);
+      expect(code).not.toMatch(REFRESHER);
+    }
+    const { stored, sent, refresher } = await uploadThrough(outDir, "index.html");
     expect(stored).toBe(sent);
+    // Fanvue's token refresher resolves to the page's refusal (package.json "imports", browser condition).
+    expect(refresher).toBe("INPUT_SECRET_IN_PAGE");
   });
 
   it("webpack builds the app with no Node module in it, and the page uploads", async () => {
@@ -104,8 +125,11 @@ describe("the packed packages in other bundlers, with their defaults", () => {
     );
     expect(stats.hasErrors(), stats.toString("errors-only")).toBe(false);
     expect(readFileSync(join(outDir, "main.js"), "utf8")).not.toMatch(NODE_ONLY);
+    expect(readFileSync(join(outDir, "main.js"), "utf8")).not.toMatch(REFRESHER);
     writeFileSync(join(outDir, "index.html"), HTML.replace('type="module" ', ""));
-    const { stored, sent } = await uploadThrough(outDir, "index.html");
+    const { stored, sent, refresher } = await uploadThrough(outDir, "index.html");
     expect(stored).toBe(sent);
+    // Fanvue's token refresher resolves to the page's refusal (package.json "imports", browser condition).
+    expect(refresher).toBe("INPUT_SECRET_IN_PAGE");
   });
 });

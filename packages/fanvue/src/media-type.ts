@@ -1,3 +1,5 @@
+import { InputError } from "@uploadkit/multipart";
+import { describeValue } from "@uploadkit/multipart/internal";
 import type { components } from "./generated/openapi.js";
 
 /** Fanvue's media types: `image`, `video`, `audio`, `document`. */
@@ -7,6 +9,11 @@ export const FANVUE_MEDIA_TYPES: readonly FanvueMediaType[] = ["image", "video",
 
 /** image/*, video/*, audio/* → that; anything else → document. */
 export function mediaTypeFromMime(contentType: string): FanvueMediaType {
+  if (typeof contentType !== "string") {
+    throw new InputError(`mediaTypeFromMime needs a MIME type, got ${describeValue(contentType)}.`, {
+      code: "INPUT_CONTENT_TYPE",
+    });
+  }
   const family = contentType.split("/")[0]?.toLowerCase();
   return family === "image" || family === "video" || family === "audio" ? family : "document";
 }

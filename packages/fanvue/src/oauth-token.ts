@@ -1,8 +1,9 @@
 import { type ClientTransportOptions, type CredentialContext, UploadkitError } from "@uploadkit/multipart";
 import { answerChecks, redactSecrets, Transport } from "@uploadkit/multipart/internal";
 
-/** Fanvue's token endpoint (authentication overview, api.fanvue.com/docs/authentication/overview). */
-export const FANVUE_TOKEN_URL = "https://auth.fanvue.com/oauth2/token";
+import { FANVUE_TOKEN_URL } from "./token-url.js";
+
+export { FANVUE_TOKEN_URL };
 
 /** A token pair from Fanvue's token endpoint. */
 export interface FanvueTokens {
@@ -55,7 +56,8 @@ export function fanvueOAuthToken(options: FanvueOAuthTokenOptions): (context?: C
       throw new TypeError(`fanvueOAuthToken: ${name} is required.`);
     }
   }
-  const tokenUrl = options.tokenUrl ?? (process.env.FANVUE_TOKEN_URL || FANVUE_TOKEN_URL);
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  const tokenUrl = options.tokenUrl ?? (env?.FANVUE_TOKEN_URL || FANVUE_TOKEN_URL);
   const margin = options.refreshMarginMs ?? 60_000;
   const transport = new Transport({ ...options, apiOrigin: tokenUrl, redact: [options.refreshToken, options.clientSecret] });
   let state: FanvueTokens = {

@@ -7,6 +7,7 @@ export { assertHttpUrl } from "./core/api/http-url.js";
 export { DEFAULT_MAX_PAGES, iteratePages, type PageWalk } from "./core/api/iterate-pages.js";
 export { apiErrorFromResponse } from "./core/api/parse-api-error.js";
 export { assertPathSegment } from "./core/api/path-params.js";
+export { assertOptions, describeValue, hasMethods, type OptionKind } from "./core/argument-checks.js";
 export { ResumableSession } from "./core/checkpoint/resumable-session.js";
 export { answerChecks, checkpointChecks } from "./core/engine/answer-checks.js";
 export { createProviderClient, type ProviderClientCore, type UploadsMany } from "./core/engine/provider-client.js";

@@ -61,6 +61,7 @@ export function ofauthAdapter(
   };
   return {
     provider: "ofauth",
+    ownOptions: { vaultUpload: true, skipIfExists: true },
     relay: true,
     unsupported: {
       partSize: "OFAuth plans the parts itself.",

@@ -1,3 +1,5 @@
+import { InputError } from "@uploadkit/multipart";
+import { assertOptions, describeValue, hasMethods } from "@uploadkit/multipart/internal";
 import { Redis, type RedisOptions } from "ioredis";
 
 /** How to reach Redis: a URL, or a client of your own (then it is neither connected nor closed here). */
@@ -20,6 +22,7 @@ export class RedisConnection {
   #connecting: Promise<void> | undefined;
 
   constructor(options: RedisConnectionOptions) {
+    assertConnectionOptions(options);
     this.#owned = options.client === undefined;
     const redisOptions: RedisOptions = {
       lazyConnect: true,
@@ -71,4 +74,20 @@ export class RedisConnection {
   close(): void {
     if (this.#owned) this.client.disconnect();
   }
+}
+
+/** How to reach Redis, checked before a connection is made; a URL is never quoted (it may hold a password). */
+function assertConnectionOptions(options: RedisConnectionOptions): void {
+  // Every store over a connection puts a prefix before its keys; its other options are checked by the store.
+  assertOptions(options, "The Redis options", { connectTimeoutMs: 1, prefix: "string" }, { open: true });
+  const { url, client } = options ?? {};
+  if (url !== undefined && (typeof url !== "string" || !/^rediss?:\/\/[^/]/i.test(url))) {
+    fail(`url must be a redis:// or rediss:// URL (redis://[user:password@]host:port[/db]), got ${describeValue(url)}.`);
+  }
+  if (client !== undefined && !hasMethods(client, ["connect", "disconnect"]))
+    fail("client must be an ioredis client (new Redis(…)).");
+}
+
+function fail(message: string): never {
+  throw new InputError(message, { code: "INPUT_REDIS_OPTIONS" });
 }

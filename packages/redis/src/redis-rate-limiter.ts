@@ -1,5 +1,5 @@
-import { AbortError, type CallRateLimiter, type RateLimitStats, UploadkitError } from "@uploadkit/multipart";
-import { sleep } from "@uploadkit/multipart/internal";
+import { AbortError, type CallRateLimiter, InputError, type RateLimitStats, UploadkitError } from "@uploadkit/multipart";
+import { describeValue, sleep } from "@uploadkit/multipart/internal";
 import { RedisConnection, type RedisConnectionOptions } from "./redis-connection.js";
 
 /** Options of `redisRateLimiter`. */
@@ -98,6 +98,20 @@ export interface RedisRateLimiter extends CallRateLimiter {
  * library paces from 429s across processes (BullMQ's limiter is a fixed rate per queue).
  */
 export function redisRateLimiter(options: RedisRateLimiterOptions): RedisRateLimiter {
+  if (typeof options?.name !== "string" || options.name.length === 0 || options.name.length > 200) {
+    throw new InputError(
+      "redisRateLimiter needs the account's name (1 to 200 characters): every process naming it shares one limit.",
+      {
+        code: "INPUT_REDIS_OPTIONS",
+      },
+    );
+  }
+  const known = options.maxCallsPerSecond;
+  if (known !== undefined && !(typeof known === "number" && Number.isFinite(known) && known > 0)) {
+    throw new InputError(`maxCallsPerSecond must be a number > 0, got ${describeValue(known)}.`, {
+      code: "INPUT_INVALID_NUMBER",
+    });
+  }
   const key = `${options.prefix ?? "uploadkit:"}limit:${options.name}`;
   const ceiling = options.maxCallsPerSecond ?? 0;
   const connection = new RedisConnection(options);

@@ -20,8 +20,8 @@ export interface RedisRouteStore extends UploadRouteStore {
  * `ROUTE_STORE_UNAVAILABLE` before calling the provider; the connection is retried in the background.
  */
 export function redisStore(options: RedisStoreOptions = {}): RedisRouteStore {
-  const prefix = options.prefix ?? "uploadkit:";
   const connection = new RedisConnection(options);
+  const prefix = options.prefix ?? "uploadkit:";
   const fail = (message: string, cause: unknown) => new RouteStoreError(message, { cause });
   return {
     setIfAbsent: (key, value, ttlMs) =>

@@ -1,3 +1,4 @@
+import { describeValue, isOptionsObject } from "./argument-checks.js";
 import { InputError } from "./errors.js";
 
 /** One part of an upload: a contiguous byte range of the source. */
@@ -41,6 +42,11 @@ export const S3_PART_RULES: PartRules = { minPartSize: 5 * MiB, maxPartSize: 5 *
 /** Splits `size` bytes into contiguous parts that satisfy `rules`, or throws an InputError saying why none can. */
 export function planParts(size: number, rules: PartRules): Part[] {
   assertWholeNumber("size", size, 0);
+  if (!isOptionsObject(rules)) {
+    throw new InputError(`planParts needs part rules (S3_PART_RULES, …), got ${describeValue(rules)}.`, {
+      code: "INPUT_INVALID",
+    });
+  }
   assertWholeNumber("minPartSize", rules.minPartSize, 1);
   assertWholeNumber("maxPartSize", rules.maxPartSize, rules.minPartSize);
   assertWholeNumber("maxParts", rules.maxParts, 1);
@@ -114,12 +120,15 @@ function describeLimits(rules: PartRules): string {
 
 function assertWholeNumber(name: string, value: number, min: number): void {
   if (!Number.isSafeInteger(value) || value < min) {
-    throw new InputError(`${name} must be a whole number ≥ ${min}, got ${value}.`, { code: "INPUT_INVALID_NUMBER" });
+    throw new InputError(`${name} must be a whole number ≥ ${min}, got ${describeValue(value)}.`, {
+      code: "INPUT_INVALID_NUMBER",
+    });
   }
 }
 
 /** `5 MiB (5,242,880 bytes)`; plain `12 B` below 1 KiB. */
 export function formatBytes(bytes: number): string {
+  assertWholeNumber("bytes", bytes, 0);
   const units = ["KiB", "MiB", "GiB", "TiB"];
   if (bytes < 1024) return `${bytes} B`;
   let value = bytes / 1024;

@@ -1,4 +1,5 @@
-import { AbortError, InputError } from "./errors.js";
+import { assertOptions, type OptionKind } from "./argument-checks.js";
+import { AbortError } from "./errors.js";
 
 /** How failed requests are retried (all whole numbers; see DEFAULT_RETRY). */
 export interface RetryOptions {
@@ -25,28 +26,18 @@ export const DEFAULT_RETRY: ResolvedRetryOptions = {
   maxRetryAfterMs: 60_000,
 };
 
+/** What each retry option must be. */
+const RETRY_OPTIONS: Readonly<Record<keyof ResolvedRetryOptions, OptionKind>> = {
+  maxAttempts: 1,
+  baseDelayMs: 0,
+  maxDelayMs: 0,
+  maxRetryAfterMs: 0,
+};
+
 export function resolveRetry(options: RetryOptions | undefined): ResolvedRetryOptions {
-  if (options !== undefined && (options === null || typeof options !== "object")) {
-    throw new InputError(`retry must be an object of ${Object.keys(DEFAULT_RETRY).join(", ")}.`, { code: "INPUT_INVALID" });
-  }
-  const unknown = Object.keys(options ?? {}).filter((name) => !(name in DEFAULT_RETRY));
-  if (unknown.length > 0) {
-    throw new InputError(`retry does not take ${unknown.join(", ")}; it takes ${Object.keys(DEFAULT_RETRY).join(", ")}.`, {
-      code: "INPUT_INVALID",
-    });
-  }
-  const resolved = { ...DEFAULT_RETRY, ...options };
-  for (const [name, value] of Object.entries(resolved)) {
-    if (!Number.isSafeInteger(value) || value < 0 || (name === "maxAttempts" && value < 1)) {
-      throw new InputError(
-        `retry.${name} must be ${name === "maxAttempts" ? "a whole number ≥ 1" : "a whole number ≥ 0"}, got ${value}.`,
-        {
-          code: "INPUT_INVALID_NUMBER",
-        },
-      );
-    }
-  }
-  return resolved;
+  assertOptions(options, "retry", RETRY_OPTIONS, { prefix: "retry." });
+  const given = Object.entries(options ?? {}).filter(([, value]) => value !== undefined);
+  return { ...DEFAULT_RETRY, ...Object.fromEntries(given) };
 }
 
 /** 408, 425, 429 and 5xx are worth another try; the rest are not. */

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, open, readFile, rename, rm } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
+import { assertText } from "../core/argument-checks.js";
 import type { CheckpointStore } from "../core/checkpoint/checkpoint-store.js";
 import { parseCheckpoint } from "../core/checkpoint/parse-checkpoint.js";
 import { CheckpointError } from "../core/errors.js";
@@ -12,6 +13,7 @@ import { takeLockFile } from "./lock-file.js";
  * CheckpointError and leaves no temporary file. `lock()` keeps a `<file>.lock` holding the process id.
  */
 export function fileCheckpointStore(path: string): CheckpointStore {
+  assertText(path, "fileCheckpointStore's path");
   const file = resolve(path);
   const lockFile = `${file}.lock`;
   return {

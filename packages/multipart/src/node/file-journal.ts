@@ -1,6 +1,7 @@
 import { createReadStream } from "node:fs";
 import { type FileHandle, mkdir, open, stat, truncate } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
+import { assertText } from "../core/argument-checks.js";
 import { JournalError } from "../core/errors.js";
 import { JOURNAL_VERSION, type JournalRecord, mergeRecord, type UploadJournal } from "../core/journal/upload-journal.js";
 import { takeLockFile } from "./lock-file.js";
@@ -14,6 +15,7 @@ const NEWLINE = 0x0a;
  * the process id (a lock left by a process that is gone is taken over).
  */
 export async function openFileJournal(path: string): Promise<UploadJournal> {
+  assertText(path, "fileJournal's path");
   const file = resolve(path);
   const release = await takeLockFile(`${file}.lock`, {
     failed: (error) =>

@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
+import { describeValue } from "../core/argument-checks.js";
+import { InputError } from "../core/errors.js";
 
 /** A Fetch-API handler: `(request) => Promise<Response>`. */
 export type FetchHandler = (request: Request) => Promise<Response>;
@@ -10,6 +12,11 @@ export type FetchHandler = (request: Request) => Promise<Response>;
  * `request.signal`.
  */
 export function toNodeHandler(handler: FetchHandler): (req: unknown, res: unknown) => Promise<void> {
+  if (typeof handler !== "function") {
+    throw new InputError(`toNodeHandler needs the handler createUploadRoute returns, got ${describeValue(handler)}.`, {
+      code: "INPUT_ROUTE_HANDLER",
+    });
+  }
   return async (incoming, outgoing) => {
     const [req, res] = [incoming as IncomingMessage, outgoing as ServerResponse];
     const url = new URL(

@@ -1,4 +1,5 @@
-import { UploadkitError } from "../errors.js";
+import { describeValue, isOptionsObject } from "../argument-checks.js";
+import { InputError, UploadkitError } from "../errors.js";
 import { secretsOf } from "../transport/response-secrets.js";
 import { methodOf } from "./create-api-client.js";
 import { apiErrorFromResponse } from "./parse-api-error.js";
@@ -31,6 +32,11 @@ export async function unwrapWithResponse<Data>(call: Promise<ClientResult<Data>>
       });
     }
     throw new UploadkitError(`The API call failed: ${(error as Error).message}`, { code: "API_CALL_FAILED", cause: error });
+  }
+  if (!isOptionsObject(result) || typeof (result.response as Partial<Response> | undefined)?.ok !== "boolean") {
+    throw new InputError(`unwrap takes what an API call returns (client.GET(…)), got ${describeValue(result)}.`, {
+      code: "INPUT_INVALID",
+    });
   }
   const { response } = result;
   if (!response.ok || result.error !== undefined) {

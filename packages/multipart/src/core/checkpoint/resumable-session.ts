@@ -2,7 +2,7 @@ import { checkpointStoreFor, inlineHash } from "#runtime";
 import { CheckpointError, SourceChangedError, throwIfAborted } from "../errors.js";
 import type { Part } from "../plan-parts.js";
 import type { SourceFingerprint, UploadSource } from "../sources/upload-source.js";
-import { type CompletedPart, type UploadPartsOptions, uploadParts } from "../upload/upload-parts.js";
+import { type CompletedPart, sendParts, type UploadPartsOptions } from "../upload/upload-parts.js";
 import { CHECKPOINT_VERSION, type Checkpoint, type CheckpointStore } from "./checkpoint-store.js";
 import { parseCheckpoint } from "./parse-checkpoint.js";
 
@@ -142,7 +142,7 @@ export class ResumableSession<Session> {
       );
     }
     const { onPartRecorded, ...rest } = options;
-    return uploadParts({
+    return sendParts({
       ...rest,
       completed,
       onPartUploaded: async (part) => {

@@ -9,13 +9,7 @@ import type { Transport } from "../transport/transport.js";
 import { currentUploadScope, withUploadScope } from "../transport/upload-scope.js";
 import { ProgressTracker } from "../upload/progress.js";
 import type { FlowContext, SingleRequest, UploadAdapter } from "./upload-adapter.js";
-import {
-  assertCommonOptions,
-  assertSupported,
-  type CommonUploadOptions,
-  type PartPlanOptions,
-  type UploadResultCore,
-} from "./upload-options.js";
+import { assertUploadOptions, type CommonUploadOptions, type UploadResultCore } from "./upload-options.js";
 
 /** A provider's record with the common core beside it. */
 export type UploadResult<Result> = Result & UploadResultCore;
@@ -34,8 +28,7 @@ export async function runUpload<Options extends CommonUploadOptions, Session, Re
   options: Options = {} as Options,
   entry?: JournalEntry,
 ): Promise<UploadResult<Result>> {
-  assertSupported(adapter.provider, options as Record<string, unknown>, adapter.unsupported);
-  assertCommonOptions(options as CommonUploadOptions & PartPlanOptions);
+  assertUploadOptions(adapter.provider, options, adapter.ownOptions, adapter.unsupported);
   return withUploadScope({ onRetry: options.onRetry }, async () => {
     const { signal } = options;
     const source = await openSource(input, {

@@ -1,3 +1,4 @@
+import { assertOptions, type OptionKind } from "../argument-checks.js";
 import { AbortError, InputError, isAbortError } from "../errors.js";
 import { openJournalOption } from "../journal/file-journal.js";
 import { JournalEntry, type JournalStatus } from "../journal/journal-entry.js";
@@ -12,7 +13,7 @@ import { ClaimedFiles } from "./claimed-files.js";
 import { linkSignals, SignalFanout } from "./linked-signal.js";
 import { runUpload, type UploadResult } from "./run-upload.js";
 import type { UploadAdapter } from "./upload-adapter.js";
-import type { CommonUploadOptions } from "./upload-options.js";
+import { assertUploadOptions, type CommonUploadOptions } from "./upload-options.js";
 
 /**
  * Files uploaded at once by default. Most of a small file's time is API round trips, which take no part slot, so
@@ -106,12 +107,9 @@ export async function* eachUpload<Options extends CommonUploadOptions, Session, 
   options: UploadManyOptions = {},
 ): AsyncGenerator<UploadManyOutcome<Result>> {
   const iterator = iteratorOf(items);
-  for (const name of ["filesConcurrency", "concurrency"] as const) {
-    const value = options[name];
-    if (value !== undefined && (!Number.isSafeInteger(value) || value < 1)) {
-      throw new InputError(`${name} must be a whole number ≥ 1, got ${value}.`, { code: "INPUT_INVALID_NUMBER" });
-    }
-  }
+  assertOptions(options, "uploadMany's and uploadEach's options", MANY_OPTIONS, {
+    hint: "A file's own upload options go with it: { input, options: { … } }.",
+  });
   const opened = options.journal === undefined ? undefined : await openJournalOption(options.journal);
   const inRun = new Set<string>();
   const filesConcurrency = options.filesConcurrency ?? DEFAULT_FILES_CONCURRENCY;
@@ -167,10 +165,17 @@ export async function* eachUpload<Options extends CommonUploadOptions, Session, 
       }
       const entry = opened ? new JournalEntry(opened.journal, adapter.provider, inRun) : undefined;
       const fromRun = fanout.child();
-      const fileSignal = linkSignals([fromRun.signal, own.options?.signal, entry?.leaseLost.signal]);
+      const ownSignal = own.options?.signal;
+      const fileSignal = linkSignals([
+        fromRun.signal,
+        ownSignal instanceof AbortSignal ? ownSignal : undefined,
+        entry?.leaseLost.signal,
+      ]);
       const fileOptions = { ...own.options, signal: fileSignal.signal } as Options;
       let outcome: UploadManyOutcome<Result>;
       try {
+        // The item's own options as given (a signal of the wrong kind is not linked above, and is refused here).
+        assertUploadOptions(adapter.provider, own.options, adapter.ownOptions, adapter.unsupported);
         const result = await withUploadScope({ budget }, () => runUpload(adapter, transport, own.input, fileOptions, entry));
         outcome = { ok: true, index, input: own.input, result, ...(entry ? { journal: entry.status } : {}) };
       } catch (error) {
@@ -222,6 +227,15 @@ export async function* eachUpload<Options extends CommonUploadOptions, Session, 
   }
 }
 
+/** uploadMany's and uploadEach's options and what each must be, held by the compiler to `UploadManyOptions`. */
+const MANY_OPTIONS: Readonly<Record<keyof UploadManyOptions, OptionKind>> = {
+  filesConcurrency: 1,
+  concurrency: 1,
+  signal: "signal",
+  onFileDone: "function",
+  journal: true,
+};
+
 function iteratorOf<T>(items: Iterable<T> | AsyncIterable<T>): AsyncIterator<T> | Iterator<T> {
   if (items && typeof (items as AsyncIterable<T>)[Symbol.asyncIterator] === "function") {
     return (items as AsyncIterable<T>)[Symbol.asyncIterator]();
@@ -229,7 +243,9 @@ function iteratorOf<T>(items: Iterable<T> | AsyncIterable<T>): AsyncIterator<T> 
   if (items && typeof (items as Iterable<T>)[Symbol.iterator] === "function" && typeof items !== "string") {
     return (items as Iterable<T>)[Symbol.iterator]();
   }
-  throw new InputError("uploadMany takes an array (or an iterable, or an async iterable) of inputs.", { code: "INPUT_INVALID" });
+  throw new InputError("uploadMany and uploadEach take an array (or an iterable, or an async iterable) of inputs.", {
+    code: "INPUT_INVALID",
+  });
 }
 
 function isItem<Options>(item: UploadManyItem<Options>): item is { input: SourceInput; options?: Options } {

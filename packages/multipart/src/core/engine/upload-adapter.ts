@@ -42,6 +42,11 @@ export type Transfer<Result> =
  */
 export interface UploadAdapter<Options extends CommonUploadOptions, Session, Result> {
   readonly provider: string;
+  /**
+   * The names of this provider's own `uploadMedia` options, beside the engine's (`EngineOptionName`): any other name
+   * is refused as a typo before anything is opened. A record, so the compiler holds it to the options' type.
+   */
+  readonly ownOptions: Readonly<Record<Exclude<keyof Options, EngineOptionName>, true>>;
   /** Options of the engine this provider cannot honour, each with what to do instead (refused before any call). */
   readonly unsupported?: Partial<Record<EngineOptionName, string>> | undefined;
   /**

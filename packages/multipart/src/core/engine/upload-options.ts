@@ -1,3 +1,4 @@
+import { assertOptions, hasMethods, type OptionKind } from "../argument-checks.js";
 import type { CheckpointOption } from "../checkpoint/resumable-session.js";
 import { InputError } from "../errors.js";
 import type { UploadJournal } from "../journal/upload-journal.js";
@@ -53,11 +54,44 @@ export interface UploadResultCore {
   contentType: string;
 }
 
-/** Checks the common options' values before anything is opened or sent. */
+/** Every option the engine knows and what it must be, as a record so the compiler holds it to `EngineOptionName`. */
+const ENGINE_OPTIONS: Readonly<Record<EngineOptionName, OptionKind>> = {
+  signal: "signal",
+  onProgress: "function",
+  onRetry: "function",
+  checkpoint: true,
+  concurrency: 1,
+  contentType: true,
+  filename: true,
+  journal: true,
+  partSize: 1,
+  partCount: 1,
+};
+
+/**
+ * Checks one upload's options before anything is opened or sent: an object, of names the engine or the provider
+ * knows (`ownOptions`: a misspelt `checkpiont` would otherwise upload without a checkpoint), none the provider cannot
+ * honour, each of the right kind.
+ */
+export function assertUploadOptions(
+  provider: string,
+  options: unknown,
+  ownOptions: Readonly<Record<string, true>>,
+  unsupported: Partial<Record<EngineOptionName, string>> | undefined,
+): void {
+  assertOptions(options, `${provider} upload options`, { ...ENGINE_OPTIONS, ...ownOptions });
+  if (options === undefined) return;
+  assertSupported(provider, options, unsupported);
+  assertCommonValues(options);
+}
+
+/** Checks the common options' values before anything is opened or sent (other names are let through). */
 export function assertCommonOptions(options: CommonUploadOptions & PartPlanOptions): void {
-  wholeNumber("concurrency", options.concurrency);
-  wholeNumber("partSize", options.partSize);
-  wholeNumber("partCount", options.partCount);
+  assertOptions(options, "upload options", ENGINE_OPTIONS, { open: true });
+  assertCommonValues(options);
+}
+
+function assertCommonValues(options: CommonUploadOptions): void {
   for (const name of ["contentType", "filename"] as const) {
     const value = options[name];
     if (value !== undefined && (typeof value !== "string" || value.trim() === "")) {
@@ -67,14 +101,6 @@ export function assertCommonOptions(options: CommonUploadOptions & PartPlanOptio
     }
   }
   if (options.contentType !== undefined) assertMimeType(options.contentType);
-  for (const name of ["onProgress", "onRetry"] as const) {
-    if (options[name] !== undefined && typeof options[name] !== "function") {
-      throw new InputError(`${name} must be a function.`, { code: "INPUT_INVALID" });
-    }
-  }
-  if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
-    throw new InputError("signal must be an AbortSignal.", { code: "INPUT_INVALID" });
-  }
   if (options.checkpoint !== undefined && !isCheckpointOption(options.checkpoint)) {
     throw new InputError(
       "checkpoint must be a file path (in a page: an IndexedDB key) or a CheckpointStore with load, save and clear.",
@@ -84,10 +110,7 @@ export function assertCommonOptions(options: CommonUploadOptions & PartPlanOptio
 }
 
 function isCheckpointOption(value: unknown): boolean {
-  if (typeof value === "string") return value.length > 0;
-  if (value === null || typeof value !== "object") return false;
-  const store = value as Record<string, unknown>;
-  return ["load", "save", "clear"].every((method) => typeof store[method] === "function");
+  return typeof value === "string" ? value.length > 0 : hasMethods(value, ["load", "save", "clear"]);
 }
 
 /** Refuses, naming the option and what to do instead, every option this provider cannot honour. */
@@ -102,11 +125,5 @@ export function assertSupported(
         code: "INPUT_UNSUPPORTED_OPTION",
       });
     }
-  }
-}
-
-function wholeNumber(name: string, value: number | undefined): void {
-  if (value !== undefined && (!Number.isSafeInteger(value) || value < 1)) {
-    throw new InputError(`${name} must be a whole number ≥ 1, got ${value}.`, { code: "INPUT_INVALID_NUMBER" });
   }
 }

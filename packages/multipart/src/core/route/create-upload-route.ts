@@ -48,7 +48,7 @@ export function createUploadRoute<Client extends { uploadMedia(input: SourceInpu
   client: Client,
   options?: UploadRouteOptions<UploadOptionsOf<Client>, UploadResultOf<Client>>,
 ): (request: Request) => Promise<Response> {
-  const factory = (client as unknown as Record<symbol, RouteFactory | undefined>)[UPLOAD_ROUTE];
+  const factory = (client as unknown as Record<symbol, RouteFactory | undefined> | null | undefined)?.[UPLOAD_ROUTE];
   if (typeof factory !== "function") {
     throw new InputError("createUploadRoute needs a client made by an @uploadkit provider package (createFanvueClient, …).", {
       code: "INPUT_ROUTE_CLIENT",

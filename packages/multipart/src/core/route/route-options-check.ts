@@ -1,3 +1,4 @@
+import { hasMethods, isOptionsObject } from "../argument-checks.js";
 import { InputError } from "../errors.js";
 
 /** Every option `createUploadRoute` knows (route-options.ts): any other name is a typo, refused. */
@@ -25,9 +26,7 @@ const CONTENT_TYPE_PATTERN = /^[a-z0-9][\w.+-]*\/(\*|[a-z0-9][\w.+-]*)$/i;
  */
 export function assertRouteOptions(options: unknown): void {
   if (options === undefined) return;
-  if (options === null || typeof options !== "object" || Array.isArray(options)) {
-    fail("createUploadRoute's options must be an object.");
-  }
+  if (!isOptionsObject(options)) fail("createUploadRoute's options must be an object.");
   const given = options as Record<string, unknown>;
   const unknown = Object.keys(given).filter((name) => !(ROUTE_OPTION_NAMES as readonly string[]).includes(name));
   if (unknown.length > 0) {
@@ -61,8 +60,7 @@ export function assertRouteOptions(options: unknown): void {
     fail("createUploadRoute: allowOptions must be a list of provider option names.");
   }
   if (given.relay !== undefined && typeof given.relay !== "boolean") fail("createUploadRoute: relay must be true or false.");
-  const store = given.store as Record<string, unknown> | undefined;
-  if (store !== undefined && !["get", "setIfAbsent", "delete"].every((method) => typeof store?.[method] === "function")) {
+  if (given.store !== undefined && !hasMethods(given.store, ["get", "setIfAbsent", "delete"])) {
     fail("createUploadRoute: store must be an UploadRouteStore (get, setIfAbsent, delete), e.g. redisStore({ url }).");
   }
 }

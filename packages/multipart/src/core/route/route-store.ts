@@ -1,3 +1,4 @@
+import { assertOptions } from "../argument-checks.js";
 import { UploadkitError } from "../errors.js";
 
 /**
@@ -30,6 +31,7 @@ export class RouteStoreError extends UploadkitError {
  * several instances, each has its own: see the README for what a replay on another instance can do then.
  */
 export function memoryRouteStore(options: { maxEntries?: number | undefined } = {}): UploadRouteStore {
+  assertOptions(options, "memoryRouteStore's options", { maxEntries: 1 });
   const maxEntries = options.maxEntries ?? 100_000;
   const entries = new Map<string, { value: string; expiresAt: number }>();
   const live = (key: string) => {

@@ -1,5 +1,6 @@
 import { checkpointStoreFor } from "#runtime";
 import { assertHttpUrl } from "../api/http-url.js";
+import { assertOptions } from "../argument-checks.js";
 import { checkpointChecks } from "../engine/answer-checks.js";
 import { runUpload } from "../engine/run-upload.js";
 import type { UploadAdapter } from "../engine/upload-adapter.js";
@@ -47,6 +48,22 @@ interface RouteSession {
   parts: Part[];
 }
 
+/** uploadThroughServer's options beside the engine's: the route, what goes to it, and the transport's own. */
+const ROUTE_CLIENT_OPTIONS = {
+  endpoint: true,
+  headers: true,
+  uploadOptions: true,
+  userAgent: true,
+  timeoutMs: true,
+  stallTimeoutMs: true,
+  retry: true,
+  checksum: true,
+  fetch: true,
+  logger: true,
+  logLevel: true,
+  rateLimit: true,
+} as const;
+
 /**
  * Uploads `input` through an upload route on your server: the server starts the provider session with its own
  * credential and decides who may upload what; the bytes go from here straight to the provider's storage where it
@@ -58,9 +75,10 @@ export async function uploadThroughServer<ServerData = unknown>(
   input: SourceInput,
   options: UploadThroughServerOptions,
 ): Promise<UploadThroughServerResult<ServerData>> {
+  assertOptions(options, "uploadThroughServer's options", {}, { open: true });
   const page = (globalThis as { location?: { href?: string } }).location?.href;
   // In a page a path resolves against it ("/api/uploads"); elsewhere only an absolute http(s) URL is one.
-  let resolved = String(options.endpoint);
+  let resolved = String(options?.endpoint);
   try {
     resolved = new URL(resolved, page).href;
   } catch {
@@ -95,8 +113,9 @@ export async function uploadThroughServer<ServerData = unknown>(
     return (text ? JSON.parse(text) : undefined) as T;
   };
 
-  const adapter: UploadAdapter<CommonUploadOptions, RouteSession, CompleteAnswer> = {
+  const adapter: UploadAdapter<UploadThroughServerOptions, RouteSession, CompleteAnswer> = {
     provider: `route ${endpoint.origin}${endpoint.pathname}`,
+    ownOptions: ROUTE_CLIENT_OPTIONS,
     rejectEmpty: false,
     checkSession(session, where) {
       const check = checkpointChecks(where);

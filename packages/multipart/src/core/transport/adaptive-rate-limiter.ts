@@ -1,4 +1,5 @@
-import { AbortError, InputError } from "../errors.js";
+import { assertOptions } from "../argument-checks.js";
+import { AbortError } from "../errors.js";
 import { sleep } from "../retry-policy.js";
 import type { CallRateLimiter, RateLimitStats } from "./call-rate-limiter.js";
 
@@ -56,10 +57,8 @@ export class AdaptiveRateLimiter implements CallRateLimiter {
   readonly #counts = { calls: 0, refused: 0, waitedMs: 0 };
 
   constructor(options: { maxCallsPerSecond?: number | undefined; now?: () => number } = {}) {
+    assertOptions(options, "AdaptiveRateLimiter's options", { maxCallsPerSecond: "positive", now: "function" });
     const ceiling = options.maxCallsPerSecond;
-    if (ceiling !== undefined && !(Number.isFinite(ceiling) && ceiling > 0)) {
-      throw new InputError(`rateLimit.maxCallsPerSecond must be a number > 0, got ${ceiling}.`, { code: "INPUT_INVALID_NUMBER" });
-    }
     this.#now = options.now ?? (() => performance.now());
     this.#ceiling = ceiling ?? Number.POSITIVE_INFINITY;
     this.#nextAt = this.#now();

@@ -1,34 +1,45 @@
+import { assertOptions, hasMethods, isOptionsObject, type OptionKind } from "../argument-checks.js";
 import { InputError } from "../errors.js";
 import { headerValueProblem } from "../http/header-value.js";
 
+/** The transport options checked here, and what each must be; the rest are the client's, checked elsewhere. */
+const TRANSPORT_OPTIONS: Readonly<Record<string, OptionKind>> = {
+  fetch: "function",
+  onRetry: "function",
+  checksum: "boolean",
+  maxResponseBytes: 1,
+};
+const RATE_LIMIT_OPTIONS: Readonly<Record<string, OptionKind>> = { maxCallsPerSecond: "positive", maxRefusals: 0, limiter: true };
+
 /**
  * The transport options a caller gives that nothing else checks before the first request: `fetch`, `userAgent`,
- * `headers` (an API version, say: sent on every call) and `maxResponseBytes`. Each fails here, naming the option,
- * instead of at the first call with fetch's message (which quotes the header's value).
+ * `headers` (an API version, say: sent on every call), `maxResponseBytes`, `checksum`, `onRetry`, `dispatcher` and
+ * `rateLimit`. Each fails here, naming the option, instead of at the first call with fetch's message (which quotes
+ * the header's value), or never (a `checksum: "no"` that turned integrity on, a `rateLimit: 5` that set no limit).
  */
 export function assertTransportOptions(options: {
-  fetch?: unknown;
   userAgent?: unknown;
   headers?: unknown;
-  maxResponseBytes?: unknown;
+  dispatcher?: unknown;
+  rateLimit?: unknown;
 }): void {
-  if (options.fetch !== undefined && typeof options.fetch !== "function")
-    fail("fetch must be a function (a fetch implementation).");
+  assertOptions(options, "The client options", TRANSPORT_OPTIONS, { open: true });
+  if (options.dispatcher !== undefined && !hasMethods(options.dispatcher, ["dispatch"]))
+    fail("dispatcher must be an undici Dispatcher (an Agent, a Pool, a ProxyAgent…).");
+  const { rateLimit } = options;
+  if (rateLimit !== false) assertOptions(rateLimit, "rateLimit", RATE_LIMIT_OPTIONS, { prefix: "rateLimit." });
+  const limiter = (rateLimit as { limiter?: unknown } | undefined)?.limiter;
+  if (limiter !== undefined && !hasMethods(limiter, ["acquire", "succeeded", "refused"])) {
+    fail("rateLimit.limiter must be a CallRateLimiter (acquire, succeeded, refused), e.g. an AdaptiveRateLimiter.");
+  }
   if (options.userAgent !== undefined) headerValue("userAgent", options.userAgent);
   const { headers } = options;
   if (headers !== undefined) {
-    if (headers === null || typeof headers !== "object" || Array.isArray(headers))
-      fail("headers must be an object of header names and values.");
+    if (!isOptionsObject(headers)) fail("headers must be an object of header names and values.");
     for (const [name, value] of Object.entries(headers as Record<string, unknown>)) {
       if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) fail(`headers: ${JSON.stringify(name)} is no header name.`);
       headerValue(`headers["${name}"]`, value);
     }
-  }
-  const bytes = options.maxResponseBytes;
-  if (bytes !== undefined && (typeof bytes !== "number" || !Number.isSafeInteger(bytes) || bytes < 1)) {
-    throw new InputError(`maxResponseBytes must be a whole number ≥ 1, got ${JSON.stringify(bytes)}.`, {
-      code: "INPUT_INVALID_NUMBER",
-    });
   }
 }
 

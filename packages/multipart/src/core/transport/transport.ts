@@ -85,11 +85,6 @@ export class Transport {
         ? undefined
         : (rateLimit.limiter ?? new AdaptiveRateLimiter({ maxCallsPerSecond: rateLimit.maxCallsPerSecond }));
     this.maxRefusals = rateLimit?.maxRefusals ?? DEFAULT_MAX_REFUSALS;
-    if (!Number.isSafeInteger(this.maxRefusals) || this.maxRefusals < 0) {
-      throw new InputError(`rateLimit.maxRefusals must be a whole number ≥ 0, got ${this.maxRefusals}.`, {
-        code: "INPUT_INVALID_NUMBER",
-      });
-    }
   }
 
   /**

@@ -3,67 +3,22 @@ import { InputError, throwIfAborted, UploadkitError } from "../errors.js";
 import { presignedUrlExpired } from "../http/presigned-expiry.js";
 import { summarizeErrorBody } from "../http/read-bounded.js";
 import type { Part } from "../plan-parts.js";
-import type { RetryOptions } from "../retry-policy.js";
-import type { SourceDigest, UploadSource } from "../sources/upload-source.js";
-import type { DispatcherLike } from "../transport/dispatcher-like.js";
+import type { SourceDigest } from "../sources/upload-source.js";
 import { DIGESTS_AHEAD, LookAhead } from "../transport/part-budget.js";
 import { sourceRange } from "../transport/source-range.js";
 import { type SentAnswer, Transport, type Verdict } from "../transport/transport.js";
-import type { Logger, LogLevel } from "../transport/transport-log.js";
-import { DEFAULT_STALL_TIMEOUT_MS, type RetryEvent } from "../transport/transport-options.js";
+import { DEFAULT_STALL_TIMEOUT_MS } from "../transport/transport-options.js";
 import { currentUploadScope } from "../transport/upload-scope.js";
 import type { CompletedPart } from "./completed-part.js";
-import type { PartTarget, TargetResolver } from "./part-target.js";
-import { type ProgressListener, ProgressTracker } from "./progress.js";
+import type { PartTarget } from "./part-target.js";
+import { ProgressTracker } from "./progress.js";
+import { assertUploadPartsOptions } from "./upload-parts-check.js";
+import type { UploadPartsOptions } from "./upload-parts-options.js";
 
 export type { RetryEvent } from "../transport/transport-options.js";
 export type { CompletedPart } from "./completed-part.js";
+export type { UploadPartsOptions } from "./upload-parts-options.js";
 export { DEFAULT_STALL_TIMEOUT_MS };
-
-/** Options of `uploadParts`. */
-export interface UploadPartsOptions {
-  /** The opened source (`openSource`). */
-  source: UploadSource;
-  /** The plan (`planParts`). */
-  parts: Part[];
-  /** Where each part goes. */
-  target: TargetResolver;
-  /** Parts in flight at once. Default 4. */
-  concurrency?: number | undefined;
-  /** How failed parts are retried (default DEFAULT_RETRY). */
-  retry?: RetryOptions | undefined;
-  /** Aborts every part in flight at once. */
-  signal?: AbortSignal | undefined;
-  /** Progress reports. */
-  onProgress?: ProgressListener | undefined;
-  /** Parts already uploaded (from a checkpoint): skipped, counted as done. */
-  completed?: readonly CompletedPart[] | undefined;
-  /** Awaited after each part is stored, before it counts as done (write the checkpoint here). */
-  onPartUploaded?: ((part: CompletedPart) => void | Promise<void>) | undefined;
-  /** Called before each part is retried. */
-  onRetry?: ((event: RetryEvent) => void) | undefined;
-  /**
-   * Compare MD5 ETags (plain, quoted or weak `W/"…"`) with the MD5 of the bytes sent. Default: the transport's
-   * `checksum`, else true. Stores whose ETags are not MD5s (SSE-KMS, SSE-C: told by their headers) and ETags that are
-   * no MD5 are not compared; a warning says so.
-   */
-  checksum?: boolean | undefined;
-  /** A part with no bytes moving for this long is aborted and retried. Default 30 s. */
-  stallTimeoutMs?: number | undefined;
-  /** The only origin credential headers may be sent to (the provider's API). */
-  credentialOrigin?: string | undefined;
-  /** The undici dispatcher to send on (default: one shared keep-alive Agent). */
-  dispatcher?: DispatcherLike | undefined;
-  /** Where the transport logs (see ClientTransportOptions.logger). Default `console`. */
-  logger?: Logger | undefined;
-  /** Default `warn`, or `UPLOADKIT_LOG`. */
-  logLevel?: LogLevel | undefined;
-  /**
-   * The transport to send on (a provider client's, with its credentials and policy). When given, `retry`,
-   * `stallTimeoutMs`, `onRetry`, `credentialOrigin` and `dispatcher` come from it.
-   */
-  transport?: Transport | undefined;
-}
 
 /** Parts in flight when `concurrency` is not given: 4. */
 export const DEFAULT_CONCURRENCY = 4;
@@ -72,9 +27,19 @@ const PLAIN_MD5_ETAG = /^"?([0-9a-f]{32})"?$/i;
 
 /**
  * Uploads `parts` of `source` with bounded concurrency, per-part retries, progress and abort.
- * Resolves with every part's ETag sorted by part number — never with a part missing.
+ * Resolves with every part's ETag sorted by part number — never with a part missing. The options are checked
+ * first: parts that are no plan of the whole source, a source or target of the wrong kind, are an InputError.
  */
 export async function uploadParts(options: UploadPartsOptions): Promise<CompletedPart[]> {
+  assertUploadPartsOptions(options);
+  return sendParts(options);
+}
+
+/**
+ * `uploadParts` for the engine, whose plan, source and target are its own (so a page's bundle does without the
+ * checks of what a caller hands `uploadParts`).
+ */
+export async function sendParts(options: UploadPartsOptions): Promise<CompletedPart[]> {
   const { source, parts } = options;
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
   if (!Number.isSafeInteger(concurrency) || concurrency < 1) {
