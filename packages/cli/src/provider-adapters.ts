@@ -1,15 +1,17 @@
-import type {
-  CallRateLimiter,
-  CheckpointStore,
-  ProgressListener,
-  TransportEvent,
-  UploadManyOptions,
-  UploadManyOutcome,
+import {
+  type CallRateLimiter,
+  type CheckpointStore,
+  InputError,
+  type ProgressListener,
+  type TransportEvent,
+  type UploadManyOptions,
+  type UploadManyOutcome,
 } from "@uploadkit/multipart";
-import { assertHttpUrl, credentialProblem } from "@uploadkit/multipart/internal";
+import { assertHttpUrl, credentialProblem, headerValueProblem } from "@uploadkit/multipart/internal";
 import { PROVIDER_NAMES, type ProviderDescriptor, type ProviderName, providerDescriptor } from "@uploadkit/providers";
 import type { Sandbox } from "@uploadkit/sandbox";
 import { UsageError } from "./exit-codes.js";
+import { inCliTerms } from "./format-error.js";
 
 export type { ProviderName } from "@uploadkit/providers";
 export const PROVIDERS: readonly ProviderName[] = PROVIDER_NAMES;
@@ -108,6 +110,8 @@ interface ProviderCalls {
 const CALLS: Record<ProviderName, ProviderCalls> = {
   fanvue: {
     async client(flags, limiter) {
+      const problem = flags.apiVersion === undefined ? undefined : headerValueProblem(flags.apiVersion);
+      if (problem) throw new UsageError(`--api-version cannot be sent as a header: ${problem}.`);
       const { createFanvueClient } = await import("@uploadkit/fanvue");
       return createFanvueClient({
         ...transportOptions(flags, limiter),
@@ -182,7 +186,14 @@ export function adapterFor(provider: string): Adapter {
         baseUrl: fake.baseUrl,
       };
     },
-    client: async (flags, limiter) => (await calls.client(flags, limiter)) as RunClient,
+    async client(flags, limiter) {
+      try {
+        return (await calls.client(flags, limiter)) as RunClient;
+      } catch (error) {
+        // An option the client refuses when it is made came from a flag: a usage error, in the flags' words.
+        throw error instanceof InputError ? new UsageError(inCliTerms(error.message)) : error;
+      }
+    },
     options: (flags, run) => calls.options(flags, run),
     outcome: (result) => calls.outcome(result as never),
     async upload(flags, file, run) {

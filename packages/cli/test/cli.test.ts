@@ -230,6 +230,10 @@ describe("uploadkit upload", () => {
     const ftp = await run(["upload", "record360", a.path, "--base-url", "ftp://files.example/api"]);
     expect(ftp.code).toBe(2);
     expect(ftp.stderr).toContain("error: --base-url must be an absolute http:// or https:// URL, got one starting ftp:.");
+    // Fanvue's API version goes in a header on every call: a line break in it is a usage error naming the flag.
+    const version = await run(["upload", "fanvue", a.path, "--api-version", "2025-06-26\nX-Injected: 1"], { FANVUE_TOKEN: "t" });
+    expect(version.code).toBe(2);
+    expect(version.stderr).toContain("error: --api-version cannot be sent as a header: it has a line break.");
   });
 
   it("a report or journal that cannot be opened ends the run at once, naming the flag, with nothing left running", async () => {

@@ -23,6 +23,7 @@ export {
 } from "./core/form-data/multipart-form-body.js";
 export { ByteMeter, type DigestName } from "./core/http/byte-meter.js";
 export { assertCredentialsStayOnOrigin, isCredentialHeader } from "./core/http/credentials.js";
+export { headerValueProblem } from "./core/http/header-value.js";
 export { Md5Lanes } from "./core/http/md5-lanes.js";
 export { MD5_LANES_LAYOUT, md5LanesModuleBytes } from "./core/http/md5-lanes-wasm.js";
 export { readBounded, summarizeErrorBody } from "./core/http/read-bounded.js";
