@@ -1,11 +1,12 @@
 import { randomBytes } from "node:crypto";
-import { mkdir, open, readFile, rename, rm } from "node:fs/promises";
+import { open, readFile, rename, rm } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { assertText } from "../core/argument-checks.js";
 import type { CheckpointStore } from "../core/checkpoint/checkpoint-store.js";
 import { parseCheckpoint } from "../core/checkpoint/parse-checkpoint.js";
 import { CheckpointError } from "../core/errors.js";
 import { takeLockFile } from "./lock-file.js";
+import { makeDirectory } from "./make-directory.js";
 
 /**
  * A checkpoint in a JSON file, readable by its owner only (it holds presigned URLs). Saves write a temporary file
@@ -34,7 +35,7 @@ export function fileCheckpointStore(path: string): CheckpointStore {
     async save(checkpoint) {
       const temporary = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
       try {
-        await mkdir(dirname(file), { recursive: true });
+        await makeDirectory(dirname(file));
         const handle = await open(temporary, "w", 0o600);
         try {
           await handle.writeFile(`${JSON.stringify(checkpoint, null, 2)}\n`);

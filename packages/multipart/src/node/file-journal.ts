@@ -1,10 +1,11 @@
 import { createReadStream } from "node:fs";
-import { type FileHandle, mkdir, open, stat, truncate } from "node:fs/promises";
+import { type FileHandle, open, stat, truncate } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { assertText } from "../core/argument-checks.js";
 import { JournalError } from "../core/errors.js";
 import { JOURNAL_VERSION, type JournalRecord, mergeRecord, type UploadJournal } from "../core/journal/upload-journal.js";
 import { takeLockFile } from "./lock-file.js";
+import { makeDirectory } from "./make-directory.js";
 
 const NEWLINE = 0x0a;
 
@@ -29,7 +30,7 @@ export async function openFileJournal(path: string): Promise<UploadJournal> {
   let handle: FileHandle | undefined;
   try {
     const { index, size } = await readJournal(file);
-    await mkdir(dirname(file), { recursive: true });
+    await makeDirectory(dirname(file));
     handle = await open(file, "a+", 0o600);
     return new FileJournal(file, index, handle, size, release);
   } catch (error) {

@@ -1,5 +1,6 @@
-import { mkdir, open, readFile, rm } from "node:fs/promises";
+import { open, readFile, rm } from "node:fs/promises";
 import { dirname } from "node:path";
+import { makeDirectory } from "./make-directory.js";
 
 /**
  * Takes `lockFile` (created exclusively, holding this process's id) and resolves with its release. A lock left by a
@@ -9,7 +10,7 @@ export async function takeLockFile(
   lockFile: string,
   errors: { failed(error: unknown): Error; held(holder: number): Error },
 ): Promise<() => Promise<void>> {
-  await mkdir(dirname(lockFile), { recursive: true }).catch(() => {});
+  await makeDirectory(dirname(lockFile)).catch(() => {});
   for (let attempt = 0; ; attempt++) {
     try {
       const handle = await open(lockFile, "wx", 0o600);
