@@ -1,6 +1,6 @@
 import { md5 } from "@noble/hashes/legacy.js";
-import { bytesToHex } from "@noble/hashes/utils.js";
 import { hashChunks } from "../core/http/hash-chunks.js";
+import { hex } from "../core/http/hex.js";
 import { Md5Lanes } from "../core/http/md5-lanes.js";
 import { MD5_LANES_LAYOUT, md5LanesModuleBytes } from "../core/http/md5-lanes-wasm.js";
 import type { HashAlgorithm } from "../core/runtime/runtime-parts.js";
@@ -86,7 +86,7 @@ function hashingWorker(): WorkerLike | null {
       moduleBytes: md5LanesModuleBytes(),
       layout: MD5_LANES_LAYOUT,
       probe,
-      probeMd5: bytesToHex(md5(probe)),
+      probeMd5: hex(md5(probe)),
     });
     started.onmessage = ({ data }) => {
       const { id, digest, error } = data as { id: number; digest?: string; error?: string };

@@ -1,6 +1,6 @@
 import { md5 } from "@noble/hashes/legacy.js";
 import { sha256 } from "@noble/hashes/sha2.js";
-import { bytesToHex } from "@noble/hashes/utils.js";
+import { hex } from "../core/http/hex.js";
 import { Md5Lanes } from "../core/http/md5-lanes.js";
 import { MD5_LANES_LAYOUT, md5LanesModuleBytes } from "../core/http/md5-lanes-wasm.js";
 import type { HashAlgorithm, RunningHash } from "../core/runtime/runtime-parts.js";
@@ -20,7 +20,7 @@ function threadLanes(): Md5Lanes | null {
     }
     const candidate = new Md5Lanes(new compile(md5LanesModuleBytes()), MD5_LANES_LAYOUT);
     const probe = new TextEncoder().encode("uploadkit md5 lanes self-check: the quick brown fox jumps over the lazy dog");
-    lanes = candidate.selfCheck(probe, bytesToHex(md5(probe))) ? candidate : null;
+    lanes = candidate.selfCheck(probe, hex(md5(probe))) ? candidate : null;
   } catch {
     lanes = null;
   }
@@ -58,7 +58,7 @@ export function startInlineHash(algorithm: HashAlgorithm): RunningHash {
       hash.update(chunk);
       return undefined;
     },
-    digest: async () => bytesToHex(hash.digest()),
+    digest: async () => hex(hash.digest()),
     discard: () => {},
   };
 }

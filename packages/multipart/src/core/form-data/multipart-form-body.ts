@@ -1,4 +1,5 @@
 import type { ByteMeter } from "../http/byte-meter.js";
+import { hex } from "../http/hex.js";
 import { assertMimeType } from "../sources/mime-type.js";
 import type { UploadSource } from "../sources/upload-source.js";
 
@@ -66,5 +67,5 @@ function escapeQuoted(value: string): string {
 }
 
 function randomHex(bytes: number): string {
-  return Array.from(crypto.getRandomValues(new Uint8Array(bytes)), (byte) => byte.toString(16).padStart(2, "0")).join("");
+  return hex(crypto.getRandomValues(new Uint8Array(bytes)));
 }

@@ -1,3 +1,5 @@
+import { hex } from "./hex.js";
+
 /** Where `md5LanesModuleBytes`' module keeps what (see md5-lanes-wasm.ts). */
 export interface Md5LanesLayout {
   lanes: number;
@@ -185,7 +187,7 @@ export class Md5Lanes {
     const digestView = new DataView(digest.buffer);
     for (let word = 0; word < 4; word++) digestView.setUint32(word * 4, this.words[this.stateWord(word, index)] as number, true);
     this.lanes[index] = undefined;
-    return Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("");
+    return hex(digest);
   }
 
   /** Drops message `id` without a digest; what it had queued is given back (`done`) unhashed. */

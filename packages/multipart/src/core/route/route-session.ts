@@ -1,3 +1,4 @@
+import { hex } from "../http/hex.js";
 import type { Part } from "../plan-parts.js";
 import type { RouteFile } from "./protocol.js";
 import { RouteRefusal } from "./route-answers.js";
@@ -100,7 +101,7 @@ export class RouteTokens {
 
 /** A new session id: 128 random bits. */
 export function newSessionId(): string {
-  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (byte) => byte.toString(16).padStart(2, "0")).join("");
+  return hex(crypto.getRandomValues(new Uint8Array(16)));
 }
 
 function runsOf(parts: readonly Part[]): [number, number][] {
