@@ -49,21 +49,20 @@ export function sandboxOptionsFromArgs(args: string[]): SandboxOptions | "help" 
   const unknown = providers?.filter((p) => !PROVIDER_NAMES.includes(p));
   if (unknown?.length) throw new Error(`Unknown provider ${unknown.join(", ")}; choose from ${PROVIDER_NAMES.join(", ")}`);
   const ports = Object.fromEntries(
-    Object.entries(DEFAULT_PORTS).map(([name, port]) => [
-      name,
-      Number((values as Record<string, unknown>)[`port-${name}`] ?? port),
-    ]),
+    Object.entries(DEFAULT_PORTS).map(([name, port]) => {
+      const given = (values as Record<string, string | undefined>)[`port-${name}`];
+      return [name, given === undefined ? port : wholeNumber(`--port-${name}`, given, 0, 65_535, "a port")];
+    }),
   );
   const rate = values.chaos === undefined ? undefined : Number(values.chaos);
   if (rate !== undefined && !(rate >= 0 && rate <= 1)) throw new Error("--chaos must be a number from 0 to 1");
-  const latencyMs = values.latency === undefined ? undefined : Number(values.latency);
-  if (latencyMs !== undefined && !(Number.isSafeInteger(latencyMs) && latencyMs >= 0)) {
-    throw new Error("--latency must be a whole number of milliseconds ≥ 0");
-  }
-  const callsPerSecond = values["rate-limit"] === undefined ? undefined : Number(values["rate-limit"]);
-  if (callsPerSecond !== undefined && !(Number.isSafeInteger(callsPerSecond) && callsPerSecond >= 1)) {
-    throw new Error("--rate-limit must be a whole number of calls per second ≥ 1");
-  }
+  const latencyMs =
+    values.latency === undefined ? undefined : wholeNumber("--latency", values.latency, 0, 3_600_000, "milliseconds");
+  const callsPerSecond =
+    values["rate-limit"] === undefined
+      ? undefined
+      : wholeNumber("--rate-limit", values["rate-limit"], 1, 1_000_000, "calls per second");
+  const seed = values.seed === undefined ? 1 : wholeNumber("--seed", values.seed, 0, 2 ** 32 - 1, "a seed");
   let s3: SandboxOptions["s3"];
   if (values.store === "env") {
     s3 = s3ConfigFromEnv();
@@ -78,8 +77,17 @@ export function sandboxOptionsFromArgs(args: string[]): SandboxOptions | "help" 
     s3,
     latencyMs,
     ...(callsPerSecond === undefined ? {} : { rateLimit: { callsPerSecond } }),
-    chaos: rate ? { rate, seed: values.seed ? Number(values.seed) : 1 } : undefined,
+    chaos: rate ? { rate, seed } : undefined,
   };
+}
+
+/** A flag's whole number from `least` to `most`, or an error naming the flag and what it takes. */
+function wholeNumber(flag: string, text: string, least: number, most: number, what: string): number {
+  const value = /^\d+$/.test(text.trim()) ? Number(text) : Number.NaN;
+  if (!(Number.isSafeInteger(value) && value >= least && value <= most)) {
+    throw new Error(`${flag} takes ${what}: a whole number from ${least} to ${most}, got "${text}"`);
+  }
+  return value;
 }
 
 /** Runs the sandbox in the foreground until SIGINT/SIGTERM, printing base URLs and test credentials. */

@@ -17,6 +17,21 @@ describe("uploadkit-sandbox (pnpm sandbox)", () => {
     expect(sandboxOptionsFromArgs(["--help"])).toBe("help");
     expect(() => sandboxOptionsFromArgs(["--providers", "myspace"])).toThrow(/Unknown provider myspace/);
     expect(() => sandboxOptionsFromArgs(["--chaos", "2"])).toThrow(/--chaos must be a number from 0 to 1/);
+    // Each number flag names itself and what it takes, instead of Node's listen() error or a NaN taken silently.
+    for (const [flag, value, named] of [
+      ["--port-fanvue", "abc", /^--port-fanvue takes a port: a whole number from 0 to 65535, got "abc"$/],
+      ["--port-s3", "65536", /^--port-s3 takes a port/],
+      ["--port-store", "80.5", /^--port-store takes a port/],
+      ["--seed", "x", /^--seed takes a seed/],
+      ["--latency", "5ms", /^--latency takes milliseconds/],
+      ["--rate-limit", "0", /^--rate-limit takes calls per second: a whole number from 1/],
+    ] as const) {
+      expect(() => sandboxOptionsFromArgs([flag, value]), `${flag} ${value}`).toThrow(named);
+    }
+    expect(sandboxOptionsFromArgs(["--latency", "25", "--rate-limit", "80"])).toMatchObject({
+      latencyMs: 25,
+      rateLimit: { callsPerSecond: 80 },
+    });
   });
 
   it("parses --store: ceph (alias rgw), embedded (alias s3rver), env", () => {
