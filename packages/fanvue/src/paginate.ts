@@ -1,5 +1,5 @@
-import { type PaginateOptions, ProviderResponseError, unwrap } from "@uploadkit/multipart";
-import { iteratePages } from "@uploadkit/multipart/internal";
+import { InputError, type PaginateOptions, ProviderResponseError, unwrap } from "@uploadkit/multipart";
+import { describeValue, iteratePages } from "@uploadkit/multipart/internal";
 import type { Client, MaybeOptionalInit } from "openapi-fetch";
 import type { FanvuePaths } from "./api-paths.js";
 
@@ -46,6 +46,9 @@ export function paginate<Path extends FanvuePagedPath>(
   init?: FanvuePageInit<Path>,
   options: PaginateOptions = {},
 ): AsyncGenerator<FanvuePageItem<Path>> {
+  if (typeof route !== "string" || !route.startsWith("GET /")) {
+    throw new InputError(`paginate takes "GET /path" of a paged list, got ${describeValue(route)}.`, { code: "INPUT_INVALID" });
+  }
   const path = route.replace(/^GET /, "") as Path;
   const base = (init ?? {}) as { params?: { query?: Record<string, unknown> } & Record<string, unknown> };
   const query = base.params?.query ?? {};

@@ -102,6 +102,23 @@ describe("fanvue.paginate: every item of a paged list, page by page", () => {
     await expect(read()).rejects.toMatchObject({ name: "ProviderResponseError", field: "data" });
   });
 
+  it('a route that is no "GET /path", and options of the wrong kind, are InputErrors before any request', async () => {
+    server = await startRecordingServer((_request, response) => sendJson(response, 200, { data: [] }));
+    const client = fanvue(server.origin);
+    for (const [call, named] of [
+      [() => client.paginate(undefined as never), /^paginate takes "GET \/path" of a paged list, got undefined\.$/],
+      [() => client.paginate("/subscribers" as never), /^paginate takes "GET \/path" of a paged list, got a string\.$/],
+      [() => client.paginate("GET /subscribers", undefined, { maxPages: 0 }), /^maxPages must be a whole number ≥ 1, got 0\.$/],
+      [() => client.paginate("GET /subscribers", undefined, { limit: 5 } as never), /unknown option limit/],
+    ] as const) {
+      const read = async () => {
+        for await (const _ of call());
+      };
+      await expect(read()).rejects.toMatchObject({ name: "InputError", message: expect.stringMatching(named) });
+    }
+    expect(server.requests).toHaveLength(0);
+  });
+
   it("signal stops the iteration before the next page", async () => {
     server = await startRecordingServer((request, response) => {
       const n = Number(queryOf(request.url).page ?? 1);

@@ -1,5 +1,5 @@
 import { type PaginateOptions, unwrap } from "@uploadkit/multipart";
-import { iteratePages } from "@uploadkit/multipart/internal";
+import { assertOptions, iteratePages } from "@uploadkit/multipart/internal";
 import type { Client } from "openapi-fetch";
 import type { FlowkiwiMedia } from "./flowkiwi-media.js";
 import type { paths } from "./generated/openapi.js";
@@ -20,6 +20,7 @@ export interface MediaPage {
 }
 
 export async function listMediaPage(api: Client<paths>, query: MediaQuery = {}, signal?: AbortSignal): Promise<MediaPage> {
+  assertOptions(query, "listMedia's query", {}, { open: true });
   const collection = await unwrap(api.GET("/rest/api/medias", { params: { query }, signal }));
   const nextLink = collection["hydra:view"]?.["hydra:next"];
   const nextPage = nextLink
@@ -42,6 +43,7 @@ export function iterateMedia(
   query: MediaQuery = {},
   options: PaginateOptions = {},
 ): AsyncGenerator<FlowkiwiMedia> {
+  assertOptions(query, "iterateMedia's query", {}, { open: true });
   return iteratePages<MediaPage, FlowkiwiMedia, number>(
     {
       provider: "flowkiwi",

@@ -89,6 +89,19 @@ describe("uploadMedia against the Flowkiwi sandbox", () => {
     await expect(kiwi.getMedia(created[0]?.id as string)).rejects.toMatchObject({ status: 404, kind: "not_found" });
   });
 
+  it("list and iterate refuse a query or options of the wrong kind before any call", async () => {
+    const kiwi = client();
+    const before = sandbox.requests.length;
+    await expect(kiwi.listMedia(null as never)).rejects.toThrow(/^listMedia's query must be an object, got null\.$/);
+    expect(() => kiwi.iterateMedia(5 as never)).toThrow(/^iterateMedia's query must be an object, got 5\.$/);
+    const read = async (options: object) => {
+      for await (const _ of kiwi.iterateMedia({}, options as never));
+    };
+    await expect(read({ maxPages: "2" })).rejects.toBeInstanceOf(InputError);
+    await expect(read({ singal: new AbortController().signal })).rejects.toThrow(/unknown option singal/);
+    expect(sandbox.requests.length).toBe(before);
+  });
+
   it("catches a server that lies about the hash", async () => {
     const error = await client(liar)
       .uploadMedia(Buffer.from("true bytes"), { filename: "t.txt" })

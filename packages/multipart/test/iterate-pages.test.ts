@@ -84,5 +84,21 @@ describe("iteratePages", () => {
           ),
         ),
       ).rejects.toBeInstanceOf(InputError);
+    // Options of the wrong kind or name, before any page is asked for.
+    const asked: number[] = [];
+    for (const [options, named] of [
+      [null, /^The paging options must be an object, got null\.$/],
+      [{ signal: "stop" }, /^signal must be an AbortSignal, got a string\.$/],
+      [{ maxpages: 2 }, /unknown option maxpages; the options are signal, maxPages\./],
+    ] as const)
+      await expect(
+        all(
+          iteratePages(
+            walk(() => undefined, asked),
+            options as never,
+          ),
+        ),
+      ).rejects.toThrow(named);
+    expect(asked).toEqual([]);
   });
 });

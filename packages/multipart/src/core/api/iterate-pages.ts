@@ -1,4 +1,5 @@
-import { AbortError, InputError, ProviderResponseError } from "../errors.js";
+import { assertOptions, type OptionKind } from "../argument-checks.js";
+import { AbortError, ProviderResponseError } from "../errors.js";
 
 /** Pages read at most by a paged iterator when `maxPages` is not given: a server that never ends its pages is an error. */
 export const DEFAULT_MAX_PAGES = 10_000;
@@ -34,15 +35,16 @@ export interface PageWalk<Page, Item, Cursor> {
  * `maxPages` pages, or — with a ProviderResponseError — when the server sends back to a page already read or never
  * ends its pages; `signal` stops it with an AbortError.
  */
+/** What each paging option must be, held by the compiler to `PaginateOptions`. */
+const PAGING_OPTIONS: Readonly<Record<keyof PaginateOptions, OptionKind>> = { signal: "signal", maxPages: 1 };
+
 export async function* iteratePages<Page, Item, Cursor>(
   walk: PageWalk<Page, Item, Cursor>,
   options: PaginateOptions = {},
 ): AsyncGenerator<Item> {
+  assertOptions(options, "The paging options", PAGING_OPTIONS);
   const { signal } = options;
   const limit = options.maxPages ?? DEFAULT_MAX_PAGES;
-  if (!Number.isSafeInteger(limit) || limit < 1) {
-    throw new InputError(`maxPages must be a whole number ≥ 1, got ${options.maxPages}.`, { code: "INPUT_INVALID_NUMBER" });
-  }
   const seen = new Set<string>();
   let cursor = walk.first;
   for (let read = 0; ; read++) {
