@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createFanvueClient } from "@uploadkit/fanvue";
@@ -123,6 +124,55 @@ describe("createUploadRoute + uploadThroughServer", () => {
     expect(providerCalls("record360", mark)).toEqual([]);
     const allowed = await uploadThroughServer(small, { endpoint, filename: "clip.mp4", headers: { "x-user": "alice" } });
     expect(allowed.provider).toBe("record360");
+  });
+
+  it("checks the upload options as uploadMedia does: a misspelt server option or a page's value of the wrong kind is a 400", async () => {
+    const misspelt = await mount(createUploadRoute(record360(), { uploadOptions: { partSzie: 5 * MiB } as never }));
+    const open = await mount(createUploadRoute(record360(), { allowOptions: ["partCount"] }));
+    const mark = sandbox.requests.length;
+    const small = new Blob([MP4_HEAD, randomBytes(1000)]);
+    for (const [endpoint, uploadOptions, code, named] of [
+      [misspelt, undefined, "INPUT_UNKNOWN_OPTION", /unknown option partSzie/],
+      [open, { partCount: "2" }, "INPUT_INVALID_NUMBER", /partCount must be a whole number ≥ 1, got a string\./],
+      [open, 5, "ROUTE_OPTION_REFUSED", /The page's options must be an object\./],
+    ] as const) {
+      const failure = await uploadThroughServer(small, { endpoint, filename: "clip.mp4", uploadOptions } as never).catch(
+        (error: unknown) => error,
+      );
+      expect(failure, JSON.stringify(uploadOptions)).toBeInstanceOf(UploadRouteError);
+      expect(failure).toMatchObject({ status: 400, code, message: expect.stringMatching(named) });
+    }
+    expect(providerCalls("record360", mark)).toEqual([]);
+  });
+
+  it("a body it refuses unread closes its connection, so no later request waits behind the unread bytes", async () => {
+    const endpoint = await mount(createUploadRoute(record360()));
+    const { port } = new URL(endpoint);
+    // Over the route's 64 KiB JSON limit, and only part of it sent: the route answers 413 without reading the rest.
+    const socket = connect(Number(port), "127.0.0.1");
+    const answer = new Promise<string>((resolve, reject) => {
+      let text = "";
+      socket.setEncoding("latin1");
+      socket.on("data", (chunk: string) => {
+        text += chunk;
+      });
+      socket.on("close", () => resolve(text));
+      socket.on("error", reject);
+    });
+    socket.write(
+      `POST /api/uploads/sessions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${4 * MiB}\r\n\r\n`,
+    );
+    socket.write("x".repeat(256 * 1024));
+    const text = await answer;
+    expect(text).toMatch(/^HTTP\/1\.1 413 /);
+    expect(text).toMatch(/\r\nconnection: close\r\n/i);
+    // A new connection is served as usual.
+    const next = await fetch(`${endpoint}/targets`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ session: "forged", partNumbers: [1] }),
+    });
+    expect(next.status).toBe(403);
   });
 
   it("a forged, tampered, replayed or other session's token gets nothing", async () => {

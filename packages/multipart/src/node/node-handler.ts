@@ -48,7 +48,10 @@ export function toNodeHandler(handler: FetchHandler): (req: unknown, res: unknow
           .end('{"error":{"code":"ROUTE_FAILED","message":"The upload failed on the server."}}');
       return;
     }
-    res.writeHead(response.status, Object.fromEntries(response.headers));
+    // A body the handler answered without reading to its end (a refused upload) is never read now: the connection
+    // closes after the answer, or the next request on it would wait behind the unread bytes for ever.
+    const unread = withBody && !req.complete;
+    res.writeHead(response.status, { ...Object.fromEntries(response.headers), ...(unread ? { connection: "close" } : {}) });
     if (response.body) for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) res.write(chunk);
     res.end();
   };

@@ -1,5 +1,6 @@
+import { isOptionsObject } from "../argument-checks.js";
 import type { UploadAdapter } from "../engine/upload-adapter.js";
-import type { CommonUploadOptions } from "../engine/upload-options.js";
+import { assertUploadOptions, type CommonUploadOptions } from "../engine/upload-options.js";
 import { InputError, SourceChangedError, UploadkitError } from "../errors.js";
 import { isCredentialHeader } from "../http/credentials.js";
 import type { Part } from "../plan-parts.js";
@@ -83,6 +84,7 @@ export function createUploadRouteFor<Options extends CommonUploadOptions, Sessio
     const fixed =
       typeof options.uploadOptions === "function" ? await options.uploadOptions(request, file) : options.uploadOptions;
     const chosen = body.options ?? {};
+    if (!isOptionsObject(chosen)) throw new RouteRefusal(400, "ROUTE_OPTION_REFUSED", "The page's options must be an object.");
     const refused = Object.keys(chosen).filter((name) => !(options.allowOptions ?? []).includes(name as keyof Options & string));
     if (refused.length > 0) {
       throw new RouteRefusal(400, "ROUTE_OPTION_REFUSED", `This route does not let the page choose ${refused.join(", ")}.`);
@@ -91,6 +93,8 @@ export function createUploadRouteFor<Options extends CommonUploadOptions, Sessio
     // The store answers before the provider is called: unreachable, nothing is started.
     await store.get(sessionKeys(id).ended);
     const uploadOptions = { ...chosen, ...fixed, filename: file.filename, contentType: file.contentType } as Options;
+    // As uploadMedia checks them: a misspelt name in the server's uploadOptions, or a page's value of the wrong kind.
+    assertUploadOptions(adapter.provider, uploadOptions, adapter.ownOptions, adapter.unsupported);
     const source = declaredSource(file);
     adapter.validate?.(source, uploadOptions);
     const planned = adapter.plan?.(source, uploadOptions, undefined);
