@@ -1,5 +1,6 @@
 import type { ClientTransportOptions, CredentialSource, PaginateOptions, SourceInput, UploadsMany } from "@uploadkit/multipart";
-import { carryUploadRoute, createProviderClient, type UploadResult, withScheme } from "@uploadkit/multipart/internal";
+import type { UploadResult } from "@uploadkit/multipart/internal";
+import { assertClientOptions, carryUploadRoute, createProviderClient, withScheme } from "@uploadkit/multipart/internal";
 import { baseUrlFromEnvironment, providerDescriptor } from "@uploadkit/providers";
 import type { Client } from "openapi-fetch";
 import type { FanvuePaths } from "./api-paths.js";
@@ -51,6 +52,7 @@ export interface FanvueClient extends UploadsMany<UploadMediaOptions, FanvueUplo
 
 /** Creates a Fanvue client. Throws a TypeError without a token; bad transport options are an InputError. */
 export function createFanvueClient(options: FanvueClientOptions): FanvueClient {
+  assertClientOptions(options, "createFanvueClient", { token: true, baseUrl: true, apiVersion: true });
   if (!options?.token) throw new TypeError("createFanvueClient: token is required (a Fanvue OAuth access token).");
   const baseUrl = options.baseUrl ?? baseUrlFromEnvironment("fanvue") ?? FANVUE_BASE_URL;
   const core = createProviderClient<FanvuePaths, UploadMediaOptions, unknown, FanvueUpload>(

@@ -8,7 +8,7 @@ import type { fanvueOAuthToken as onServer } from "./oauth-token.js";
  */
 export const fanvueOAuthToken: typeof onServer = () => {
   throw new InputError(
-    "fanvueOAuthToken runs on your server: it holds your app's client secret, which never goes into a page. Refresh there and give the page an access token, or upload through createUploadRoute and uploadThroughServer.",
+    "fanvueOAuthToken runs on your server: it holds your app's client secret, which never goes into a page. Give the page an access token, or use uploadThroughServer.",
     { code: "INPUT_SECRET_IN_PAGE" },
   );
 };

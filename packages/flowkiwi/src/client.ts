@@ -6,7 +6,8 @@ import {
   type UploadsMany,
   unwrap,
 } from "@uploadkit/multipart";
-import { carryUploadRoute, createProviderClient, type UploadResult, withScheme } from "@uploadkit/multipart/internal";
+import type { UploadResult } from "@uploadkit/multipart/internal";
+import { assertClientOptions, carryUploadRoute, createProviderClient, withScheme } from "@uploadkit/multipart/internal";
 import { baseUrlFromEnvironment } from "@uploadkit/providers";
 import type { Client } from "openapi-fetch";
 import { type FlowkiwiMedia, flowkiwiAdapter, type UploadMediaOptions } from "./flowkiwi-adapter.js";
@@ -51,6 +52,7 @@ const TENANT = /^[a-z](?:[a-z0-9-]*[a-z0-9])?$/;
 
 /** Creates a Flowkiwi client. Throws a TypeError without a token, an organisation, or a tenant or base URL. */
 export function createFlowkiwiClient(options: FlowkiwiClientOptions): FlowkiwiClient {
+  assertClientOptions(options, "createFlowkiwiClient", { token: true, organizationId: true, tenant: true, baseUrl: true });
   if (!options?.token) throw new TypeError("createFlowkiwiClient: token is required.");
   if (!options.organizationId)
     throw new TypeError("createFlowkiwiClient: organizationId is required (sent as X-Flowkiwi-Organization-Id).");

@@ -53,5 +53,6 @@ export {
   type Verdict,
 } from "./core/transport/transport.js";
 export { TransportLog } from "./core/transport/transport-log.js";
+export { assertClientOptions, CLIENT_OPTIONS } from "./core/transport/transport-options-check.js";
 export { withUploadScope } from "./core/transport/upload-scope.js";
 export { ProgressTracker } from "./core/upload/progress.js";

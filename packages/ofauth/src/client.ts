@@ -1,6 +1,12 @@
 import type { ClientTransportOptions, CredentialSource, SourceInput, UploadsMany } from "@uploadkit/multipart";
 import { InputError } from "@uploadkit/multipart";
-import { carryUploadRoute, createProviderClient, isRunningInBrowser, type UploadResult } from "@uploadkit/multipart/internal";
+import {
+  assertClientOptions,
+  carryUploadRoute,
+  createProviderClient,
+  isRunningInBrowser,
+  type UploadResult,
+} from "@uploadkit/multipart/internal";
 import { baseUrlFromEnvironment, providerDescriptor } from "@uploadkit/providers";
 import type { Client } from "openapi-fetch";
 import type { paths } from "./generated/openapi.js";
@@ -40,6 +46,12 @@ export interface OfauthClient extends UploadsMany<UploadMediaOptions, OfauthUplo
  * (`INPUT_BROWSER_SECRET`) in a browser unless `dangerouslyAllowBrowser` is set.
  */
 export function createOfauthClient(options: OfauthClientOptions): OfauthClient {
+  assertClientOptions(options, "createOfauthClient", {
+    apiKey: true,
+    connectionId: true,
+    baseUrl: true,
+    dangerouslyAllowBrowser: "boolean",
+  });
   if (isRunningInBrowser() && options?.dangerouslyAllowBrowser !== true) {
     throw new InputError(
       "createOfauthClient: this looks like a web page or Web Worker, and your OFAuth API key is an account secret that anyone who loads the page could read. Keep the key on your server and upload from there (the page sends its file to your server); pass dangerouslyAllowBrowser: true only if the key in this page is meant to be public.",

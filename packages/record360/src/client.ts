@@ -1,5 +1,6 @@
 import type { ClientTransportOptions, CredentialSource, SourceInput, UploadsMany } from "@uploadkit/multipart";
-import { carryUploadRoute, createProviderClient, type UploadResult, withScheme } from "@uploadkit/multipart/internal";
+import type { UploadResult } from "@uploadkit/multipart/internal";
+import { assertClientOptions, carryUploadRoute, createProviderClient, withScheme } from "@uploadkit/multipart/internal";
 import { baseUrlFromEnvironment, providerDescriptor } from "@uploadkit/providers";
 import type { Client } from "openapi-fetch";
 import type { paths } from "./generated/openapi.js";
@@ -32,6 +33,7 @@ export interface Record360Client extends UploadsMany<UploadMediaOptions, Record3
 
 /** Creates a Record360 client. Throws a TypeError without a token. */
 export function createRecord360Client(options: Record360ClientOptions): Record360Client {
+  assertClientOptions(options, "createRecord360Client", { token: true, baseUrl: true });
   if (!options?.token)
     throw new TypeError("createRecord360Client: token is required (the auth_token from POST /api/users/authenticate).");
   const baseUrl = options.baseUrl ?? baseUrlFromEnvironment("record360") ?? RECORD360_BASE_URL;

@@ -108,7 +108,7 @@ describe.each(PROVIDERS)("%s: options a caller gets wrong", (provider) => {
     if (stored?.ok) expect(await storedSha(provider, stored.result.id)).toBe(sha256(bytes));
   });
 
-  it("refuses transport options of the wrong kind when the client is made", () => {
+  it("refuses client options of the wrong kind or an unknown name when the client is made", () => {
     for (const [transport, named] of [
       [{ checksum: "no" }, /^checksum must be true or false, got a string\.$/],
       [{ onRetry: 5 }, /^onRetry must be a function, got 5\.$/],
@@ -123,6 +123,9 @@ describe.each(PROVIDERS)("%s: options a caller gets wrong", (provider) => {
       [{ rateLimit: { maxRefusals: -1 } }, /^rateLimit\.maxRefusals must be a whole number ≥ 0, got -1\.$/],
       [{ rateLimit: { limiter: {} } }, /^rateLimit\.limiter must be a CallRateLimiter/],
       [{ retry: { maxAttempts: 0 } }, /^retry\.maxAttempts must be a whole number ≥ 1, got 0\.$/],
+      // openai-node's spelling: ignored, it would have sent the uploads to the provider's default API.
+      [{ baseURL: "http://127.0.0.1:9" }, /^create\w+Client's options: unknown option baseURL; the options are retry, .*baseUrl/],
+      [{ timeoutMS: 5 }, /unknown option timeoutMS/],
     ] as const) {
       let error: unknown;
       try {

@@ -1,3 +1,4 @@
+import type { OptionKind } from "../argument-checks.js";
 import type { Part } from "../plan-parts.js";
 import type { UploadSource } from "../sources/upload-source.js";
 import type { SentAnswer, Verdict } from "../transport/transport.js";
@@ -46,7 +47,7 @@ export interface UploadAdapter<Options extends CommonUploadOptions, Session, Res
    * The names of this provider's own `uploadMedia` options, beside the engine's (`EngineOptionName`): any other name
    * is refused as a typo before anything is opened. A record, so the compiler holds it to the options' type.
    */
-  readonly ownOptions: Readonly<Record<Exclude<keyof Options, EngineOptionName>, true>>;
+  readonly ownOptions: Readonly<Record<Exclude<keyof Options, EngineOptionName>, OptionKind>>;
   /** Options of the engine this provider cannot honour, each with what to do instead (refused before any call). */
   readonly unsupported?: Partial<Record<EngineOptionName, string>> | undefined;
   /**

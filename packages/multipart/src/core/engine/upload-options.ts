@@ -76,7 +76,7 @@ const ENGINE_OPTIONS: Readonly<Record<EngineOptionName, OptionKind>> = {
 export function assertUploadOptions(
   provider: string,
   options: unknown,
-  ownOptions: Readonly<Record<string, true>>,
+  ownOptions: Readonly<Record<string, OptionKind>>,
   unsupported: Partial<Record<EngineOptionName, string>> | undefined,
 ): void {
   assertOptions(options, `${provider} upload options`, { ...ENGINE_OPTIONS, ...ownOptions });

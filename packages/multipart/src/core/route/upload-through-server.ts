@@ -11,6 +11,7 @@ import type { SourceInput } from "../sources/open-source.js";
 import type { CredentialSource } from "../transport/credential-set.js";
 import { Transport } from "../transport/transport.js";
 import type { ClientTransportOptions } from "../transport/transport-options.js";
+import { CLIENT_OPTIONS } from "../transport/transport-options-check.js";
 import {
   type CompleteAnswer,
   type CompleteRequest,
@@ -48,21 +49,8 @@ interface RouteSession {
   parts: Part[];
 }
 
-/** uploadThroughServer's options beside the engine's: the route, what goes to it, and the transport's own. */
-const ROUTE_CLIENT_OPTIONS = {
-  endpoint: true,
-  headers: true,
-  uploadOptions: true,
-  userAgent: true,
-  timeoutMs: true,
-  stallTimeoutMs: true,
-  retry: true,
-  checksum: true,
-  fetch: true,
-  logger: true,
-  logLevel: true,
-  rateLimit: true,
-} as const;
+/** uploadThroughServer's options beside the engine's: the route, what goes to it, and the client's own. */
+const ROUTE_CLIENT_OPTIONS = { ...CLIENT_OPTIONS, endpoint: true, headers: true, uploadOptions: true } as const;
 
 /**
  * Uploads `input` through an upload route on your server: the server starts the provider session with its own

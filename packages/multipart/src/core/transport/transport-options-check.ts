@@ -1,15 +1,40 @@
 import { assertOptions, hasMethods, isOptionsObject, type OptionKind } from "../argument-checks.js";
 import { InputError } from "../errors.js";
 import { headerValueProblem } from "../http/header-value.js";
+import type { ClientTransportOptions } from "./transport-options.js";
 
-/** The transport options checked here, and what each must be; the rest are the client's, checked elsewhere. */
-const TRANSPORT_OPTIONS: Readonly<Record<string, OptionKind>> = {
-  fetch: "function",
+/**
+ * Every option a provider client takes beside its credentials and base URL, and what each must be (`true`: checked
+ * where it is used). A client adds its own names to these, and refuses any other (a `baseURL` would otherwise send
+ * the uploads to the default API).
+ */
+export const CLIENT_OPTIONS: Readonly<Record<keyof ClientTransportOptions | "maxResponseBytes", OptionKind>> = {
+  retry: true,
+  userAgent: true,
+  timeoutMs: true,
+  stallTimeoutMs: true,
   onRetry: "function",
   checksum: "boolean",
+  fetch: "function",
+  logger: true,
+  logLevel: true,
+  rateLimit: true,
+  dispatcher: true,
   maxResponseBytes: 1,
 };
 const RATE_LIMIT_OPTIONS: Readonly<Record<string, OptionKind>> = { maxCallsPerSecond: "positive", maxRefusals: 0, limiter: true };
+
+/**
+ * Refuses a client's options of a name neither every client (`CLIENT_OPTIONS`) nor this one (`own`, held to its
+ * options' type by the compiler) knows, or of the wrong kind. `client` names the factory: "createFanvueClient".
+ */
+export function assertClientOptions<Options extends object>(
+  options: Options,
+  client: string,
+  own: Readonly<Record<Exclude<keyof Options, keyof ClientTransportOptions>, OptionKind>>,
+): void {
+  assertOptions(options, `${client}'s options`, { ...CLIENT_OPTIONS, ...own });
+}
 
 /**
  * The transport options a caller gives that nothing else checks before the first request: `fetch`, `userAgent`,
@@ -23,7 +48,7 @@ export function assertTransportOptions(options: {
   dispatcher?: unknown;
   rateLimit?: unknown;
 }): void {
-  assertOptions(options, "The client options", TRANSPORT_OPTIONS, { open: true });
+  assertOptions(options, "The client options", CLIENT_OPTIONS, { open: true });
   if (options.dispatcher !== undefined && !hasMethods(options.dispatcher, ["dispatch"]))
     fail("dispatcher must be an undici Dispatcher (an Agent, a Pool, a ProxyAgent…).");
   const { rateLimit } = options;
