@@ -1,5 +1,5 @@
 import { InputError } from "@uploadkit/multipart";
-import { assertOptions, describeValue, hasMethods } from "@uploadkit/multipart/internal";
+import { assertOptions, describeValue, hasMethods, type OptionKind } from "@uploadkit/multipart/internal";
 import { Redis, type RedisOptions } from "ioredis";
 
 /** How to reach Redis: a URL, or a client of your own (then it is neither connected nor closed here). */
@@ -21,8 +21,12 @@ export class RedisConnection {
   readonly #owned: boolean;
   #connecting: Promise<void> | undefined;
 
-  constructor(options: RedisConnectionOptions) {
-    assertConnectionOptions(options);
+  /**
+   * `maker` names the store being made ("redisStore"); `own` is what each of its options beside the connection's
+   * must be (held to its options' type by the caller): any other name is refused as a typo.
+   */
+  constructor(options: RedisConnectionOptions, maker: string, own: Readonly<Record<string, OptionKind>>) {
+    assertConnectionOptions(options, maker, own);
     this.#owned = options.client === undefined;
     const redisOptions: RedisOptions = {
       lazyConnect: true,
@@ -77,9 +81,12 @@ export class RedisConnection {
 }
 
 /** How to reach Redis, checked before a connection is made; a URL is never quoted (it may hold a password). */
-function assertConnectionOptions(options: RedisConnectionOptions): void {
-  // Every store over a connection puts a prefix before its keys; its other options are checked by the store.
-  assertOptions(options, "The Redis options", { connectTimeoutMs: 1, prefix: "string" }, { open: true });
+function assertConnectionOptions(
+  options: RedisConnectionOptions,
+  maker: string,
+  own: Readonly<Record<string, OptionKind>>,
+): void {
+  assertOptions(options, `${maker}'s options`, { url: true, client: true, connectTimeoutMs: 1, ...own });
   const { url, client } = options ?? {};
   if (url !== undefined && (typeof url !== "string" || !/^rediss?:\/\/[^/]/i.test(url))) {
     fail(`url must be a redis:// or rediss:// URL (redis://[user:password@]host:port[/db]), got ${describeValue(url)}.`);

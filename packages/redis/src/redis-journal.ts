@@ -8,7 +8,7 @@ import {
   type JournalRecord,
   type UploadJournal,
 } from "@uploadkit/multipart";
-import { mergeRecord } from "@uploadkit/multipart/internal";
+import { mergeRecord, type OptionKind } from "@uploadkit/multipart/internal";
 import { RedisConnection, type RedisConnectionOptions } from "./redis-connection.js";
 
 /** Options of `redisJournal`. */
@@ -35,6 +35,13 @@ export interface RedisJournal extends UploadJournal {
 const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end`;
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
 
+/** What `redisJournal` takes beside the connection, held to `RedisJournalOptions` by the compiler. */
+const OWN_OPTIONS: Readonly<Record<Exclude<keyof RedisJournalOptions, keyof RedisConnectionOptions>, OptionKind>> = {
+  name: true,
+  leaseMs: true,
+  prefix: "string",
+};
+
 /**
  * Opens the journal of run `name` in Redis for this worker (it answers first: unreachable, a JournalError
  * `JOURNAL_UNAVAILABLE` and nothing is uploaded). With it, `uploadMany`/`uploadEach`/the CLI on any number of
@@ -43,6 +50,7 @@ const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call
  * yet stored), and records the provider's id when it finishes. Records are one hash field per file, written by the
  * worker holding its claim; they are as durable as the server's persistence (AOF `appendfsync everysec` or better).
  */
+
 export async function redisJournal(options: RedisJournalOptions): Promise<RedisJournal> {
   if (typeof options?.name !== "string" || options.name.length === 0 || options.name.length > 200) {
     throw new JournalError("redisJournal needs a run name of 1 to 200 characters.", { code: "JOURNAL_NAME" });
@@ -54,7 +62,7 @@ export async function redisJournal(options: RedisJournalOptions): Promise<RedisJ
   const base = `${options.prefix ?? "uploadkit:"}journal:${options.name}`;
   const records = `${base}:records`;
   const owner = `${hostname()}:${process.pid}:${randomBytes(6).toString("hex")}`;
-  const connection = new RedisConnection(options);
+  const connection = new RedisConnection(options, "redisJournal", OWN_OPTIONS);
   const description = `the Redis journal "${options.name}"`;
   const fail = (message: string, cause: unknown) =>
     new JournalError(`${description}: ${message}`, { code: "JOURNAL_UNAVAILABLE", cause });

@@ -1,5 +1,5 @@
 import { AbortError, type CallRateLimiter, InputError, type RateLimitStats, UploadkitError } from "@uploadkit/multipart";
-import { describeValue, sleep } from "@uploadkit/multipart/internal";
+import { describeValue, type OptionKind, sleep } from "@uploadkit/multipart/internal";
 import { RedisConnection, type RedisConnectionOptions } from "./redis-connection.js";
 
 /** Options of `redisRateLimiter`. */
@@ -87,6 +87,13 @@ export interface RedisRateLimiter extends CallRateLimiter {
   close(): Promise<void>;
 }
 
+/** What `redisRateLimiter` takes beside the connection, held to `RedisRateLimiterOptions` by the compiler. */
+const OWN_OPTIONS: Readonly<Record<Exclude<keyof RedisRateLimiterOptions, keyof RedisConnectionOptions>, OptionKind>> = {
+  name: true,
+  maxCallsPerSecond: true,
+  prefix: "string",
+};
+
 /**
  * One rate limit for an account, shared by every process that names it (`rateLimit: { limiter }` on each client;
  * the CLI's `--journal redis://…` does it): nothing held back until the API refuses a call (429); then calls are
@@ -97,6 +104,7 @@ export interface RedisRateLimiter extends CallRateLimiter {
  * Refusals of calls sent before the last cut are the same event and cut nothing. Written by hand: no maintained
  * library paces from 429s across processes (BullMQ's limiter is a fixed rate per queue).
  */
+
 export function redisRateLimiter(options: RedisRateLimiterOptions): RedisRateLimiter {
   if (typeof options?.name !== "string" || options.name.length === 0 || options.name.length > 200) {
     throw new InputError(
@@ -114,7 +122,7 @@ export function redisRateLimiter(options: RedisRateLimiterOptions): RedisRateLim
   }
   const key = `${options.prefix ?? "uploadkit:"}limit:${options.name}`;
   const ceiling = options.maxCallsPerSecond ?? 0;
-  const connection = new RedisConnection(options);
+  const connection = new RedisConnection(options, "redisRateLimiter", OWN_OPTIONS);
   const fail = (message: string, cause: unknown) =>
     new RateLimiterUnavailableError(message, { code: "RATE_LIMITER_UNAVAILABLE", cause });
   const counts = { calls: 0, refused: 0, waitedMs: 0 };

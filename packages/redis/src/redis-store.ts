@@ -1,4 +1,5 @@
 import { RouteStoreError, type UploadRouteStore } from "@uploadkit/multipart";
+import type { OptionKind } from "@uploadkit/multipart/internal";
 import { RedisConnection, type RedisConnectionOptions } from "./redis-connection.js";
 
 /** Options of `redisStore`. */
@@ -6,6 +7,11 @@ export interface RedisStoreOptions extends RedisConnectionOptions {
   /** Put before every key. Default `uploadkit:`. */
   prefix?: string | undefined;
 }
+
+/** What `redisStore` takes beside the connection, held to `RedisStoreOptions` by the compiler. */
+const OWN_OPTIONS: Readonly<Record<Exclude<keyof RedisStoreOptions, keyof RedisConnectionOptions>, OptionKind>> = {
+  prefix: "string",
+};
 
 /** An upload route store in Redis, and its connection. */
 export interface RedisRouteStore extends UploadRouteStore {
@@ -20,7 +26,7 @@ export interface RedisRouteStore extends UploadRouteStore {
  * `ROUTE_STORE_UNAVAILABLE` before calling the provider; the connection is retried in the background.
  */
 export function redisStore(options: RedisStoreOptions = {}): RedisRouteStore {
-  const connection = new RedisConnection(options);
+  const connection = new RedisConnection(options, "redisStore", OWN_OPTIONS);
   const prefix = options.prefix ?? "uploadkit:";
   const fail = (message: string, cause: unknown) => new RouteStoreError(message, { cause });
   return {

@@ -46,8 +46,22 @@ describe("Redis options a caller gets wrong", () => {
       }
     }
     expect(await thrown(() => redisStore(null as never))).toMatchObject({
-      message: "The Redis options must be an object, got null.",
+      message: "redisStore's options must be an object, got null.",
     });
+    // A misspelt option would otherwise be ignored: a journal's lease left at its default, a limiter with no ceiling.
+    for (const [make, named] of [
+      [
+        () => redisJournal({ name: "run", leasMs: 60_000 } as never),
+        /^redisJournal's options: unknown option leasMs; the options are url, /,
+      ],
+      [
+        () => redisRateLimiter({ name: "a", maxCallsPerSec: 5 } as never),
+        /^redisRateLimiter's options: unknown option maxCallsPerSec;/,
+      ],
+      [() => redisStore({ uri: "redis://127.0.0.1:6379" } as never), /^redisStore's options: unknown option uri;/],
+    ] as const) {
+      expect(await thrown(make)).toMatchObject({ name: "InputError", message: expect.stringMatching(named) });
+    }
   });
 
   it("a rate limiter needs the account's name, and a ceiling that is a number > 0", async () => {
