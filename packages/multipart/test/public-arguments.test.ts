@@ -54,6 +54,12 @@ describe("the exported helpers refuse what they cannot use, with an InputError",
     await expectTypedRefusals("uploadThroughServer", (options) =>
       multipart.uploadThroughServer(new Uint8Array(1), options as never),
     );
+    const source = await openSource(new Uint8Array(4));
+    await expectTypedRefusals(
+      "ResumableSession.open",
+      (option) => multipart.ResumableSession.open(option as never, "test", source),
+      [undefined, "x"],
+    );
     const { error } = await settle(() => multipart.fileJournal(""));
     expect(error).toMatchObject({
       code: "INPUT_INVALID",

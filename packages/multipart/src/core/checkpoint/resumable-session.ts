@@ -1,5 +1,6 @@
 import { checkpointStoreFor, inlineHash } from "#runtime";
-import { CheckpointError, SourceChangedError, throwIfAborted } from "../errors.js";
+import { hasMethods } from "../argument-checks.js";
+import { CheckpointError, InputError, SourceChangedError, throwIfAborted } from "../errors.js";
 import type { Part } from "../plan-parts.js";
 import type { SourceFingerprint, UploadSource } from "../sources/upload-source.js";
 import { type CompletedPart, sendParts, type UploadPartsOptions } from "../upload/upload-parts.js";
@@ -53,7 +54,13 @@ export class ResumableSession<Session> {
 
   /** The store a `checkpoint` option names: a file (Node) or IndexedDB key (web) for a string, else the store itself. */
   static storeOf(option: CheckpointOption): CheckpointStore {
-    return typeof option === "string" ? checkpointStoreFor(option) : option;
+    if (typeof option === "string" ? option.length > 0 : hasMethods(option, ["load", "save", "clear"])) {
+      return typeof option === "string" ? checkpointStoreFor(option) : option;
+    }
+    throw new InputError(
+      "checkpoint must be a file path (in a page: an IndexedDB key) or a CheckpointStore with load, save and clear.",
+      { code: "INPUT_INVALID" },
+    );
   }
 
   private static assertFor<Session>(

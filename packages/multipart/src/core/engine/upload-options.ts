@@ -1,5 +1,5 @@
-import { assertOptions, hasMethods, type OptionKind } from "../argument-checks.js";
-import type { CheckpointOption } from "../checkpoint/resumable-session.js";
+import { assertOptions, type OptionKind } from "../argument-checks.js";
+import { type CheckpointOption, ResumableSession } from "../checkpoint/resumable-session.js";
 import { InputError } from "../errors.js";
 import type { UploadJournal } from "../journal/upload-journal.js";
 import { assertMimeType } from "../sources/mime-type.js";
@@ -101,16 +101,7 @@ function assertCommonValues(options: CommonUploadOptions): void {
     }
   }
   if (options.contentType !== undefined) assertMimeType(options.contentType);
-  if (options.checkpoint !== undefined && !isCheckpointOption(options.checkpoint)) {
-    throw new InputError(
-      "checkpoint must be a file path (in a page: an IndexedDB key) or a CheckpointStore with load, save and clear.",
-      { code: "INPUT_INVALID" },
-    );
-  }
-}
-
-function isCheckpointOption(value: unknown): boolean {
-  return typeof value === "string" ? value.length > 0 : hasMethods(value, ["load", "save", "clear"]);
+  if (options.checkpoint !== undefined) ResumableSession.storeOf(options.checkpoint);
 }
 
 /** Refuses, naming the option and what to do instead, every option this provider cannot honour. */
