@@ -76,6 +76,8 @@ export interface Adapter {
   /** The flags a sandbox's fake of this provider takes (credentials and base URL). */
   fromSandbox(sandbox: Sandbox): Partial<UploadFlags>;
   resumable: boolean;
+  /** Refuses a flag only other providers take (`--wait` for record360): it would be ignored. */
+  assertFlags(flags: UploadFlags): void;
   /** The provider's client for a run (loaded on first use, so a run loads only the package it uploads with). */
   client(flags: UploadFlags, limiter?: CallRateLimiter): Promise<RunClient>;
   /** The `uploadMedia` options of one file, from the flags. */
@@ -101,6 +103,8 @@ function commonOptions(flags: UploadFlags, run: UploadRun) {
 }
 
 interface ProviderCalls {
+  /** The flags only some providers take that this one reads (its credentials and its own upload options). */
+  flags: readonly (keyof UploadFlags)[];
   client(flags: UploadFlags, limiter: CallRateLimiter | undefined): Promise<unknown>;
   options(flags: UploadFlags, run: UploadRun): Record<string, unknown>;
   outcome(result: never): UploadOutcome;
@@ -109,6 +113,7 @@ interface ProviderCalls {
 /** Each provider's client, options and result, in one table. */
 const CALLS: Record<ProviderName, ProviderCalls> = {
   fanvue: {
+    flags: ["token", "apiVersion", "name", "mediaType", "creator", "wait"],
     async client(flags, limiter) {
       const problem = flags.apiVersion === undefined ? undefined : headerValueProblem(flags.apiVersion);
       if (problem) throw new UsageError(`--api-version cannot be sent as a header: ${problem}.`);
@@ -130,6 +135,7 @@ const CALLS: Record<ProviderName, ProviderCalls> = {
     outcome: (result: { id: string; status: string }) => ({ id: result.id, status: result.status }),
   },
   ofauth: {
+    flags: ["apiKey", "connectionId", "skipIfExists"],
     async client(flags, limiter) {
       const { createOfauthClient } = await import("@uploadkit/ofauth");
       return createOfauthClient({
@@ -146,6 +152,7 @@ const CALLS: Record<ProviderName, ProviderCalls> = {
     }),
   },
   record360: {
+    flags: ["token", "fileId"],
     async client(flags, limiter) {
       const { createRecord360Client } = await import("@uploadkit/record360");
       return createRecord360Client({ ...transportOptions(flags, limiter), token: flags.token as string, baseUrl: flags.baseUrl });
@@ -154,6 +161,7 @@ const CALLS: Record<ProviderName, ProviderCalls> = {
     outcome: (result: { id: string }) => ({ id: result.id, status: "completed" }),
   },
   flowkiwi: {
+    flags: ["token", "organizationId", "tenant"],
     async client(flags, limiter) {
       const { createFlowkiwiClient } = await import("@uploadkit/flowkiwi");
       return createFlowkiwiClient({
@@ -168,6 +176,12 @@ const CALLS: Record<ProviderName, ProviderCalls> = {
     outcome: (result: { id: string; type?: string }) => ({ id: result.id, status: result.type ?? "created" }),
   },
 };
+
+/** Each flag only some providers take, and those providers. */
+const PROVIDERS_OF_FLAG = new Map<keyof UploadFlags, ProviderName[]>();
+for (const [provider, calls] of Object.entries(CALLS) as [ProviderName, ProviderCalls][]) {
+  for (const flag of calls.flags) PROVIDERS_OF_FLAG.set(flag, [...(PROVIDERS_OF_FLAG.get(flag) ?? []), provider]);
+}
 
 export function adapterFor(provider: string): Adapter {
   if (!PROVIDERS.includes(provider as ProviderName)) {
@@ -192,6 +206,14 @@ export function adapterFor(provider: string): Adapter {
       } catch (error) {
         // An option the client refuses when it is made came from a flag: a usage error, in the flags' words.
         throw error instanceof InputError ? new UsageError(inCliTerms(error.message)) : error;
+      }
+    },
+    assertFlags(flags) {
+      for (const [flag, providers] of PROVIDERS_OF_FLAG) {
+        if (flags[flag] !== undefined && !providers.includes(descriptor.name)) {
+          const spelt = `--${flag.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
+          throw new UsageError(`${spelt} is for ${providers.join(", ")}; ${descriptor.name} does not take it.`);
+        }
       }
     },
     options: (flags, run) => calls.options(flags, run),

@@ -73,6 +73,7 @@ export async function runUploadCommand(
   context: CommandContext,
 ): Promise<number> {
   const adapter = adapterFor(provider);
+  adapter.assertFlags(options);
   const shard = options.shard === undefined ? undefined : parseShard(options.shard);
   // Checked before anything starts: a report that cannot be written is a usage error, not a sandbox left running.
   if (options.report !== undefined) ReportFile.assertWritable(options.report);

@@ -234,6 +234,16 @@ describe("uploadkit upload", () => {
     const version = await run(["upload", "fanvue", a.path, "--api-version", "2025-06-26\nX-Injected: 1"], { FANVUE_TOKEN: "t" });
     expect(version.code).toBe(2);
     expect(version.stderr).toContain("error: --api-version cannot be sent as a header: it has a line break.");
+    // A flag only other providers take would be ignored: refused before anything starts.
+    for (const [provider, flag, message] of [
+      ["record360", ["--wait"], "--wait is for fanvue; record360 does not take it."],
+      ["ofauth", ["--file-id", "f1"], "--file-id is for record360; ofauth does not take it."],
+      ["ofauth", ["--token", "t"], "--token is for fanvue, record360, flowkiwi; ofauth does not take it."],
+    ] as const) {
+      const result = await run(["upload", provider, a.path, ...flag], { OFAUTH_API_KEY: "k", OFAUTH_CONNECTION_ID: "c" });
+      expect(result.code, message).toBe(2);
+      expect(result.stderr).toContain(`error: ${message}`);
+    }
   });
 
   it("a report or journal that cannot be opened ends the run at once, naming the flag, with nothing left running", async () => {
