@@ -53,7 +53,7 @@ export function fanvueAdapter(api: Client<FanvuePaths>): UploadAdapter<UploadMed
   const creatorOf = (options: UploadMediaOptions) => options.creatorUserUuid ?? null;
   return {
     provider: "fanvue",
-    ownOptions: { name: true, mediaType: true, creatorUserUuid: true, waitForReady: true },
+    ownOptions: { name: "text", mediaType: true, creatorUserUuid: true, waitForReady: true },
     validate(source, options) {
       for (const [field, value] of [
         ["filename", source.filename],

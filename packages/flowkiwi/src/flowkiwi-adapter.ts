@@ -33,7 +33,7 @@ export function flowkiwiAdapter(
   const url = `${baseUrl.replace(/\/+$/, "")}${MEDIA_PATH}`;
   return {
     provider: "flowkiwi",
-    ownOptions: { verifyHash: true, retryUnsafe: true },
+    ownOptions: { verifyHash: "boolean", retryUnsafe: "boolean" },
     unsupported: {
       checkpoint: "a Flowkiwi upload is a single request, so there is nothing to resume; drop the checkpoint.",
       partSize: "Flowkiwi takes the file in one request.",

@@ -61,7 +61,7 @@ export function ofauthAdapter(
   };
   return {
     provider: "ofauth",
-    ownOptions: { vaultUpload: true, skipIfExists: true },
+    ownOptions: { vaultUpload: true, skipIfExists: "boolean" },
     relay: true,
     unsupported: {
       partSize: "OFAuth plans the parts itself.",

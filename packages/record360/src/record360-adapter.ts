@@ -29,7 +29,7 @@ export function record360Adapter(api: Client<paths>): UploadAdapter<UploadMediaO
   const contentTypeOf = (contentType: string) => normalizeContentType(contentType) as Record360ContentType;
   return {
     provider: "record360",
-    ownOptions: { fileId: true },
+    ownOptions: { fileId: "text" },
     validate(source) {
       if (!normalizeContentType(source.contentType)) {
         throw new InputError(

@@ -15,6 +15,14 @@ const MiB = 1024 * 1024;
 const FAST = { retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 5 } };
 const dir = scratchDir("option-names", { onSignal: true });
 
+/** An option only this provider takes, with a value of the wrong kind, and what the error says. */
+const OWN_OPTION_MISTYPED: Record<Provider, [Record<string, unknown>, RegExp]> = {
+  fanvue: [{ name: 5 }, /^name must be a non-empty string, got 5\.$/],
+  ofauth: [{ skipIfExists: "yes" }, /^skipIfExists must be true or false, got a string\.$/],
+  record360: [{ fileId: 7 }, /^fileId must be a non-empty string, got 7\.$/],
+  flowkiwi: [{ verifyHash: "no" }, /^verifyHash must be true or false, got a string\.$/],
+};
+
 /** An option only this provider takes, with a value that uploads. */
 const OWN_OPTION: Record<Provider, () => Record<string, unknown>> = {
   fanvue: () => ({ name: "A clip", partSize: 5 * MiB }),
@@ -71,6 +79,9 @@ describe.each(PROVIDERS)("%s: options a caller gets wrong", (provider) => {
       const error = await refusal(() => client().uploadMedia(path, options as never));
       expect(error, JSON.stringify(options)).toMatchObject({ code, message: expect.stringMatching(named) });
     }
+    const [mistyped, said] = OWN_OPTION_MISTYPED[provider];
+    const wrongKind = await refusal(() => client().uploadMedia(path, { ...COMMON, ...mistyped } as never));
+    expect(wrongKind.message).toMatch(said);
     // The name another provider takes is unknown to this one.
     const foreign = provider === "fanvue" ? { verifyHash: true } : { mediaType: "video" };
     const error = await refusal(() => client().uploadMedia(path, { ...COMMON, ...foreign } as never));
