@@ -3,7 +3,7 @@ import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { basename } from "node:path";
 import type { UploadProgress } from "@uploadkit/multipart";
-import { EXIT_FAILED, EXIT_OK } from "./exit-codes.js";
+import { EXIT_FAILED, EXIT_OK, UsageError } from "./exit-codes.js";
 import { formatError } from "./format-error.js";
 import { adapterFor, PROVIDERS } from "./provider-adapters.js";
 import { plainReporter } from "./reporters/plain-reporter.js";
@@ -26,7 +26,10 @@ interface Row {
  * four providers with progress bars, checks the stored bytes' SHA-256, and prints a summary table.
  */
 export async function runDemoCommand(options: { dir: string; mp4Size?: number; isTTY: boolean }): Promise<number> {
-  const files = await createSampleMedia(options.dir, options.mp4Size ?? 48 * MiB);
+  const files = await createSampleMedia(options.dir, options.mp4Size ?? 48 * MiB).catch((error: unknown) => {
+    const why = (error as NodeJS.ErrnoException)?.code ?? String(error);
+    throw new UsageError(`--dir ${options.dir}: cannot write the sample media there (${why}). Give a folder you can write.`);
+  });
   const digests = new Map(await Promise.all(files.map(async (file) => [file, await sha256File(file)] as const)));
   const { startSandbox } = await import("@uploadkit/sandbox");
   const sandbox = await startSandbox({ fanvue: { processingMs: 200 } });

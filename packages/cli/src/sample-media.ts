@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { mkdir, open, writeFile } from "node:fs/promises";
+import { open, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { crc32, deflateSync } from "node:zlib";
+import { makeDirectory } from "@uploadkit/multipart/internal";
 
 /** A real PNG (a colour gradient), `width` × `height`, RGB. */
 export function gradientPng(width: number, height: number): Buffer {
@@ -53,7 +54,7 @@ export async function writeMp4Sample(path: string, size: number): Promise<void> 
 
 /** sample.png and sample.mp4 in `dir`. */
 export async function createSampleMedia(dir: string, mp4Size: number): Promise<string[]> {
-  await mkdir(dir, { recursive: true });
+  await makeDirectory(dir);
   const png = join(dir, "sample.png");
   const mp4 = join(dir, "sample.mp4");
   await writeFile(png, gradientPng(320, 240));

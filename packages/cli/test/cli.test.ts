@@ -234,6 +234,13 @@ describe("uploadkit upload", () => {
     const version = await run(["upload", "fanvue", a.path, "--api-version", "2025-06-26\nX-Injected: 1"], { FANVUE_TOKEN: "t" });
     expect(version.code).toBe(2);
     expect(version.stderr).toContain("error: --api-version cannot be sent as a header: it has a line break.");
+    // The demo's folder: one that cannot be made (under a file; under /proc, where Node's recursive mkdir spins) ends
+    // at once, naming --dir.
+    for (const dir of [join(a.path, "demo"), ...(existsSync("/proc/self") ? ["/proc/uploadkit-demo"] : [])]) {
+      const demo = await run(["demo", "--dir", dir]);
+      expect(demo.code, dir).toBe(2);
+      expect(demo.stderr).toContain(`error: --dir ${dir}: cannot write the sample media there`);
+    }
     // A flag only other providers take would be ignored: refused before anything starts.
     for (const [provider, flag, message] of [
       ["record360", ["--wait"], "--wait is for fanvue; record360 does not take it."],

@@ -1,6 +1,8 @@
 // `@uploadkit/multipart/internal`: what only the provider packages need — the upload engine's adapter contract,
 // the transport, and their helpers. Not part of the public API: released in lockstep with the provider packages,
 // and it may change in any release.
+
+export { makeDirectory } from "#runtime";
 export { type ApiFetchOptions, createApiFetch } from "./core/api/api-fetch.js";
 export { type ApiClientOptions, createApiClient, createClientTransport } from "./core/api/create-api-client.js";
 export { assertHttpUrl } from "./core/api/http-url.js";

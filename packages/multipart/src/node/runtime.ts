@@ -12,6 +12,7 @@ export { openFileJournal } from "./file-journal.js";
 export { openFileSource } from "./file-source.js";
 export { startHash, warmHashPool as warmHashing } from "./hash-pool.js";
 export { inlineHash } from "./inline-hash.js";
+export { makeDirectory } from "./make-directory.js";
 export { toNodeHandler } from "./node-handler.js";
 export { httpAttempt } from "./undici-attempt.js";
 export { currentScope, runInScope } from "./upload-scope.js";

@@ -71,3 +71,8 @@ export function toNodeHandler(_handler: (request: Request) => Promise<Response>)
     code: "INPUT_UNSUPPORTED",
   });
 }
+
+/** Folders need a file system: none here. */
+export async function makeDirectory(directory: string): Promise<void> {
+  throw new InputError(`Cannot make the folder ${directory}: this runtime has no file system.`, { code: "INPUT_UNSUPPORTED" });
+}
