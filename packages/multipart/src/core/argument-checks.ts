@@ -33,7 +33,8 @@ export interface OptionsCheck {
 
 /**
  * Checks an object of options against `shape`: `undefined` passes, anything but an object fails, a name the shape
- * lacks fails (a misspelt option would otherwise be ignored) unless `open`, and each value given must be of its kind.
+ * lacks and given a value fails (a misspelt option would otherwise be ignored) unless `open`, and each value given must
+ * be of its kind.
  * `what` names the object: "uploadMany's options", "retry".
  */
 export function assertOptions(
@@ -48,7 +49,8 @@ export function assertOptions(
   };
   if (!isOptionsObject(value)) fail(`${what} must be an object, got ${describeValue(value)}.`, "INPUT_INVALID");
   const given = value as Record<string, unknown>;
-  const unknown = check.open ? [] : Object.keys(given).filter((name) => !Object.hasOwn(shape, name));
+  // A name given as undefined sets nothing, so it is let through (an options object built for several providers).
+  const unknown = check.open ? [] : Object.keys(given).filter((name) => given[name] !== undefined && !Object.hasOwn(shape, name));
   if (unknown.length > 0) {
     fail(
       `${what}: unknown option ${unknown.join(", ")}; the options are ${Object.keys(shape).join(", ")}.${check.hint ? ` ${check.hint}` : ""}`,
