@@ -2,7 +2,6 @@
 // the transport, and their helpers. Not part of the public API: released in lockstep with the provider packages,
 // and it may change in any release.
 
-export { makeDirectory } from "#runtime";
 export { type ApiFetchOptions, createApiFetch } from "./core/api/api-fetch.js";
 export { type ApiClientOptions, createApiClient, createClientTransport } from "./core/api/create-api-client.js";
 export { assertHttpUrl } from "./core/api/http-url.js";
@@ -42,6 +41,7 @@ export {
 export { carryUploadRoute } from "./core/route/create-upload-route.js";
 export { createUploadRouteFor } from "./core/route/upload-route.js";
 export { isRunningInBrowser } from "./core/runtime/is-browser.js";
+export { makeDirectory } from "./core/runtime/make-directory.js";
 export { digestSource } from "./core/sources/digest-source.js";
 export { CredentialSet, credentialProblem, withScheme } from "./core/transport/credential-set.js";
 export { PartBudget } from "./core/transport/part-budget.js";
