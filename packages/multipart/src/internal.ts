@@ -15,7 +15,7 @@ export { createProviderClient, type ProviderClientCore, type UploadsMany } from 
 export { runUpload, type UploadResult } from "./core/engine/run-upload.js";
 export { DEFAULT_FILES_CONCURRENCY, eachUpload, runUploads } from "./core/engine/run-uploads.js";
 export type { FlowContext, SingleRequest, Transfer, UploadAdapter } from "./core/engine/upload-adapter.js";
-export { assertCommonOptions, assertSupported } from "./core/engine/upload-options.js";
+export { assertSupported } from "./core/engine/upload-options.js";
 export { type ApiErrorDetails, throwIfAborted } from "./core/errors.js";
 export {
   createMultipartFormBody,

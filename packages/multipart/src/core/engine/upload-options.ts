@@ -85,12 +85,6 @@ export function assertUploadOptions(
   assertCommonValues(options);
 }
 
-/** Checks the common options' values before anything is opened or sent (other names are let through). */
-export function assertCommonOptions(options: CommonUploadOptions & PartPlanOptions): void {
-  assertOptions(options, "upload options", ENGINE_OPTIONS, { open: true });
-  assertCommonValues(options);
-}
-
 function assertCommonValues(options: CommonUploadOptions): void {
   for (const name of ["contentType", "filename"] as const) {
     const value = options[name];
