@@ -50,7 +50,6 @@ const OWN_OPTIONS: Readonly<Record<Exclude<keyof RedisJournalOptions, keyof Redi
  * yet stored), and records the provider's id when it finishes. Records are one hash field per file, written by the
  * worker holding its claim; they are as durable as the server's persistence (AOF `appendfsync everysec` or better).
  */
-
 export async function redisJournal(options: RedisJournalOptions): Promise<RedisJournal> {
   if (typeof options?.name !== "string" || options.name.length === 0 || options.name.length > 200) {
     throw new JournalError("redisJournal needs a run name of 1 to 200 characters.", { code: "JOURNAL_NAME" });

@@ -1,5 +1,5 @@
 import { AbortError, type CallRateLimiter, InputError, type RateLimitStats, UploadkitError } from "@uploadkit/multipart";
-import { describeValue, type OptionKind, sleep } from "@uploadkit/multipart/internal";
+import { type OptionKind, sleep } from "@uploadkit/multipart/internal";
 import { RedisConnection, type RedisConnectionOptions } from "./redis-connection.js";
 
 /** Options of `redisRateLimiter`. */
@@ -90,7 +90,7 @@ export interface RedisRateLimiter extends CallRateLimiter {
 /** What `redisRateLimiter` takes beside the connection, held to `RedisRateLimiterOptions` by the compiler. */
 const OWN_OPTIONS: Readonly<Record<Exclude<keyof RedisRateLimiterOptions, keyof RedisConnectionOptions>, OptionKind>> = {
   name: true,
-  maxCallsPerSecond: true,
+  maxCallsPerSecond: "positive",
   prefix: "string",
 };
 
@@ -104,7 +104,6 @@ const OWN_OPTIONS: Readonly<Record<Exclude<keyof RedisRateLimiterOptions, keyof 
  * Refusals of calls sent before the last cut are the same event and cut nothing. Written by hand: no maintained
  * library paces from 429s across processes (BullMQ's limiter is a fixed rate per queue).
  */
-
 export function redisRateLimiter(options: RedisRateLimiterOptions): RedisRateLimiter {
   if (typeof options?.name !== "string" || options.name.length === 0 || options.name.length > 200) {
     throw new InputError(
@@ -113,12 +112,6 @@ export function redisRateLimiter(options: RedisRateLimiterOptions): RedisRateLim
         code: "INPUT_REDIS_OPTIONS",
       },
     );
-  }
-  const known = options.maxCallsPerSecond;
-  if (known !== undefined && !(typeof known === "number" && Number.isFinite(known) && known > 0)) {
-    throw new InputError(`maxCallsPerSecond must be a number > 0, got ${describeValue(known)}.`, {
-      code: "INPUT_INVALID_NUMBER",
-    });
   }
   const key = `${options.prefix ?? "uploadkit:"}limit:${options.name}`;
   const ceiling = options.maxCallsPerSecond ?? 0;
