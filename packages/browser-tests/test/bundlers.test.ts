@@ -55,13 +55,31 @@ async function serve(root: string): Promise<string> {
   return `http://127.0.0.1:${(server.address() as { port: number }).port}`;
 }
 
+/** Before the app's code: every Web Worker's answers are kept, so a test sees which hashes the worker gave. */
+const KEEP_WORKER_ANSWERS = `globalThis.workerAnswers = [];
+globalThis.Worker = class extends globalThis.Worker {
+  constructor(...args) {
+    super(...args);
+    this.addEventListener("message", (event) => globalThis.workerAnswers.push(event.data));
+  }
+};`;
+
+interface PageUpload {
+  stored: string;
+  sent: string;
+  refresher: string;
+  /** What the page's hashing worker answered: digests, and errors (after which the page hashed on its own thread). */
+  worker: { digests: number; errors: string[] };
+}
+
 /**
- * Loads the built app in Chromium and uploads 6 MiB made in the page; returns the stored and the sent SHA-256, and
- * what Fanvue's token refresher does in the page.
+ * Loads the built app in Chromium and uploads 6 MiB made in the page; returns the stored and the sent SHA-256, what
+ * Fanvue's token refresher does in the page, and what the hashing worker answered.
  */
-async function uploadThrough(root: string, page: string): Promise<{ stored: string; sent: string; refresher: string }> {
+async function uploadThrough(root: string, page: string): Promise<PageUpload> {
   const origin = await serve(root);
   const tab = await browser.newPage();
+  await tab.addInitScript(KEEP_WORKER_ANSWERS);
   try {
     await tab.goto(`${origin}/${page}`);
     await tab.waitForFunction(() => typeof (globalThis as { uploadWith?: unknown }).uploadWith === "function");
@@ -76,7 +94,12 @@ async function uploadThrough(root: string, page: string): Promise<{ stored: stri
     );
     const stored = await sandbox.objectSha256(sandbox.record360.keyOf(id) as string);
     const refresher = await tab.evaluate(() => (globalThis as unknown as { refresherInPage: () => string }).refresherInPage());
-    return { stored, sent: sha256, refresher };
+    const answers = await tab.evaluate(
+      () => (globalThis as unknown as { workerAnswers: { digest?: string; error?: string }[] }).workerAnswers,
+    );
+    const digests = answers.filter((answer) => typeof answer?.digest === "string").length;
+    const errors = answers.flatMap((answer) => (answer?.error === undefined ? [] : [answer.error]));
+    return { stored, sent: sha256, refresher, worker: { digests, errors } };
   } finally {
     await tab.close();
   }
@@ -99,21 +122,33 @@ afterAll(async () => {
 });
 
 describe("the packed packages in other bundlers, with their defaults", () => {
-  it("Vite builds the app with no Node module in it, and the page uploads", async () => {
-    const outDir = join(app, "vite-dist");
-    await viteBuild({ root: app, configFile: false, logLevel: "silent", build: { outDir, emptyOutDir: true } });
-    const assets = readdirSync(join(outDir, "assets")).filter((name) => name.endsWith(".js"));
-    expect(assets.length).toBeGreaterThan(0);
-    for (const asset of assets) {
-      const code = readFileSync(join(outDir, "assets", asset), "utf8");
-      expect(code).not.toMatch(NODE_ONLY);
-      expect(code).not.toMatch(REFRESHER);
-    }
-    const { stored, sent, refresher } = await uploadThrough(outDir, "index.html");
-    expect(stored).toBe(sent);
-    // Fanvue's token refresher resolves to the page's refusal (package.json "imports", browser condition).
-    expect(refresher).toBe("INPUT_SECRET_IN_PAGE");
-  });
+  // Vite's default target, and an older one an app for older browsers sets (syntax rewritten into helpers).
+  it.each([undefined, "es2017"])(
+    "Vite (build.target %s) builds the app with no Node module in it, and the page uploads",
+    async (target) => {
+      const outDir = join(app, `vite-dist-${target ?? "default"}`);
+      await viteBuild({
+        root: app,
+        configFile: false,
+        logLevel: "silent",
+        build: { outDir, emptyOutDir: true, ...(target ? { target } : {}) },
+      });
+      const assets = readdirSync(join(outDir, "assets")).filter((name) => name.endsWith(".js"));
+      expect(assets.length).toBeGreaterThan(0);
+      for (const asset of assets) {
+        const code = readFileSync(join(outDir, "assets", asset), "utf8");
+        expect(code).not.toMatch(NODE_ONLY);
+        expect(code).not.toMatch(REFRESHER);
+      }
+      const { stored, sent, refresher, worker } = await uploadThrough(outDir, "index.html");
+      expect(stored).toBe(sent);
+      // Fanvue's token refresher resolves to the page's refusal (package.json "imports", browser condition).
+      expect(refresher).toBe("INPUT_SECRET_IN_PAGE");
+      // Every part's MD5 came from the Web Worker's lanes, none from the page's thread after a worker's refusal.
+      expect(worker).toEqual({ digests: expect.any(Number), errors: [] });
+      expect(worker.digests).toBeGreaterThan(0);
+    },
+  );
 
   it("webpack builds the app with no Node module in it, and the page uploads", async () => {
     const outDir = join(app, "webpack-dist");
@@ -127,9 +162,12 @@ describe("the packed packages in other bundlers, with their defaults", () => {
     expect(readFileSync(join(outDir, "main.js"), "utf8")).not.toMatch(NODE_ONLY);
     expect(readFileSync(join(outDir, "main.js"), "utf8")).not.toMatch(REFRESHER);
     writeFileSync(join(outDir, "index.html"), HTML.replace('type="module" ', ""));
-    const { stored, sent, refresher } = await uploadThrough(outDir, "index.html");
+    const { stored, sent, refresher, worker } = await uploadThrough(outDir, "index.html");
     expect(stored).toBe(sent);
     // Fanvue's token refresher resolves to the page's refusal (package.json "imports", browser condition).
     expect(refresher).toBe("INPUT_SECRET_IN_PAGE");
+    // Every part's MD5 came from the Web Worker's lanes, none from the page's thread after a worker's refusal.
+    expect(worker).toEqual({ digests: expect.any(Number), errors: [] });
+    expect(worker.digests).toBeGreaterThan(0);
   });
 });

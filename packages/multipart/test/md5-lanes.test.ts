@@ -1,7 +1,10 @@
 import { createHash, randomBytes } from "node:crypto";
+import { runInNewContext } from "node:vm";
+import { build } from "esbuild";
 import { describe, expect, it } from "vitest";
 import { Md5Lanes } from "../src/core/http/md5-lanes.js";
 import { MD5_LANES_LAYOUT, md5LanesModuleBytes } from "../src/core/http/md5-lanes-wasm.js";
+import { readOffset } from "../src/node/read-offset.js";
 
 const KiB = 1024;
 const md5 = (bytes: Uint8Array) => createHash("md5").update(bytes).digest("hex");
@@ -148,4 +151,49 @@ describe("the lanes' self-check (run before a worker or thread trusts them)", ()
     const broken = new Md5Lanes(module, { ...layout, stateOffset: layout.maskOffset });
     expect(broken.selfCheck(probe, md5(probe))).toBe(false);
   });
+
+  // The hashing workers (Node's and the page's) get these as source text. A name from outside (an import) is a
+  // ReferenceError there, the self-check fails, and every MD5 silently falls back to node:crypto or the page's thread.
+  /** Md5Lanes rebuilt from the class's source text alone, in a context with nothing but WebAssembly. */
+  function fromSourceText(source: string): Md5Lanes {
+    const context = { WebAssembly: wasm, bytes: md5LanesModuleBytes() };
+    const Isolated = runInNewContext(`(${source})`, context) as typeof Md5Lanes;
+    return new Isolated(runInNewContext("new WebAssembly.Module(bytes)", context), layout);
+  }
+
+  function hashesRight(hasher: Md5Lanes): void {
+    expect(hasher.selfCheck(probe, md5(probe))).toBe(true);
+    const bytes = randomBytes(3 * LANE_BYTES + 17);
+    expect(hasher.open(1)).toBe(true);
+    feed(hasher, 1, bytes, [1000, 64]);
+    expect(hasher.digest(1)).toBe(md5(bytes));
+  }
+
+  it("passes from the class's source text alone, in a context with nothing but WebAssembly (as in the workers)", () => {
+    hashesRight(fromSourceText(Md5Lanes.toString()));
+    const isolatedOffset = runInNewContext(`(${readOffset.toString()})`, {}) as typeof readOffset;
+    for (const position of [0, 1, 4095, 4096, 2 ** 40 + 5]) expect(isolatedOffset(position)).toBe(readOffset(position));
+  });
+
+  // A web app's bundler rewrites what its target lacks into calls of helpers defined beside the class, not in it.
+  it.each(["es2015", "es2017", "es2020", "es2022"])(
+    "passes from its source text after a bundler built it for %s (esbuild, as Vite does)",
+    async (target) => {
+      const built = await build({
+        stdin: {
+          contents: `import { Md5Lanes } from "./src/core/http/md5-lanes.ts"; globalThis.source = Md5Lanes.toString();`,
+          resolveDir: new URL("..", import.meta.url).pathname,
+          loader: "ts",
+        },
+        bundle: true,
+        format: "iife",
+        target,
+        write: false,
+        logLevel: "silent",
+      });
+      const context: { source?: string } = {};
+      runInNewContext(built.outputFiles[0]?.text ?? "", context);
+      hashesRight(fromSourceText(context.source as string));
+    },
+  );
 });

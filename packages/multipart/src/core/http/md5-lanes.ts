@@ -1,5 +1,3 @@
-import { hex } from "./hex.js";
-
 /** Where `md5LanesModuleBytes`' module keeps what (see md5-lanes-wasm.ts). */
 export interface Md5LanesLayout {
   lanes: number;
@@ -27,23 +25,25 @@ interface Lane {
  * queue there, and `pump` compresses every lane that has whole blocks in the same calls. A lane with nothing queued
  * keeps its state (the module's mask), so one slow message never holds the others back.
  *
- * This class runs inside the hashing worker, where it arrives as source text: it may use nothing from outside
- * itself but globals.
+ * This class runs inside the hashing workers, where it arrives as source text (`Md5Lanes.toString()`): it may use
+ * nothing from outside itself but globals, and defines no class fields (see below).
  */
 export class Md5Lanes {
-  private readonly run: (blocks: number) => void;
+  // Declared, not defined: a bundler targeting a runtime without class fields rewrites field definitions into calls
+  // of a helper of its own (esbuild's `__publicField`), which the workers' copy of this class would not have.
+  declare private readonly layout: Md5LanesLayout;
+  declare private readonly run: (blocks: number) => void;
   /** One group's lanes alone (`run0`, `run1`, …), where the module has more than one. */
-  private readonly runGroup: ((blocks: number) => void)[];
-  private readonly memory: Uint8Array;
-  private readonly words: Uint32Array;
-  private readonly lanes: (Lane | undefined)[];
-  private queued = 0;
+  declare private readonly runGroup: ((blocks: number) => void)[];
+  declare private readonly memory: Uint8Array;
+  declare private readonly words: Uint32Array;
+  declare private readonly lanes: (Lane | undefined)[];
+  declare private queued: number;
 
   /** `module`: a compiled `md5LanesModuleBytes()`. */
-  constructor(
-    module: object,
-    private readonly layout: Md5LanesLayout,
-  ) {
+  constructor(module: object, layout: Md5LanesLayout) {
+    this.layout = layout;
+    this.queued = 0;
     type Exports = { run: (blocks: number) => void; memory: { buffer: ArrayBuffer } } & Record<string, unknown>;
     const runtime = (
       globalThis as unknown as { WebAssembly: { Instance: new (module: object, imports: object) => { exports: Exports } } }
@@ -178,16 +178,19 @@ export class Md5Lanes {
     const bits = lane.length * 8;
     const view = new DataView(padded.buffer);
     view.setUint32(padded.length - 8, bits >>> 0, true);
-    view.setUint32(padded.length - 4, Math.floor(bits / 2 ** 32), true);
+    view.setUint32(padded.length - 4, Math.floor(bits / 0x100000000), true);
     const { laneOffset, laneBytes, maskOffset } = this.layout;
     for (let other = 0; other < this.lanes.length; other++) this.words[maskOffset / 4 + other] = other === index ? 0xffffffff : 0;
     this.memory.set(padded, laneOffset + index * laneBytes);
     (this.runGroup[index >> 2] as (blocks: number) => void)(padded.length / 64);
-    const digest = new Uint8Array(16);
-    const digestView = new DataView(digest.buffer);
-    for (let word = 0; word < 4; word++) digestView.setUint32(word * 4, this.words[this.stateWord(word, index)] as number, true);
+    // Each state word's bytes, low byte first, in hex (written here: this class may use nothing from outside).
+    let digest = "";
+    for (let word = 0; word < 4; word++) {
+      const value = this.words[this.stateWord(word, index)] as number;
+      for (let shift = 0; shift < 32; shift += 8) digest += ((value >>> shift) & 0xff).toString(16).padStart(2, "0");
+    }
     this.lanes[index] = undefined;
-    return hex(digest);
+    return digest;
   }
 
   /** Drops message `id` without a digest; what it had queued is given back (`done`) unhashed. */
