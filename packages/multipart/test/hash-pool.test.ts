@@ -129,9 +129,20 @@ describe("digests on three workers (UPLOADKIT_HASH_WORKERS=3): MD5s fill one vec
   });
 });
 
+describe("the workers' MD5 lanes (a failed self-check falls back to node:crypto, correct and three times slower)", () => {
+  it("every worker of a fresh pool reports lanes that passed their self-check", async () => {
+    const { startHash: startFresh, hashWorkerLanes } = await poolWith("UPLOADKIT_HASH_WORKERS", "3");
+    const hash = startFresh("md5");
+    hash.update(randomBytes(1000));
+    expect(await hash.digest()).toMatch(/^[0-9a-f]{32}$/);
+    await vi.waitFor(() => expect(hashWorkerLanes()).toHaveLength(3));
+    expect(hashWorkerLanes()).toEqual([true, true, true]);
+  });
+});
+
 describe("digests where WebAssembly SIMD is not used (UPLOADKIT_MD5_LANES=0)", () => {
   it("MD5s run on node:crypto in the worker and equal node:crypto's", async () => {
-    const { startHash: startPlainHash } = await poolWith("UPLOADKIT_MD5_LANES", "0");
+    const { startHash: startPlainHash, hashWorkerLanes } = await poolWith("UPLOADKIT_MD5_LANES", "0");
     const inputs = Array.from({ length: 5 }, () => randomBytes(2 * MiB + 9));
     const digests = await Promise.all(
       inputs.map(async (bytes) => {
@@ -142,6 +153,8 @@ describe("digests where WebAssembly SIMD is not used (UPLOADKIT_MD5_LANES=0)", (
       }),
     );
     expect(digests).toEqual(inputs.map((bytes) => expected("md5", bytes)));
+    expect(hashWorkerLanes().length).toBeGreaterThan(0);
+    expect(hashWorkerLanes().every((lanes) => lanes === false)).toBe(true);
   });
 });
 

@@ -49,6 +49,8 @@ class HashPool {
   private lanes: LanesConfig | undefined;
   private onThisThread: Md5Lanes | null | undefined;
   private readonly md5Open = new Map<WorkerLike, number>();
+  /** What each started worker reported of its MD5 lanes. */
+  readonly workerLanes: boolean[] = [];
 
   /** A hash on a worker, or inline where workers are unavailable or not wanted. */
   create(algorithm: HashAlgorithm): RunningHash {
@@ -205,6 +207,10 @@ class HashPool {
   }
 
   private receive(message: WorkerAnswer): void {
+    if (message.lanes !== undefined) {
+      this.workerLanes.push(message.lanes);
+      return;
+    }
     if (message.hashed !== undefined) {
       this.inFlight -= message.hashed.byteLength;
       this.recycle(message.hashed);
@@ -371,6 +377,11 @@ const pool = new HashPool();
  */
 export function warmHashPool(): void {
   pool.start();
+}
+
+/** Whether each hashing worker started so far passed its MD5 lanes' self-check (else it hashes with node:crypto). */
+export function hashWorkerLanes(): readonly boolean[] {
+  return pool.workerLanes;
 }
 
 /** A running hash whose work happens off this thread where the runtime allows. */

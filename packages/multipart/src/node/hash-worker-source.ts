@@ -6,7 +6,7 @@ import { readOffset } from "./read-offset.js";
 
 // The worker's whole program, evaluated in the worker (no file to resolve, so it survives bundling). One message
 // shape in each direction: { id, algorithm?, chunk?, end?, discard?, range?, urgent? } in; { id, hashed },
-// { id, digest } or { id, error } out. A streamed MD5 takes a lane of the multi-lane module while one is free
+// { id, digest } or { id, error } out, and once at start { id: 0, lanes } (whether its MD5 lanes passed the self-check). A streamed MD5 takes a lane of the multi-lane module while one is free
 // (workerData.md5 holds its bytes; absent where the runtime has no WebAssembly SIMD, and unused if its self-check
 // fails); other streamed hashes use node:crypto. Streamed lanes are compressed once every open lane has bytes, or
 // once half the in-flight allowance waits (so back-pressure never stalls on a lane that has nothing yet).
@@ -27,6 +27,7 @@ try {
   const candidate = bytes && new Md5Lanes(new WebAssembly.Module(bytes), layout);
   if (candidate?.selfCheck(probe, probeMd5)) lanes = candidate;
 } catch {}
+parentPort.postMessage({ id: 0, lanes: lanes !== undefined });
 const hashes = new Map();
 let pumping = false;
 const pump = () => { pumping = false; lanes.pump(workerData.holdBytes); };
@@ -148,6 +149,7 @@ export interface LanesConfig {
 
 export interface WorkerAnswer {
   id: number;
+  lanes?: boolean;
   hashed?: ArrayBuffer;
   digest?: string;
   error?: string;
