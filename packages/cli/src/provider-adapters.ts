@@ -7,7 +7,7 @@ import {
   type UploadManyOptions,
   type UploadManyOutcome,
 } from "@uploadkit/multipart";
-import { assertHttpUrl, credentialProblem, headerValueProblem } from "@uploadkit/multipart/internal";
+import { assertHttpUrl, assertMimeType, credentialProblem, headerValueProblem } from "@uploadkit/multipart/internal";
 import { PROVIDER_NAMES, type ProviderDescriptor, type ProviderName, providerDescriptor } from "@uploadkit/providers";
 import type { Sandbox } from "@uploadkit/sandbox";
 import { UsageError } from "./exit-codes.js";
@@ -113,7 +113,7 @@ interface ProviderCalls {
 /** Each provider's client, options and result, in one table. */
 const CALLS: Record<ProviderName, ProviderCalls> = {
   fanvue: {
-    flags: ["token", "apiVersion", "name", "mediaType", "creator", "wait"],
+    flags: ["token", "apiVersion", "name", "mediaType", "creator", "wait", "partCount", "partSize"],
     async client(flags, limiter) {
       const problem = flags.apiVersion === undefined ? undefined : headerValueProblem(flags.apiVersion);
       if (problem) throw new UsageError(`--api-version cannot be sent as a header: ${problem}.`);
@@ -152,7 +152,7 @@ const CALLS: Record<ProviderName, ProviderCalls> = {
     }),
   },
   record360: {
-    flags: ["token", "fileId"],
+    flags: ["token", "fileId", "partCount", "partSize"],
     async client(flags, limiter) {
       const { createRecord360Client } = await import("@uploadkit/record360");
       return createRecord360Client({ ...transportOptions(flags, limiter), token: flags.token as string, baseUrl: flags.baseUrl });
@@ -215,6 +215,16 @@ export function adapterFor(provider: string): Adapter {
           throw new UsageError(`${spelt} is for ${providers.join(", ")}; ${descriptor.name} does not take it.`);
         }
       }
+      // Flags every file would fail on alike: refused before anything starts.
+      if (flags.contentType !== undefined) {
+        try {
+          assertMimeType(flags.contentType, "--content-type");
+        } catch (error) {
+          throw new UsageError((error as Error).message);
+        }
+      }
+      if (flags.name === "")
+        throw new UsageError("--name is empty: give the media's display name, or leave it out to use each file's name.");
     },
     options: (flags, run) => calls.options(flags, run),
     outcome: (result) => calls.outcome(result as never),

@@ -181,8 +181,6 @@ describe("uploadkit upload", () => {
 
       const png = join(dir, "big.png");
       writeFileSync(png, Buffer.concat([Buffer.from("89504e470d0a1a0a", "hex"), Buffer.alloc(6_000_000)]));
-      const kiwi = await inTerminal(["upload", "flowkiwi", png, "--sandbox", "--part-size", "5MiB"]);
-      expect(kiwi.screen).toMatch(/big\.png ✖ invalid input: flowkiwi uploads do not support the --part-size flag/);
       const kiwiSize = await inTerminal(["upload", "flowkiwi", png, "--sandbox"]);
       expect(kiwiSize.screen).toMatch(
         /big\.png ✖ invalid input: The file .*big\.png is 6\.00 MB \(image\/png\); Flowkiwi accepts non-video files up to 5 MB\./,
@@ -241,13 +239,27 @@ describe("uploadkit upload", () => {
       expect(demo.code, dir).toBe(2);
       expect(demo.stderr).toContain(`error: --dir ${dir}: cannot write the sample media there`);
     }
-    // A flag only other providers take would be ignored: refused before anything starts.
+    // A flag only other providers take would be ignored, and one every file would fail on alike: both refused
+    // before anything starts.
     for (const [provider, flag, message] of [
       ["record360", ["--wait"], "--wait is for fanvue; record360 does not take it."],
       ["ofauth", ["--file-id", "f1"], "--file-id is for record360; ofauth does not take it."],
       ["ofauth", ["--token", "t"], "--token is for fanvue, record360, flowkiwi; ofauth does not take it."],
+      ["flowkiwi", ["--part-size", "5MiB"], "--part-size is for fanvue, record360; flowkiwi does not take it."],
+      ["ofauth", ["--part-count", "2"], "--part-count is for fanvue, record360; ofauth does not take it."],
+      // Flags every file would fail on alike.
+      ["record360", ["--content-type", "bad"], '--content-type must be a MIME type such as video/mp4, got "bad".'],
+      ["fanvue", ["--content-type", "video/mp4\r\nX-Injected: 1"], "--content-type must be a MIME type such as video/mp4"],
+      ["fanvue", ["--name", ""], "--name is empty: give the media's display name, or leave it out to use each file's name."],
     ] as const) {
-      const result = await run(["upload", provider, a.path, ...flag], { OFAUTH_API_KEY: "k", OFAUTH_CONNECTION_ID: "c" });
+      const result = await run(["upload", provider, a.path, ...flag], {
+        OFAUTH_API_KEY: "k",
+        OFAUTH_CONNECTION_ID: "c",
+        FANVUE_TOKEN: "t",
+        FLOWKIWI_TOKEN: "t",
+        FLOWKIWI_ORGANIZATION_ID: "o",
+        FLOWKIWI_TENANT: "acme",
+      });
       expect(result.code, message).toBe(2);
       expect(result.stderr).toContain(`error: ${message}`);
     }

@@ -43,6 +43,7 @@ export { createUploadRouteFor } from "./core/route/upload-route.js";
 export { isRunningInBrowser } from "./core/runtime/is-browser.js";
 export { makeDirectory } from "./core/runtime/make-directory.js";
 export { digestSource } from "./core/sources/digest-source.js";
+export { assertMimeType } from "./core/sources/mime-type.js";
 export { CredentialSet, credentialProblem, withScheme } from "./core/transport/credential-set.js";
 export { PartBudget } from "./core/transport/part-budget.js";
 export { mayRepeat } from "./core/transport/retry-rules.js";
