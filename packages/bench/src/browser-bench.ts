@@ -33,6 +33,8 @@ export interface BrowserResult extends BrowserOptions {
    * and the File's parts read into the page with nothing sent (what any hashing of them must at least read).
    */
   machineCpu?: { plain: number; readParts: number; cores: number };
+  /** What the page's hashing Web Worker answered over every run: digests, and refusals (then the page hashed). */
+  worker?: { digests: number; refusals: number };
 }
 
 /** A contestant's runs: MiB/s, the longest main-thread task, and the machine's busy CPU seconds (Linux). */
@@ -81,6 +83,17 @@ export async function measureBrowser(scratch: string, options: BrowserOptions): 
   const browser = await launchChromium();
   try {
     const tab = await browser.newPage();
+    // Every Web Worker's answers are counted, so the figures say whether the MD5s came from the worker's lanes.
+    await tab.addInitScript(`globalThis.workerAnswers = { digests: 0, refusals: 0 };
+globalThis.Worker = class extends globalThis.Worker {
+  constructor(...args) {
+    super(...args);
+    this.addEventListener("message", ({ data }) => {
+      if (typeof data?.digest === "string") globalThis.workerAnswers.digests++;
+      if (data?.error !== undefined) globalThis.workerAnswers.refusals++;
+    });
+  }
+};`);
     await tab.goto(`http://127.0.0.1:${port(page)}/`);
     await tab.waitForFunction(() => "bench" in globalThis);
     await tab.evaluate(({ url }) => (globalThis as unknown as BenchPage).bench.load(url, "browser.bin"), {
@@ -120,7 +133,11 @@ export async function measureBrowser(scratch: string, options: BrowserOptions): 
     });
     const uploadkit = summary(runs.uploadkit);
     const plain = summary(runs.plain);
+    const worker = await tab.evaluate(
+      () => (globalThis as unknown as { workerAnswers: { digests: number; refusals: number } }).workerAnswers,
+    );
     return {
+      worker,
       ...options,
       browser: `Chromium ${browser.version()}`,
       uploadkit,
@@ -170,6 +187,11 @@ export function browserMarkdown(result: BrowserResult): string {
     row("plain fetch loop (no check)", result.plain),
     "",
     `uploadkit ÷ plain loop: ${result.ratio.toFixed(2)}× (target ≥ 0.9×); longest main-thread task during uploadkit's uploads ${result.uploadkit.longestTaskMs.max.toFixed(0)} ms (target ≤ 50 ms)`,
+    ...(result.worker
+      ? [
+          `MD5s from the Web Worker's lanes: ${result.worker.digests}; refused by the worker and hashed on the page's thread: ${result.worker.refusals}${result.worker.refusals > 0 ? " (so the uploadkit row is not the worker's figure)" : ""}.`,
+        ]
+      : []),
     ...(result.machineCpu
       ? [
           `The machine's CPU per run (every process): the plain loop ${result.machineCpu.plain.toFixed(2)} s; the File's parts read into the page once, nothing sent, ${result.machineCpu.readParts.toFixed(2)} s.`,

@@ -40,6 +40,32 @@ describe("the client's other behaviours, in the page", () => {
     }
   });
 
+  it("sends each part of a File as a Blob without opening a stream of it on the page's thread (the worker reads it)", async () => {
+    // Blob.slice and Blob.stream are synchronous calls to the browser process: none is made for a stream never read.
+    await page.evaluate(() => {
+      const counted = globalThis as unknown as { pageStreams: number; nativeStream: Blob["stream"] };
+      counted.pageStreams = 0;
+      counted.nativeStream = Blob.prototype.stream;
+      Blob.prototype.stream = function (this: Blob) {
+        counted.pageStreams++;
+        return counted.nativeStream.call(this);
+      };
+    });
+    try {
+      const { outcome, events } = await uploadFromPage("record360", "clip.mp4", { partSize: 5 * MiB });
+      expect(outcome).toMatchObject({ ok: true, provider: "record360" });
+      expect(await storedSha256("record360", outcome)).toBe(files["clip.mp4"]?.sha256);
+      expect(events.at(-1)?.partsTotal).toBeGreaterThan(1);
+    } finally {
+      const streams = await page.evaluate(() => {
+        const counted = globalThis as unknown as { pageStreams: number; nativeStream: Blob["stream"] };
+        Blob.prototype.stream = counted.nativeStream;
+        return counted.pageStreams;
+      });
+      expect(streams).toBe(0);
+    }
+  });
+
   it.each(["ArrayBuffer", "Uint8Array", "ReadableStream"] as const)(
     "uploads a%s (the File's bytes read in the page) in parts, verified",
     async (kind) => {

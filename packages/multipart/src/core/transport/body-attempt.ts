@@ -103,6 +103,9 @@ export async function attemptBody<T>(
   let chunks: AsyncIterable<Uint8Array>;
   try {
     if (body.chunks) chunks = body.chunks();
+    // Sent as the Blob, so its stream would never be read: none is opened (in a page, each Blob.slice is a
+    // synchronous call to the browser process).
+    else if (blob) chunks = [] as never;
     else {
       bytes = body.open();
       // Its errors surface through the iteration; one raised before undici starts reading must not go unheard.
