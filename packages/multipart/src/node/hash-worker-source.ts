@@ -6,9 +6,10 @@ import { readOffset } from "./read-offset.js";
 
 // The worker's whole program, evaluated in the worker (no file to resolve, so it survives bundling). One message
 // shape in each direction: { id, algorithm?, chunk?, end?, discard?, range?, urgent? } in; { id, hashed },
-// { id, digest } or { id, error } out, and once at start { id: 0, lanes } (whether its MD5 lanes passed the self-check). A streamed MD5 takes a lane of the multi-lane module while one is free
-// (workerData.md5 holds its bytes; absent where the runtime has no WebAssembly SIMD, and unused if its self-check
-// fails); other streamed hashes use node:crypto. Streamed lanes are compressed once every open lane has bytes, or
+// { id, digest } or { id, error } out, and once at start { id: 0, lanes } (whether its MD5 lanes passed their
+// self-check). A streamed MD5 takes a lane of the multi-lane module while one is free (workerData.md5 holds its
+// bytes; absent where the runtime has no WebAssembly SIMD, and unused if its self-check fails); other streamed hashes
+// use node:crypto. Streamed lanes are compressed once every open lane has bytes, or
 // once half the in-flight allowance waits (so back-pressure never stalls on a lane that has nothing yet).
 // A range is read RANGE_READ_BYTES at a time (placed by readOffset, off the page offset of the file's bytes), the
 // next read once the last is hashed, between messages; its digest (or why the file could not give it) is the one
