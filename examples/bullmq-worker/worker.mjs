@@ -4,7 +4,6 @@
 import { createRecord360Client } from "@uploadkit/record360";
 import { redisJournal, redisRateLimiter } from "@uploadkit/redis";
 import { Worker } from "bullmq";
-import { Redis } from "ioredis";
 
 const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const run = process.env.UPLOAD_RUN ?? "library";
@@ -19,7 +18,8 @@ const worker = new Worker(
     return { id: result.id, size: result.size };
   },
   {
-    connection: new Redis(redisUrl, { maxRetriesPerRequest: null }),
+    // Its own connection, closed by worker.close() (BullMQ leaves open one it is handed).
+    connection: { url: redisUrl },
     concurrency: Number(process.env.CONCURRENCY ?? 8),
     // A job whose worker died is taken again once its lock runs out (BullMQ's stalled-job recovery).
     lockDuration: Number(process.env.LOCK_MS ?? 30_000),

@@ -48,3 +48,28 @@ describe("changeset version (dry run on a scratch copy)", () => {
     expect(existsSync(join(dir, "packages", "testkit", "CHANGELOG.md"))).toBe(false);
   });
 });
+
+// The changesets waiting in the repository, as the release workflow's `changeset version` will take them: one that
+// names a private package beside published ones ("mixed") stops the whole version step.
+describe("changeset version on the repository's own pending changesets (scratch copy)", () => {
+  it("takes every one of them and bumps only published packages", () => {
+    const dir = mkdtempSync(join(tmpdir(), "uploadkit-release-"));
+    try {
+      for (const file of ["package.json", "pnpm-workspace.yaml"]) cpSync(join(ROOT, file), join(dir, file));
+      cpSync(join(ROOT, ".changeset"), join(dir, ".changeset"), { recursive: true });
+      for (const folder of ["packages", "examples"]) {
+        for (const name of readdirSync(join(ROOT, folder))) {
+          const manifest = join(ROOT, folder, name, "package.json");
+          if (existsSync(manifest)) cpSync(manifest, join(dir, folder, name, "package.json"));
+        }
+      }
+      const pending = readdirSync(join(dir, ".changeset")).filter((file) => file.endsWith(".md") && file !== "README.md");
+      execFileSync(process.execPath, [join(ROOT, "node_modules/@changesets/cli/bin.js"), "version"], { cwd: dir, stdio: "pipe" });
+      expect(pending.length).toBeGreaterThan(0);
+      expect(readdirSync(join(dir, ".changeset")).filter((file) => file.endsWith(".md") && file !== "README.md")).toEqual([]);
+      expect(JSON.parse(readFileSync(join(dir, "packages", "testkit", "package.json"), "utf8")).version).toBe("0.0.0");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -88,5 +88,22 @@ describe("examples/bullmq-worker: uploads as BullMQ jobs in three worker process
     const refused = sandbox.rateLimit.counts.refused - counts.refused;
     expect(refused / (accepted + refused)).toBeLessThanOrEqual(0.04);
     sandbox.rateLimit.callsPerSecond = 0;
+
+    // The README's one-liner, on files already queued (same job ids: nothing added): it ends once the queue is
+    // closed, because the queue's Redis connection is its own.
+    const twice = [...files.keys()].slice(0, 2);
+    const oneLiner = stopOnExit(
+      spawn(
+        process.execPath,
+        ["-e", `import("./enqueue.mjs").then(({ enqueue }) => enqueue(${JSON.stringify(twice)})).then((queue) => queue.close())`],
+        {
+          cwd: fileURLToPath(new URL("..", import.meta.url)),
+          env: { PATH: process.env.PATH, REDIS_URL: redis.url },
+          stdio: "inherit",
+        },
+      ),
+    );
+    expect(await new Promise((resolve) => oneLiner.once("exit", resolve))).toBe(0);
+    expect(sandbox.record360.finished().slice(before)).toHaveLength(files.size);
   });
 });
