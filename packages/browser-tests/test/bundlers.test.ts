@@ -9,7 +9,8 @@ import webpack from "webpack";
 import { launchChromium } from "../src/chromium.js";
 
 // A web app as its developer writes it: one import of a provider package, built by Vite and by webpack with their
-// defaults (no resolve conditions, aliases, polyfills or plugins), then run in Chromium for one upload.
+// defaults (no resolve conditions, aliases, polyfills or plugins), and by Vite for an older target, then run in
+// Chromium for one upload.
 
 const ENTRY = `import { fanvueOAuthToken } from "@uploadkit/fanvue";
 import { createRecord360Client } from "@uploadkit/record360";
@@ -121,7 +122,7 @@ afterAll(async () => {
   if (app) rmSync(app, { recursive: true, force: true });
 });
 
-describe("the packed packages in other bundlers, with their defaults", () => {
+describe("the packed packages in other bundlers, with their defaults and for an older target", () => {
   // Vite's default target, and an older one an app for older browsers sets (syntax rewritten into helpers).
   it.each([undefined, "es2017"])(
     "Vite (build.target %s) builds the app with no Node module in it, and the page uploads",
