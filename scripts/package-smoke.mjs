@@ -138,6 +138,10 @@ function treeSize(dir) {
 const CONSUMERS = {
   fanvue: {
     script: `import { createFanvueClient, InputError } from "@uploadkit/fanvue";
+import { openSource } from "@uploadkit/multipart";
+// file-type ships bundled in @uploadkit/multipart, which no longer depends on it: a sniff must work from the tarball.
+const png = await openSource(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]));
+if (png.contentType !== "image/png") throw new Error("the bundled file-type sniffed " + png.contentType);
 const client = createFanvueClient({ token: process.env.TOKEN, baseUrl: process.env.BASE_URL });
 const result = await client.uploadMedia(process.env.FILE, { name: "smoke" });
 if (!(new InputError("x", { code: "X" }) instanceof Error)) throw new Error("errors not exported");

@@ -50,9 +50,12 @@ export interface FanvueClient extends UploadsMany<UploadMediaOptions, FanvueUplo
   ): AsyncGenerator<FanvuePageItem<Path>>;
 }
 
-/** Creates a Fanvue client. Throws a TypeError without a token; bad transport options are an InputError. */
+/**
+ * Creates a Fanvue client. Throws a TypeError without a token; a token that is no string or function, and bad
+ * transport options, are an InputError.
+ */
 export function createFanvueClient(options: FanvueClientOptions): FanvueClient {
-  assertClientOptions(options, "createFanvueClient", { token: true, baseUrl: true, apiVersion: true });
+  assertClientOptions(options, "createFanvueClient", { token: "credential", baseUrl: true, apiVersion: "string" });
   if (!options?.token) throw new TypeError("createFanvueClient: token is required (a Fanvue OAuth access token).");
   const baseUrl = options.baseUrl ?? baseUrlFromEnvironment("fanvue") ?? FANVUE_BASE_URL;
   const core = createProviderClient<FanvuePaths, UploadMediaOptions, unknown, FanvueUpload>(

@@ -50,9 +50,17 @@ export interface FlowkiwiClient extends UploadsMany<UploadMediaOptions, Flowkiwi
 
 const TENANT = /^[a-z](?:[a-z0-9-]*[a-z0-9])?$/;
 
-/** Creates a Flowkiwi client. Throws a TypeError without a token, an organisation, or a tenant or base URL. */
+/**
+ * Creates a Flowkiwi client. Throws a TypeError without a token, an organisation, or a tenant or base URL, and an
+ * InputError for a token that is no string or function, or an organisation or tenant that is no string.
+ */
 export function createFlowkiwiClient(options: FlowkiwiClientOptions): FlowkiwiClient {
-  assertClientOptions(options, "createFlowkiwiClient", { token: true, organizationId: true, tenant: true, baseUrl: true });
+  assertClientOptions(options, "createFlowkiwiClient", {
+    token: "credential",
+    organizationId: "string",
+    tenant: "string",
+    baseUrl: true,
+  });
   if (!options?.token) throw new TypeError("createFlowkiwiClient: token is required.");
   if (!options.organizationId)
     throw new TypeError("createFlowkiwiClient: organizationId is required (sent as X-Flowkiwi-Organization-Id).");

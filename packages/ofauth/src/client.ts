@@ -42,13 +42,13 @@ export interface OfauthClient extends UploadsMany<UploadMediaOptions, OfauthUplo
 }
 
 /**
- * Creates an OFAuth client. Throws a TypeError without an API key or connection id, and an InputError
- * (`INPUT_BROWSER_SECRET`) in a browser unless `dangerouslyAllowBrowser` is set.
+ * Creates an OFAuth client. Throws a TypeError without an API key or connection id, and an InputError for one that
+ * is no string or function, or (`INPUT_BROWSER_SECRET`) in a browser unless `dangerouslyAllowBrowser` is set.
  */
 export function createOfauthClient(options: OfauthClientOptions): OfauthClient {
   assertClientOptions(options, "createOfauthClient", {
-    apiKey: true,
-    connectionId: true,
+    apiKey: "credential",
+    connectionId: "credential",
     baseUrl: true,
     dangerouslyAllowBrowser: "boolean",
   });

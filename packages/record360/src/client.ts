@@ -31,9 +31,9 @@ export interface Record360Client extends UploadsMany<UploadMediaOptions, Record3
   uploadMedia(input: SourceInput, options?: UploadMediaOptions): Promise<UploadMediaResult>;
 }
 
-/** Creates a Record360 client. Throws a TypeError without a token. */
+/** Creates a Record360 client. Throws a TypeError without a token, an InputError for one that is no string or function. */
 export function createRecord360Client(options: Record360ClientOptions): Record360Client {
-  assertClientOptions(options, "createRecord360Client", { token: true, baseUrl: true });
+  assertClientOptions(options, "createRecord360Client", { token: "credential", baseUrl: true });
   if (!options?.token)
     throw new TypeError("createRecord360Client: token is required (the auth_token from POST /api/users/authenticate).");
   const baseUrl = options.baseUrl ?? baseUrlFromEnvironment("record360") ?? RECORD360_BASE_URL;

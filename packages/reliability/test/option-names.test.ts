@@ -152,6 +152,59 @@ describe.each(PROVIDERS)("%s: options a caller gets wrong", (provider) => {
   });
 });
 
+/** The credential options each provider's client takes (a string, or a function that gives one). */
+const CREDENTIAL_NAMES: Record<Provider, string[]> = {
+  fanvue: ["token"],
+  ofauth: ["apiKey", "connectionId"],
+  record360: ["token"],
+  flowkiwi: ["token"],
+};
+
+describe.each(PROVIDERS)("%s: credentials a caller gets wrong", (provider) => {
+  const made = (credentials: Record<string, unknown>): unknown => {
+    try {
+      commonClient(provider, sandbox, FAST, undefined, credentials);
+      return undefined;
+    } catch (caught) {
+      return caught;
+    }
+  };
+
+  it("a credential that is no string or function is an InputError naming it, never sent; none at all a TypeError", () => {
+    for (const name of CREDENTIAL_NAMES[provider]) {
+      for (const [value, said] of [
+        [5, "5"],
+        [{ token: "t" }, "an object"],
+        [true, "true"],
+        [["t"], "an array"],
+      ] as const) {
+        const error = made({ [name]: value });
+        expect(error, `${name}: ${JSON.stringify(value)}`).toBeInstanceOf(InputError);
+        expect(error).toMatchObject({
+          code: "INPUT_INVALID",
+          message: `${name} must be a string, or a function that gives one, got ${said}.`,
+        });
+      }
+      for (const missing of [undefined, ""]) {
+        const error = made({ [name]: missing });
+        expect(error, `${name}: ${JSON.stringify(missing)}`).toBeInstanceOf(TypeError);
+        expect((error as Error).message).toContain(`${name} is required`);
+      }
+    }
+    if (provider === "flowkiwi") {
+      expect(made({ organizationId: 42 })).toMatchObject({
+        code: "INPUT_INVALID",
+        message: expect.stringMatching(/^organizationId must be a string, got 42\.$/),
+      });
+      expect(made({ tenant: 7, baseUrl: undefined })).toMatchObject({
+        code: "INPUT_INVALID",
+        message: expect.stringMatching(/^tenant must be a string, got 7\.$/),
+      });
+    }
+    expect(made({ [CREDENTIAL_NAMES[provider][0] as string]: async () => "a-token" })).toBeUndefined();
+  });
+});
+
 describe("uploadThroughServer", () => {
   it("refuses options that are no object, or no endpoint, before any call", async () => {
     const before = sandbox.requests.length;

@@ -8,7 +8,7 @@ import { InputError } from "./errors.js";
  * What an option must be: a function, true or false, a string, a non-empty string, an AbortSignal, a number > 0, or (a
  * number n) a whole number ≥ n. `true`: any value (the option is known, and checked where it is used).
  */
-export type OptionKind = "function" | "boolean" | "string" | "text" | "signal" | "positive" | number | true;
+export type OptionKind = "function" | "boolean" | "string" | "text" | "signal" | "positive" | "credential" | number | true;
 
 const KIND_TEXT: Record<string, string> = {
   function: "a function",
@@ -17,6 +17,7 @@ const KIND_TEXT: Record<string, string> = {
   text: "a non-empty string",
   signal: "an AbortSignal",
   positive: "a number > 0",
+  credential: "a string, or a function that gives one",
 };
 
 /** How `assertOptions` words and codes what it refuses. */
@@ -73,6 +74,7 @@ function fits(value: unknown, kind: Exclude<OptionKind, true>): boolean {
   if (kind === "positive") return typeof value === "number" && Number.isFinite(value) && value > 0;
   if (kind === "text") return typeof value === "string" && value.length > 0;
   if (kind === "signal") return value instanceof AbortSignal;
+  if (kind === "credential") return typeof value === "string" || typeof value === "function";
   return typeof value === kind;
 }
 
