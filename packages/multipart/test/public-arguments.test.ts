@@ -67,6 +67,29 @@ describe("the exported helpers refuse what they cannot use, with an InputError",
     });
   });
 
+  it("openSource's options: no object, a misspelt name, a name or type of the wrong kind or empty", async () => {
+    const bytes = new Uint8Array(4);
+    await expectTypedRefusals("openSource(bytes, options)", (options) => openSource(bytes, options as never), [undefined]);
+    for (const [options, code, said] of [
+      [
+        { contentTyp: "video/mp4" },
+        "INPUT_UNKNOWN_OPTION",
+        /^openSource's options: unknown option contentTyp; the options are filename, contentType, rejectEmpty\.$/,
+      ],
+      [{ filename: 5 }, "INPUT_FILENAME", /^filename must not be empty: give a non-empty string, got 5\.$/],
+      [{ filename: " " }, "INPUT_FILENAME", /^filename must not be empty/],
+      [{ contentType: "" }, "INPUT_CONTENT_TYPE", /^contentType must not be empty/],
+      [{ contentType: "video" }, "INPUT_CONTENT_TYPE", /^contentType must be a MIME type such as video\/mp4/],
+      [{ rejectEmpty: "yes" }, "INPUT_INVALID", /^rejectEmpty must be true or false, got a string\.$/],
+    ] as const) {
+      const { error } = await settle(() => openSource(bytes, options as never));
+      expect(error, JSON.stringify(options)).toBeInstanceOf(InputError);
+      expect(error, JSON.stringify(options)).toMatchObject({ code, message: expect.stringMatching(said) });
+    }
+    const named = await openSource(bytes, { filename: "clip.mp4", contentType: "video/mp4", rejectEmpty: false });
+    expect(named).toMatchObject({ filename: "clip.mp4", contentType: "video/mp4", size: 4 });
+  });
+
   it("never quotes a string it refuses (it may be a secret)", async () => {
     const secret = "sk_live_do-not-print-me";
     for (const call of [

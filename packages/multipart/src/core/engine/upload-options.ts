@@ -2,7 +2,7 @@ import { assertOptions, type OptionKind } from "../argument-checks.js";
 import { type CheckpointOption, ResumableSession } from "../checkpoint/resumable-session.js";
 import { InputError } from "../errors.js";
 import type { UploadJournal } from "../journal/upload-journal.js";
-import { assertMimeType } from "../sources/mime-type.js";
+import { assertNameAndType } from "../sources/mime-type.js";
 import type { TransportEvent } from "../transport/transport-options.js";
 import type { ProgressListener } from "../upload/progress.js";
 
@@ -86,15 +86,7 @@ export function assertUploadOptions(
 }
 
 function assertCommonValues(options: CommonUploadOptions): void {
-  for (const name of ["contentType", "filename"] as const) {
-    const value = options[name];
-    if (value !== undefined && (typeof value !== "string" || value.trim() === "")) {
-      throw new InputError(`${name} must not be empty: give a non-empty string, got ${JSON.stringify(value)}.`, {
-        code: name === "filename" ? "INPUT_FILENAME" : "INPUT_CONTENT_TYPE",
-      });
-    }
-  }
-  if (options.contentType !== undefined) assertMimeType(options.contentType);
+  assertNameAndType(options);
   if (options.checkpoint !== undefined) ResumableSession.storeOf(options.checkpoint);
 }
 

@@ -11,3 +11,19 @@ export function assertMimeType(value: unknown, name = "contentType"): asserts va
     });
   }
 }
+
+/**
+ * Refuses a `filename` or `contentType` given empty, blank or of another kind than a string, and a `contentType` that
+ * is no MIME type: what `openSource` and every upload's options take.
+ */
+export function assertNameAndType(options: { filename?: unknown; contentType?: unknown }): void {
+  for (const name of ["contentType", "filename"] as const) {
+    const value = options[name];
+    if (value !== undefined && (typeof value !== "string" || value.trim() === "")) {
+      throw new InputError(`${name} must not be empty: give a non-empty string, got ${JSON.stringify(value)}.`, {
+        code: name === "filename" ? "INPUT_FILENAME" : "INPUT_CONTENT_TYPE",
+      });
+    }
+  }
+  if (options.contentType !== undefined) assertMimeType(options.contentType);
+}

@@ -1,8 +1,9 @@
 import { openFileSource, fileUrlToPath as pathOfFileUrl } from "#runtime";
+import { assertOptions, type OptionKind } from "../argument-checks.js";
 import { InputError } from "../errors.js";
 import { oneChunk, readableChunks } from "./byte-streams.js";
 import { defaultFilename, detectContentType, SNIFF_BYTES } from "./content-type.js";
-import { assertMimeType } from "./mime-type.js";
+import { assertMimeType, assertNameAndType } from "./mime-type.js";
 import { RandomAccessSource } from "./random-access-source.js";
 import { type StreamInput, StreamSource } from "./stream-source.js";
 import type { UploadSource } from "./upload-source.js";
@@ -20,12 +21,20 @@ export interface OpenSourceOptions {
   rejectEmpty?: boolean | undefined;
 }
 
+const OPEN_SOURCE_OPTIONS: Readonly<Record<keyof OpenSourceOptions, OptionKind>> = {
+  filename: true,
+  contentType: true,
+  rejectEmpty: "boolean",
+};
+
 /**
  * Opens `input` for upload. The content type is sniffed from the first bytes (file-type on Node), else taken
  * from the file name's extension, else `application/octet-stream`. Bad input throws an InputError
  * naming the input.
  */
 export async function openSource(input: SourceInput, options: OpenSourceOptions = {}): Promise<UploadSource> {
+  assertOptions(options, "openSource's options", OPEN_SOURCE_OPTIONS);
+  assertNameAndType(options);
   const source = await open(input, options);
   if (options.rejectEmpty && source.size === 0) {
     throw new InputError(`The ${source.description} is empty (0 bytes); this provider does not accept empty files.`, {
@@ -36,7 +45,6 @@ export async function openSource(input: SourceInput, options: OpenSourceOptions 
 }
 
 async function open(input: SourceInput, options: OpenSourceOptions): Promise<UploadSource> {
-  if (options.contentType !== undefined) assertMimeType(options.contentType);
   if (isStreamInput(input) && input.contentType !== undefined) assertMimeType(input.contentType, "the stream's contentType");
   if (typeof input === "string") {
     if (input.length === 0) throw new InputError("The file path is empty.", { code: "INPUT_INVALID" });
