@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { CHROMIUM, launchChromium } from "@uploadkit/testkit";
+import { CHROMIUM, countWorkerAnswers, launchChromium, workerAnswers } from "@uploadkit/testkit";
 import { build } from "esbuild";
 import { machineBusySeconds } from "./machine-cpu.js";
 import { writeSampleFile } from "./sample-file.js";
@@ -84,16 +84,7 @@ export async function measureBrowser(scratch: string, options: BrowserOptions): 
   try {
     const tab = await browser.newPage();
     // Every Web Worker's answers are counted, so the figures say whether the MD5s came from the worker's lanes.
-    await tab.addInitScript(`globalThis.workerAnswers = { digests: 0, refusals: 0 };
-globalThis.Worker = class extends globalThis.Worker {
-  constructor(...args) {
-    super(...args);
-    this.addEventListener("message", ({ data }) => {
-      if (typeof data?.digest === "string") globalThis.workerAnswers.digests++;
-      if (data?.error !== undefined) globalThis.workerAnswers.refusals++;
-    });
-  }
-};`);
+    await countWorkerAnswers(tab);
     await tab.goto(`http://127.0.0.1:${port(page)}/`);
     await tab.waitForFunction(() => "bench" in globalThis);
     await tab.evaluate(({ url }) => (globalThis as unknown as BenchPage).bench.load(url, "browser.bin"), {
@@ -133,9 +124,8 @@ globalThis.Worker = class extends globalThis.Worker {
     });
     const uploadkit = summary(runs.uploadkit);
     const plain = summary(runs.plain);
-    const worker = await tab.evaluate(
-      () => (globalThis as unknown as { workerAnswers: { digests: number; refusals: number } }).workerAnswers,
-    );
+    const answers = await workerAnswers(tab);
+    const worker = { digests: answers.digests, refusals: answers.errors.length };
     return {
       worker,
       ...options,

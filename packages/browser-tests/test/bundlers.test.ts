@@ -2,6 +2,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "nod
 import { createServer, type Server } from "node:http";
 import { join } from "node:path";
 import { type Sandbox, startSandbox } from "@uploadkit/sandbox";
+import { countWorkerAnswers, type WorkerAnswers, workerAnswers } from "@uploadkit/testkit";
 import type { Browser } from "playwright-core";
 import { build as viteBuild } from "vite";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -56,21 +57,12 @@ async function serve(root: string): Promise<string> {
   return `http://127.0.0.1:${(server.address() as { port: number }).port}`;
 }
 
-/** Before the app's code: every Web Worker's answers are kept, so a test sees which hashes the worker gave. */
-const KEEP_WORKER_ANSWERS = `globalThis.workerAnswers = [];
-globalThis.Worker = class extends globalThis.Worker {
-  constructor(...args) {
-    super(...args);
-    this.addEventListener("message", (event) => globalThis.workerAnswers.push(event.data));
-  }
-};`;
-
 interface PageUpload {
   stored: string;
   sent: string;
   refresher: string;
   /** What the page's hashing worker answered: digests, and errors (after which the page hashed on its own thread). */
-  worker: { digests: number; errors: string[] };
+  worker: WorkerAnswers;
 }
 
 /**
@@ -80,7 +72,7 @@ interface PageUpload {
 async function uploadThrough(root: string, page: string): Promise<PageUpload> {
   const origin = await serve(root);
   const tab = await browser.newPage();
-  await tab.addInitScript(KEEP_WORKER_ANSWERS);
+  await countWorkerAnswers(tab);
   try {
     await tab.goto(`${origin}/${page}`);
     await tab.waitForFunction(() => typeof (globalThis as { uploadWith?: unknown }).uploadWith === "function");
@@ -95,12 +87,7 @@ async function uploadThrough(root: string, page: string): Promise<PageUpload> {
     );
     const stored = await sandbox.objectSha256(sandbox.record360.keyOf(id) as string);
     const refresher = await tab.evaluate(() => (globalThis as unknown as { refresherInPage: () => string }).refresherInPage());
-    const answers = await tab.evaluate(
-      () => (globalThis as unknown as { workerAnswers: { digest?: string; error?: string }[] }).workerAnswers,
-    );
-    const digests = answers.filter((answer) => typeof answer?.digest === "string").length;
-    const errors = answers.flatMap((answer) => (answer?.error === undefined ? [] : [answer.error]));
-    return { stored, sent: sha256, refresher, worker: { digests, errors } };
+    return { stored, sent: sha256, refresher, worker: await workerAnswers(tab) };
   } finally {
     await tab.close();
   }

@@ -8,3 +8,4 @@ export { type Handler, type RecordedRequest, type RecordingServer, sendJson, sta
 export { type RedisServer, redisServerPath, startRedisServer } from "./redis-server.js";
 export { loadSpec, type SampledCall, type SpecOperation, sampleCall, specOperations } from "./spec-operations.js";
 export { createSpecValidator, type ExchangeToCheck } from "./spec-validator.js";
+export { countWorkerAnswers, type WorkerAnswers, workerAnswers } from "./worker-answers.js";

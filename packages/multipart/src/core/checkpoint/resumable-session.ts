@@ -54,9 +54,8 @@ export class ResumableSession<Session> {
 
   /** The store a `checkpoint` option names: a file (Node) or IndexedDB key (web) for a string, else the store itself. */
   static storeOf(option: CheckpointOption): CheckpointStore {
-    if (typeof option === "string" ? option.length > 0 : hasMethods(option, ["load", "save", "clear"])) {
-      return typeof option === "string" ? checkpointStoreFor(option) : option;
-    }
+    if (typeof option === "string" && option.length > 0) return checkpointStoreFor(option);
+    if (typeof option !== "string" && hasMethods(option, ["load", "save", "clear"])) return option;
     throw new InputError(
       "checkpoint must be a file path (in a page: an IndexedDB key) or a CheckpointStore with load, save and clear.",
       { code: "INPUT_INVALID" },
