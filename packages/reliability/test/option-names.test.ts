@@ -182,7 +182,7 @@ describe.each(PROVIDERS)("%s: credentials a caller gets wrong", (provider) => {
         expect(error, `${name}: ${JSON.stringify(value)}`).toBeInstanceOf(InputError);
         expect(error).toMatchObject({
           code: "INPUT_INVALID",
-          message: `${name} must be a string, or a function that gives one, got ${said}.`,
+          message: `${name} must be a string or a function, got ${said}.`,
         });
       }
       for (const missing of [undefined, ""]) {

@@ -17,7 +17,7 @@ const KIND_TEXT: Record<string, string> = {
   text: "a non-empty string",
   signal: "an AbortSignal",
   positive: "a number > 0",
-  credential: "a string, or a function that gives one",
+  credential: "a string or a function",
 };
 
 /** How `assertOptions` words and codes what it refuses. */

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { Md5Lanes, type Md5LanesLayout } from "../core/http/md5-lanes.js";
-import { MD5_LANES_LAYOUT } from "../core/http/md5-lanes-wasm.js";
+import { MD5_LANES_LAYOUT, md5LanesProbe } from "../core/http/md5-lanes-wasm.js";
 import { MD5_LANES_MODULE_BASE64 } from "./md5-lanes-module.js";
 import { readOffset } from "./read-offset.js";
 
@@ -137,7 +137,7 @@ export function md5LanesConfig(): LanesConfig | undefined {
   const runtime = (globalThis as { WebAssembly?: { validate(bytes: Uint8Array): boolean } }).WebAssembly;
   if (!runtime?.validate(bytes)) return undefined;
   // Where lanes start, they first hash this and compare with node:crypto (Md5Lanes.selfCheck).
-  const probe = Uint8Array.from({ length: 1000 }, (_, index) => (index * 131 + 7) & 0xff);
+  const probe = md5LanesProbe();
   return { bytes, layout: MD5_LANES_LAYOUT, probe, probeMd5: createHash("md5").update(probe).digest("hex") };
 }
 

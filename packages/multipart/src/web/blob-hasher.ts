@@ -2,7 +2,7 @@ import { md5 } from "@noble/hashes/legacy.js";
 import { hashChunks } from "../core/http/hash-chunks.js";
 import { hex } from "../core/http/hex.js";
 import { Md5Lanes } from "../core/http/md5-lanes.js";
-import { MD5_LANES_LAYOUT, md5LanesModuleBytes } from "../core/http/md5-lanes-wasm.js";
+import { MD5_LANES_LAYOUT, md5LanesModuleBytes, md5LanesProbe } from "../core/http/md5-lanes-wasm.js";
 import type { HashAlgorithm } from "../core/runtime/runtime-parts.js";
 import { readableChunks } from "../core/sources/byte-streams.js";
 import { startInlineHash } from "./inline-hash.js";
@@ -81,7 +81,7 @@ function hashingWorker(): WorkerLike | null {
   try {
     const url = createObjectURL(new Blob([WORKER_SOURCE], { type: "text/javascript" }));
     const started = new Worker(url, { type: "module", name: "uploadkit-md5" });
-    const probe = new TextEncoder().encode("uploadkit md5 lanes self-check: the quick brown fox jumps over the lazy dog");
+    const probe = md5LanesProbe();
     started.postMessage({
       moduleBytes: md5LanesModuleBytes(),
       layout: MD5_LANES_LAYOUT,

@@ -2,7 +2,7 @@ import { md5 } from "@noble/hashes/legacy.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { hex } from "../core/http/hex.js";
 import { Md5Lanes } from "../core/http/md5-lanes.js";
-import { MD5_LANES_LAYOUT, md5LanesModuleBytes } from "../core/http/md5-lanes-wasm.js";
+import { MD5_LANES_LAYOUT, md5LanesModuleBytes, md5LanesProbe } from "../core/http/md5-lanes-wasm.js";
 import type { HashAlgorithm, RunningHash } from "../core/runtime/runtime-parts.js";
 import { webGlobals } from "./web-globals.js";
 
@@ -19,7 +19,7 @@ function threadLanes(): Md5Lanes | null {
       return lanes;
     }
     const candidate = new Md5Lanes(new compile(md5LanesModuleBytes()), MD5_LANES_LAYOUT);
-    const probe = new TextEncoder().encode("uploadkit md5 lanes self-check: the quick brown fox jumps over the lazy dog");
+    const probe = md5LanesProbe();
     lanes = candidate.selfCheck(probe, hex(md5(probe))) ? candidate : null;
   } catch {
     lanes = null;

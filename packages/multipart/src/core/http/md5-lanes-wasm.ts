@@ -41,6 +41,14 @@ export const MD5_LANES_LAYOUT: Md5LanesLayout = {
   laneBytes: LANE_BYTES,
 };
 
+/**
+ * What lanes hash before they are trusted (`Md5Lanes.selfCheck`, against the runtime's own MD5): 1,000 bytes, so
+ * whole blocks, a carried tail and the padding are all exercised. The same bytes in every runtime.
+ */
+export function md5LanesProbe(): Uint8Array {
+  return Uint8Array.from({ length: 1000 }, (_, index) => (index * 131 + 7) & 0xff);
+}
+
 const PAGE = 64 * 1024;
 const SHIFTS = [7, 12, 17, 22, 5, 9, 14, 20, 4, 11, 16, 23, 6, 10, 15, 21];
 
