@@ -17,10 +17,12 @@ const result = await build({
   target: "node20",
   metafile: true,
   legalComments: "eof",
-  // debug (@tokenizer/inflate logs through it) as its browser build: that one reads DEBUG from the environment too,
-  // and needs no require() of Node's built-ins, which in an ES module only a `require` made from import.meta.url
-  // gives; and that breaks when an app bundles us again as CommonJS (for a Lambda, say).
+  // debug (@tokenizer/inflate logs through it) as its browser build, which reads DEBUG from the environment too: its
+  // Node build require()s Node's built-ins, which in an ES module only a `require` made from import.meta.url can do,
+  // and that breaks when an app bundles us again as CommonJS (for a Lambda, say). The browser build looks for
+  // `localStorage` first, which on Node 25 and later prints a warning: here there is none to find.
   alias: { debug: "debug/src/browser.js" },
+  define: { localStorage: "undefined" },
   logLevel: "warning",
 });
 

@@ -66,6 +66,8 @@ describe("the bundled file-type (dist/node/file-type.js)", () => {
     const imported = [...bundleText.matchAll(/^\s*(?:import|export)\b[^;]*?\bfrom\s*["']([^"']+)["']/gm)].map((m) => m[1]);
     expect(imported).toEqual([]);
     expect(bundleText).not.toMatch(/\bimport\(["'][^"'.]|import\.meta|__require\(["']/);
+    // Node 25 and later warn on any read of the global localStorage (debug's browser build looks for one).
+    expect(bundleText).not.toContain("localStorage");
     const licences = readFileSync(new URL("../dist/node/file-type.LICENSES.txt", import.meta.url), "utf8");
     for (const name of ["file-type", "strtok3", "token-types", "@tokenizer/inflate", "ieee754", "debug", "ms"]) {
       expect(licences).toContain(`\n${name}@`);
