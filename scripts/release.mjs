@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `pnpm release [--dry-run]`: builds, packs every published package and checks the tarballs (publint, attw, the
-// tarball rules, an install and upload on Node 20 and 24, Bun and Deno: `pnpm test:packages`), checks that no
+// tarball rules, an install and upload on Node 20, 24 and 26, Bun and Deno: `pnpm test:packages`), checks that no
 // package's version is already on the npm registry, then publishes (changesets; provenance through npm trusted
 // publishing in the release workflow). `--dry-run` does all of it but the publishing, and never fails because a
 // version is already published (that is the normal state between releases); `--skip-checks` skips the build and
