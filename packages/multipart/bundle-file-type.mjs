@@ -1,7 +1,7 @@
 // Bundles dist/node/file-type.js (tsc's re-export of file-type/core) in place, after tsc: one module instead of
 // file-type's ~35, so the first sniff of a process loads in ~9 ms instead of 55–65 ms (Node 20). The licences of
 // every bundled package are written beside it, as their MIT/BSD terms ask of a copy.
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -39,14 +39,7 @@ for (const input of Object.keys(result.metafile.inputs)) {
 }
 const notices = [...packages].sort().map(([name, folder]) => {
   const { version, license } = JSON.parse(readFileSync(join(folder, "package.json"), "utf8"));
-  const file = ["license", "LICENSE", "license.md", "LICENSE.md", "LICENSE.txt"].find((candidate) => {
-    try {
-      readFileSync(join(folder, candidate));
-      return true;
-    } catch {
-      return false;
-    }
-  });
+  const file = ["license", "LICENSE", "license.md", "LICENSE.md", "LICENSE.txt"].find((name) => existsSync(join(folder, name)));
   if (!file) throw new Error(`bundle-file-type: ${name} has no licence file to copy`);
   return `${name}@${version} (${license})\n\n${readFileSync(join(folder, file), "utf8").trim()}\n`;
 });

@@ -5,8 +5,9 @@ import { InputError } from "./errors.js";
 // ignored. One checker and one wording for every object of options: it also keeps a page's bundle small.
 
 /**
- * What an option must be: a function, true or false, a string, a non-empty string, an AbortSignal, a number > 0, or (a
- * number n) a whole number ≥ n. `true`: any value (the option is known, and checked where it is used).
+ * What an option must be: a function, true or false, a string, a non-empty string, an AbortSignal, a number > 0, a
+ * credential (a string or a function that gives one), or (a number n) a whole number ≥ n. `true`: any value (the
+ * option is known, and checked where it is used).
  */
 export type OptionKind = "function" | "boolean" | "string" | "text" | "signal" | "positive" | "credential" | number | true;
 
